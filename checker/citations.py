@@ -1,0 +1,251 @@
+"""Read guideline citations with ``grammar/citation.lark``.
+
+Two kinds of text carry citations.  Guideline lines ("MAXIMUS guideline:
+Decision based on MTUS ... Carisoprodol (Soma), page 29.") name a source,
+topics and pages.  Rationale prose names pages in passing ("As stated on
+pages 29 and 65 of CA MTUS ..."); there a page counts only when the sentence
+is about a guideline, so "page 3 of the progress report" is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+import yaml
+from lark import Token, Tree
+from lark.exceptions import LarkError
+
+from checker.grammars import parser
+from checker.model import Citation, PageRef, Span
+from checker.resources import rules_path
+from checker.sentences import sentence_at
+
+#: Map a [start, end) range of the text being read to a Span in the file.
+SpanOf = Callable[[int, int], Span]
+
+_MAX_PAGES_IN_RANGE = 200
+
+
+@dataclass(frozen=True)
+class _RawRef:
+    start: int
+    end: int
+    pages: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Guideline source names (``rules/sources.yaml``)."""
+
+    names: tuple[tuple[str, str], ...]  # (source id, name) longest name first
+    editions: dict[str, str]
+    record_words: frozenset[str]
+    guideline_words: re.Pattern[str]
+    name_pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def sources() -> Sources:
+    data = yaml.safe_load(rules_path("sources.yaml").read_text(encoding="utf-8")) or {}
+    names = []
+    editions = {}
+    for src in data.get("sources", []):
+        editions[src["id"]] = str(src.get("default_edition") or "")
+        for name in [src["id"], *src.get("names", [])]:
+            names.append((src["id"], str(name)))
+    names.sort(key=lambda pair: (-len(pair[1]), pair[1]))
+    alternatives = "|".join(re.escape(n) for _, n in names)
+    guideline = "|".join(re.escape(w) for w in data.get("guideline_words", []))
+    return Sources(
+        names=tuple(names),
+        editions=editions,
+        record_words=frozenset(w.lower() for w in data.get("record_words", [])),
+        guideline_words=re.compile(rf"\b(?:{guideline})\b", re.I),
+        name_pattern=re.compile(rf"\b(?:{alternatives})\b", re.I),
+    )
+
+
+#: Where a page or section reference may start; the grammar reads from there.
+_REF_START = re.compile(r"(?i)\b(?:pages?|pgs?\.?|pp\.?|p\.|sections?)(?=[\s(:#]*\d|\s*\(s\)|\s*:)")
+#: How much text after a keyword can belong to one reference.
+_WINDOW = 160
+
+
+def page_refs(text: str) -> tuple[list[_RawRef], list[tuple[int, int, str]]]:
+    """All page references and ``Section(s):`` references in ``text``.
+
+    Rationales are long and cite pages rarely, so instead of running the
+    grammar over all the prose it runs on a short window after each keyword.
+    """
+    refs: list[_RawRef] = []
+    sections: list[tuple[int, int, str]] = []
+    covered = 0
+    for m in _REF_START.finditer(text):
+        if m.start() < covered:
+            continue
+        window = text[m.start() : m.start() + _WINDOW]
+        try:
+            tree = parser("citation", "citation").parse(window)
+        except LarkError:
+            refs.extend(_shift(r, m.start()) for r in _fallback_refs(window[:40]))
+            continue
+        first = next((c for c in tree.children if isinstance(c, Tree)), None)
+        if first is None or _start_of(first) != 0:
+            continue
+        if first.data == "page_ref":
+            ref = _shift(_page_ref(first), m.start())
+            refs.append(ref)
+            covered = ref.end
+        elif first.data == "section_ref":
+            token = first.children[0]
+            assert isinstance(token, Token)
+            end = m.start() + token.end_pos
+            if token.end_pos >= len(window) and len(text) > end:  # a long section list: read to its end
+                stop = re.search(r"[.\n]", text[end:])
+                end = end + (stop.start() if stop else len(text) - end)
+            sections.append((m.start(), end, text[m.start() : end]))
+            covered = end
+    return refs, sections
+
+
+def _start_of(node: Tree) -> int:
+    token = next(node.scan_values(lambda v: isinstance(v, Token)))
+    return token.start_pos
+
+
+def _shift(ref: _RawRef, offset: int) -> _RawRef:
+    return _RawRef(ref.start + offset, ref.end + offset, ref.pages)
+
+
+def _page_ref(node: Tree) -> _RawRef:
+    keyword = node.children[0]
+    page_list = node.children[1]
+    assert isinstance(keyword, Token) and isinstance(page_list, Tree)
+    pages: list[int] = []
+    end = keyword.end_pos
+    for page_range in page_list.find_data("page_range"):
+        numbers = [t for t in page_range.children if isinstance(t, Token) and t.type == "NUMBER"]
+        first, last = int(numbers[0]), int(numbers[-1])
+        if first <= last <= first + _MAX_PAGES_IN_RANGE:
+            pages.extend(range(first, last + 1))
+        else:  # "page 80-79" or a runaway range: keep what is written
+            pages.extend(int(n) for n in numbers)
+        end = max(end, numbers[-1].end_pos)
+    return _RawRef(keyword.start_pos, end, tuple(sorted(set(pages))))
+
+
+def _fallback_refs(text: str) -> list[_RawRef]:
+    """Regex reading for text the grammar rejects (it should not happen)."""
+    refs = []
+    for m in re.finditer(r"(?i)\bp(?:ages?|p?\.)\s*(?:\(s\))?\s*:?\s*(\d+)(?:\s*-\s*(\d+))?", text):
+        first = int(m.group(1))
+        last = int(m.group(2) or first)
+        pages = range(first, last + 1) if first <= last <= first + _MAX_PAGES_IN_RANGE else [first]
+        refs.append(_RawRef(m.start(), m.end(), tuple(pages)))
+    return refs
+
+
+def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> Citation:
+    """Read a claims administrator / reviewer guideline line (label already removed)."""
+    refs, sections = page_refs(text)
+    src = sources()
+    source_match = src.name_pattern.search(text)
+    source = None
+    if source_match:
+        written = source_match.group().lower()
+        source = next(sid for sid, name in src.names if name.lower() == written)
+    edition_match = re.search(r"\b(19|20)\d{2}\b", text)
+    edition = edition_match.group() if edition_match else (src.editions.get(source or "", "") or None)
+    citation = Citation(
+        kind=kind,
+        text=text,
+        span=span_of(0, len(text)),
+        source=source,
+        edition=edition,
+        sections=[_clean_section(s) for _, _, body in sections for s in _split_sections(body)],
+        page_refs=[PageRef(text[r.start : r.end], list(r.pages), span_of(r.start, r.end)) for r in refs],
+    )
+    citation.topics = _topics(text, refs, sections)
+    return citation
+
+
+def read_rationale_pages(text: str, span_of: SpanOf) -> Citation | None:
+    """Pages the rationale prose cites from a guideline; None when it cites none."""
+    refs, _ = page_refs(text)
+    kept = [r for r in refs if _is_guideline_page(text, r)]
+    if not kept:
+        return None
+    first, last = kept[0].start, kept[-1].end
+    return Citation(
+        kind="rationale",
+        text=text[first:last],
+        span=span_of(first, last),
+        page_refs=[PageRef(text[r.start : r.end], list(r.pages), span_of(r.start, r.end)) for r in kept],
+    )
+
+
+def _is_guideline_page(text: str, ref: _RawRef) -> bool:
+    """Keep "page 78 of the MTUS" and "Page 80 recommends ...", drop "page 3 of the progress report".
+
+    A rationale names pages of two things: the guideline and the medical
+    records.  A page counts as a guideline page unless the words right after
+    it name a record, or its sentence speaks of records and of no guideline.
+    """
+    src = sources()
+    after = text[ref.end : ref.end + 60]
+    owner = re.match(r"\s*(?:of|in|from)\s+(?:the\s+|his\s+|her\s+|their\s+|this\s+|a\s+)?([\w\s/-]{0,40})", after)
+    if owner:
+        words = [w.lower() for w in re.findall(r"[A-Za-z]+", owner.group(1))[:3]]
+        if any(w in src.record_words for w in words):
+            return False
+        if src.guideline_words.search(owner.group(1)) or src.name_pattern.search(owner.group(1)):
+            return True
+    start, end = sentence_at(text, ref.start)
+    sentence = text[start:end]
+    if src.guideline_words.search(sentence) or src.name_pattern.search(sentence):
+        return True
+    return not any(w.lower() in src.record_words for w in re.findall(r"[A-Za-z]+", sentence))
+
+
+def _split_sections(body: str) -> list[str]:
+    body = re.sub(r"(?i)^sections?(?:\s*\(s\))?\s*:\s*", "", body)
+    return [part for part in re.split(r";", body) if part.strip()]
+
+
+def _clean_section(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" .,;")
+
+
+_BOILERPLATE = re.compile(
+    r"(?i)\bdecision based on\b|\bwhich (?:is|are) part of\b.*$|\bthe\b|\bpages?\s*\(s\)|\bpp?\.|\bx\b|\b(?:19|20)\d{2}\b|:"
+)
+
+
+def _topics(text: str, refs: list[_RawRef], sections: list[tuple[int, int, str]]) -> list[str]:
+    """Topic phrases left once source names, page references and boilerplate are gone."""
+    chars = list(text)
+    for start, end in [(r.start, r.end) for r in refs] + [(s, e) for s, e, _ in sections]:
+        for i in range(start, min(end, len(chars))):
+            chars[i] = ";"
+    rest = sources().name_pattern.sub(";", "".join(chars))
+    rest = _BOILERPLATE.sub(" ", rest)
+    topics = []
+    for part in re.split(r"[;.]|,(?![^(]*\))", rest):
+        part = _balanced(re.sub(r"\s+", " ", part).strip(" -"))
+        if len(part) >= 3 and re.search(r"[A-Za-z]{3}", part) and part.lower() not in ("and", "guidelines"):
+            topics.append(part)
+    for _, _, body in sections:
+        topics.extend(_clean_section(s) for s in _split_sections(body))
+    return list(dict.fromkeys(topics))
+
+
+def _balanced(text: str) -> str:
+    """Drop a parenthesis left unpaired by cutting the text apart."""
+    if text.count(")") > text.count("(") and text.endswith(")"):
+        text = text[:-1]
+    if text.count("(") > text.count(")") and text.startswith("("):
+        text = text[1:]
+    return text.strip()

@@ -1,0 +1,169 @@
+"""The drug lexicon (``rules/drugs.yaml``): recognise a drug however it is written.
+
+Letters name drugs by brand (Soma, Norco), generic (carisoprodol), salt or
+abbreviation (Hydrocodone/APAP), and sometimes misspell them (Carsoprodol).
+Every later check needs the generic name, so recognition is forgiving: an
+exact name first, then a near spelling within a small edit distance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from checker.resources import rules_path
+
+
+@dataclass(frozen=True)
+class Drug:
+    """One lexicon entry."""
+
+    generic: str
+    names: tuple[str, ...]
+    misspellings: tuple[str, ...]
+    drug_class: str | None
+    topic: str | None
+    mme_factor: float | None = None
+    mme_factor_per_mcg_hr: float | None = None
+    mme_bands: tuple[tuple[float | None, float], ...] = ()
+    combination_strength_means: str | None = None
+    combination_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DrugMatch:
+    """Where a drug was found in some text and how it was spelled there."""
+
+    drug: Drug
+    written: str
+    start: int
+    end: int
+    exact: bool  # False for a misspelling (listed or within edit distance)
+
+
+@dataclass
+class Lexicon:
+    """All drugs, indexed by every way of writing them."""
+
+    drugs: dict[str, Drug]
+    by_name: dict[str, Drug] = field(default_factory=dict)
+    misspelt: dict[str, Drug] = field(default_factory=dict)
+    _pattern: re.Pattern[str] | None = None
+
+    def __post_init__(self) -> None:
+        for drug in self.drugs.values():
+            for name in (drug.generic, *drug.names):
+                self.by_name.setdefault(name.lower(), drug)
+            for name in drug.misspellings:
+                self.misspelt.setdefault(name.lower(), drug)
+        names = sorted({*self.by_name, *self.misspelt}, key=lambda n: (-len(n), n))
+        alternatives = "|".join(_name_regex(n) for n in names)
+        self._pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z])", re.I)
+
+    def get(self, generic: str) -> Drug | None:
+        return self.drugs.get(generic)
+
+    def find_all(self, text: str) -> list[DrugMatch]:
+        """Every exact or listed-misspelling mention of a drug in ``text``."""
+        found = []
+        assert self._pattern is not None
+        for m in self._pattern.finditer(text):
+            key = re.sub(r"\s+", " ", m.group().lower())
+            drug = self.by_name.get(key)
+            exact = drug is not None
+            drug = drug or self.misspelt.get(key)
+            if drug is not None:
+                found.append(DrugMatch(drug, m.group(), m.start(), m.end(), exact))
+        return found
+
+    def find_near(self, text: str) -> list[DrugMatch]:
+        """Words of ``text`` that are near spellings of a single-word drug name."""
+        found = []
+        for m in re.finditer(r"[A-Za-z]{5,}", text):
+            word = m.group().lower()
+            if word in self.by_name or word in self.misspelt or word in _COMMON_WORDS:
+                continue
+            best = self._nearest(word)
+            if best is not None:
+                found.append(DrugMatch(best, m.group(), m.start(), m.end(), False))
+        return found
+
+    def identify(self, text: str) -> DrugMatch | None:
+        """The drug a treatment name refers to: exact names first, then near spellings."""
+        exact = self.find_all(text)
+        if exact:
+            return exact[0]
+        near = self.find_near(text)
+        return near[0] if near else None
+
+    def _nearest(self, word: str) -> Drug | None:
+        limit = 1 if len(word) <= 6 else 2
+        best: tuple[int, str] | None = None
+        for name, drug in self.by_name.items():
+            if " " in name or "/" in name or abs(len(name) - len(word)) > limit:
+                continue
+            if name[0] != word[0] and len(word) < 8:
+                continue
+            dist = edit_distance(word, name, limit)
+            if dist <= limit and (best is None or (dist, name) < best):
+                best = (dist, name)
+        return self.by_name[best[1]] if best else None
+
+
+# Ordinary words that sit within edit distance 2 of a drug name.
+_COMMON_WORDS = frozenset({"somas", "some", "sometimes", "normal", "morning", "lyric", "lyrics"})
+
+
+def _name_regex(name: str) -> str:
+    parts = [re.escape(p) for p in re.split(r"\s+", name)]
+    return r"\s+".join(parts).replace(r"/", r"\s*/\s*")
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Damerau-Levenshtein distance (adjacent transpositions), capped at ``limit + 1``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev_prev: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev_prev[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev_prev, prev = prev, cur
+    return prev[-1]
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """Read a drug lexicon YAML file (safe_load: nothing in it is executed)."""
+    data = yaml.safe_load((path or rules_path("drugs.yaml")).read_text(encoding="utf-8")) or {}
+    drugs = {}
+    for entry in data.get("drugs", []):
+        drug = Drug(
+            generic=str(entry["generic"]).lower(),
+            names=tuple(str(n).lower() for n in entry.get("names") or ()),
+            misspellings=tuple(str(n).lower() for n in entry.get("misspellings") or ()),
+            drug_class=entry.get("class"),
+            topic=entry.get("topic"),
+            mme_factor=entry.get("mme_factor"),
+            mme_factor_per_mcg_hr=entry.get("mme_factor_per_mcg_hr"),
+            mme_bands=tuple(tuple(b) for b in entry.get("mme_bands") or ()),
+            combination_strength_means=entry.get("combination_strength_means"),
+            combination_of=tuple(entry.get("combination_of") or ()),
+        )
+        drugs[drug.generic] = drug
+    return Lexicon(drugs)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon, loaded once per process."""
+    return load_lexicon()

@@ -1,0 +1,261 @@
+"""The letter model that every step shares.
+
+Data flows one way: reading -> normalising -> parsing -> extracting facts ->
+checking -> reporting.  Each step adds to the objects defined here and never
+reaches back.  Positions are always kept as :class:`Span` values in the
+*original* file (1-based line and column, end column exclusive), because a
+finding must point at what the user sees in their editor, not at normalised
+text.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - import for type hints only
+    from checker.normalise import NormalText
+
+
+class Severity(str, Enum):
+    """How serious a finding is; ordered error > warning > info."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+#: The finding categories of the output contract (DOMAIN.md section 6).
+CATEGORIES = (
+    "parse",
+    "decision-conclusion",
+    "citation-topic",
+    "citation-consistency",
+    "guideline-quote",
+    "guideline-criteria",
+    "fact-conflict",
+    "spelling",
+)
+
+UPHELD = "upheld"
+OVERTURNED = "overturned"
+NECESSARY = "medically-necessary"
+NOT_NECESSARY = "not-medically-necessary"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of the original file: 1-based lines and columns.
+
+    ``end_column`` is exclusive (the column just after the last character), as
+    in SARIF regions and most editors' selection model.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+        }
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A piece of the letter a finding relied on."""
+
+    text: str
+    span: Span
+
+
+@dataclass
+class Finding:
+    """One problem found in a letter."""
+
+    rule: str
+    category: str
+    severity: Severity
+    message: str
+    span: Span | None
+    item: int | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def sort_key(self) -> tuple:
+        span = self.span or Span(0, 0, 0, 0)
+        return (span.line, span.column, self.rule, self.item or 0, self.message)
+
+
+@dataclass
+class Field:
+    """A labelled value as written in the letter, e.g. ``Date of Injury: 6/9/2005``."""
+
+    label: str
+    value: str
+    span: Span
+
+
+@dataclass
+class PageRef:
+    """One page reference (``Page(s): 74-80; 92``) with its pages expanded."""
+
+    text: str
+    pages: list[int]
+    span: Span
+
+
+@dataclass
+class Citation:
+    """A guideline citation: where it is, what source, topics and pages it names.
+
+    ``kind`` says whose citation it is: ``admin`` (the claims administrator's
+    guideline line), ``reviewer`` (the reviewer's own guideline line) or
+    ``rationale`` (page references made inside the rationale prose).
+    """
+
+    kind: str
+    text: str
+    span: Span
+    source: str | None = None
+    edition: str | None = None
+    topics: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    page_refs: list[PageRef] = field(default_factory=list)
+
+    @property
+    def pages(self) -> list[int]:
+        return sorted({p for ref in self.page_refs for p in ref.pages})
+
+
+@dataclass
+class Request:
+    """A parsed treatment request line such as ``SOMA 350 MG BID # 60 FOR ...``."""
+
+    text: str
+    name: str | None = None  # the treatment name as written
+    drug: str | None = None  # normalised generic name, lower case
+    drug_as_written: str | None = None  # the word(s) that named the drug
+    drug_exact: bool = True  # False when recognised only by a near spelling
+    drug_class: str | None = None
+    strength: str | None = None  # "350 mg", "10/325 mg"
+    strength_values: tuple[float, ...] = ()
+    strength_unit: str | None = None
+    form: str | None = None
+    frequency: str | None = None
+    doses_per_day: float | None = None
+    as_needed: bool = False
+    quantity: int | None = None
+    days_supply: int | None = None
+    refills: int | None = None
+    purpose: str | None = None
+
+
+@dataclass
+class Conclusion:
+    """The rationale's concluding statement on medical necessity."""
+
+    text: str
+    span: Span
+    polarity: str  # NECESSARY or NOT_NECESSARY
+
+
+@dataclass
+class Section:
+    """A top-level section of the letter (``CLINICAL CASE SUMMARY`` ...)."""
+
+    kind: str  # how, summary, issues, documents, issue, guidelines, rationale, qualifications, other
+    title: str
+    span: Span  # the whole section, heading included
+    text: str  # the section's body text (normalised)
+    body_start: int = 0  # offset of ``text`` in the normalised letter text
+
+
+@dataclass
+class Item:
+    """One disputed treatment and the reviewer's decision on it."""
+
+    index: int
+    request_text: str
+    request_span: Span
+    request: Request
+    heading_span: Span
+    decision: str | None = None  # UPHELD / OVERTURNED / None when missing
+    decision_span: Span | None = None
+    conclusion: Conclusion | None = None
+    citations: list[Citation] = field(default_factory=list)
+    rationale_text: str = ""
+    rationale_span: Span | None = None
+    rationale_start: int = 0  # offset of rationale_text in the normalised text
+
+    def citations_of(self, kind: str) -> list[Citation]:
+        return [c for c in self.citations if c.kind == kind]
+
+    def pages(self, kind: str) -> list[int]:
+        return sorted({p for c in self.citations_of(kind) for p in c.pages})
+
+    def sections(self, kind: str) -> list[str]:
+        return [s for c in self.citations_of(kind) for s in c.sections]
+
+
+@dataclass
+class Patient:
+    """The injured worker as the case summary (or header) describes them."""
+
+    age: int | None = None
+    sex: str | None = None  # "male" / "female"
+    injury_date: _dt.date | None = None
+    age_span: Span | None = None
+    injury_date_span: Span | None = None
+
+
+@dataclass
+class Reviewer:
+    """The expert reviewer's credentials as stated in the letter."""
+
+    specialty: str | None = None
+    licensure: str | None = None
+    span: Span | None = None
+
+
+@dataclass
+class Letter:
+    """Everything read from one determination letter."""
+
+    path: str
+    format: int | None = None
+    header: list[Field] = field(default_factory=list)
+    final_determination: str | None = None  # Format 2: uphold / overturn / partial-overturn
+    patient: Patient = field(default_factory=Patient)
+    reviewer: Reviewer = field(default_factory=Reviewer)
+    sections: list[Section] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    encoding: str = "utf-8"
+    #: The normalised text and its map to the file, for steps that search prose.
+    normal: NormalText | None = field(default=None, repr=False, compare=False)
+
+    def section(self, kind: str) -> Section | None:
+        return next((s for s in self.sections if s.kind == kind), None)
+
+    def header_value(self, label: str) -> Field | None:
+        wanted = label.lower()
+        return next((f for f in self.header if f.label.lower() == wanted), None)
+
+
+@dataclass
+class FileResult:
+    """What came of one input: a letter and its findings, or an error."""
+
+    path: str
+    letter: Letter | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None

@@ -1,0 +1,376 @@
+"""Step 2: turn PDF-extracted letter text into one paragraph per line.
+
+Real letters are text pulled out of PDFs.  That text has a blank line after
+every line, lines wrapped at about 95 characters (item headings included),
+words hyphenated across breaks, running page headers and footers ("Page 2 of
+4", the case number) dropped into the middle of paragraphs, form feeds and odd
+whitespace.  The grammar wants clean paragraphs, but every finding must still
+point at the original file.  So we build the normalised text character by
+character and record, for each character, the offset it came from.
+
+The decisions, in order:
+
+1. Split the source into physical lines; classify each as blank, page
+   furniture (running header/footer) or content.
+2. Decide whether the text is "double spaced" (a blank line after every line):
+   then a single blank line is an extraction artefact and only a run of two or
+   more marks a paragraph break.
+3. Between two content lines, join them into one paragraph when the first was
+   soft-wrapped: it is nearly as wide as the page, the next line is not the
+   start of a heading or labelled line (the grammar's structural terminals say
+   which), and no paragraph break lies between.  Page furniture between two
+   lines joins them when the sentence obviously runs on.
+4. Re-join words hyphenated across a break, collapse runs of spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+from checker.model import Span
+from checker.reading import SourceText
+
+# Running page furniture.  A page number line, or a line made only of case
+# numbers, page numbers and the labels that go with them.
+_PAGE_PHRASE = re.compile(r"\bpage\s+\d+(?:\s+of\s+\d+)?\b|^\s*-\s*\d+\s*-\s*$|^\s*\d+\s+of\s+\d+\s*$", re.I)
+_CASE_NUMBER = re.compile(r"\b(?:CM|CB|EN)\d{2}-\d{4,8}\b", re.I)
+_FURNITURE_LABELS = re.compile(
+    r"(?:IMR\s+)?case\s*(?:number|no\.?|#)?\s*:?|final\s+determination\s+letter\s+for|"
+    r"independent\s+medical\s+review|maximus\s+federal\s+services(?:,?\s*inc\.?)?|[|:\-\u2013\u2014\u00b7,./]",
+    re.I,
+)
+_LABELLED_CASE = re.compile(r"^\s*(?:IMR\s+)?case\s*(?:number|no\.?)\s*:", re.I)
+
+_TERMINAL_PUNCT = (".", "!", "?", ":", ";")
+_WORDS = re.compile(r"[^ ]+")
+_WS_CHARS = "\t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_WS_TABLE = {ord(c): " " for c in _WS_CHARS}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+# Prefixes that are usually real compounds ("long-term"), so a hyphen at a
+# line break after them is kept rather than dropped.
+_COMPOUND_PREFIXES = frozenset(
+    "long short non self well second first third follow low high full part "
+    "re co pre post anti multi over under non-".split()
+)
+
+#: A paragraph never starts inside these: list items and bullets begin a line.
+_LIST_START = re.compile(r"^\s*(?:\d{1,2}[.)]\s+[A-Z(]|[-\u2022*\u25cf]\s+\S)")
+
+#: A line ending in part of a word and a hyphen ("medi-").
+_SPLIT_WORD = re.compile(r"(?<![\s-])[A-Za-z]{2,}-$")
+
+#: Soft-wrap test: the line plus the next word would exceed this share of the width.
+_WRAP_FILL = 0.86
+#: A document whose lines are this wide was never hard-wrapped.
+_UNWRAPPED_WIDTH = 150
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the first character in the source text
+    text: str  # the line with whitespace oddities replaced, same length
+    kind: str = "content"  # content | blank | furniture
+
+
+@dataclass
+class NormalText:
+    """Normalised text plus the map from each character back to the source."""
+
+    text: str
+    origin: array
+    source: SourceText
+
+    def offset(self, index: int) -> int:
+        """Source offset of normalised character ``index``."""
+        if not self.text:
+            return 0
+        index = max(0, min(index, len(self.text) - 1))
+        return self.origin[index]
+
+    def span(self, start: int, end: int) -> Span:
+        """Map the normalised range [start, end) to a Span in the original file."""
+        if end <= start:
+            end = start + 1
+        first = self.offset(start)
+        last = self.offset(end - 1)
+        line, column = self.source.position(first)
+        end_line, end_column = self.source.position(last + 1)
+        if end_line > line and end_column == 1:
+            # The range ends at a line end: keep the end on that line.
+            end_line, end_column = self.source.position(last)
+            end_column += 1
+        return Span(line, column, end_line, end_column)
+
+
+class _Builder:
+    """Accumulates normalised text and its origin map."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.origin = array("l")
+        self.last_char = "\n"
+
+    def add(self, text: str, start: int) -> None:
+        """Append source text that begins at source offset ``start``, squeezing spaces."""
+        if "  " not in text and not text.startswith(" "):
+            self.parts.append(text)
+            self.origin.extend(range(start, start + len(text)))
+            self.last_char = text[-1] if text else self.last_char
+            return
+        for m in _WORDS.finditer(text):
+            if m.start() > 0 and self.last_char not in (" ", "\n"):
+                self.parts.append(" ")
+                self.origin.append(start + m.start() - 1)
+            self.parts.append(m.group())
+            self.origin.extend(range(start + m.start(), start + m.end()))
+            self.last_char = m.group()[-1]
+
+    def add_synthetic(self, ch: str, at: int) -> None:
+        """Append a character that has no source of its own (a joining space)."""
+        if ch == " " and self.last_char in (" ", "\n"):
+            return
+        self.parts.append(ch)
+        self.origin.append(at)
+        self.last_char = ch
+
+    def drop_last_char(self) -> None:
+        """Remove the last character written (a hyphen that joined a split word)."""
+        last = self.parts.pop()
+        self.origin.pop()
+        if len(last) > 1:
+            self.parts.append(last[:-1])
+        self.last_char = self.parts[-1][-1] if self.parts else "\n"
+
+    def drop_trailing_space(self) -> None:
+        while self.parts and self.parts[-1] == " ":
+            self.parts.pop()
+            self.origin.pop()
+        self.last_char = self.parts[-1][-1] if self.parts else "\n"
+
+    def build(self, source: SourceText) -> NormalText:
+        return NormalText("".join(self.parts), self.origin, source)
+
+
+def normalise(source: SourceText, classify: Callable[[str], str | None]) -> NormalText:
+    """Normalise ``source`` into paragraphs, one per line, each ending in a newline.
+
+    ``classify`` names the structural terminal a line starts with (see
+    :func:`checker.grammars.classify_line`); such lines always start a new
+    paragraph.
+    """
+    lines = _physical_lines(source.text)
+    _mark_furniture(lines)
+    content = [ln for ln in lines if ln.kind == "content"]
+    width = _wrap_width(content)
+    double = _is_double_spaced(lines)
+    vocabulary = _vocabulary(content)
+    kinds = {id(ln): classify(ln.text) for ln in content}
+
+    out = _Builder()
+    prev: _Line | None = None
+    gap: list[_Line] = []
+    for ln in lines:
+        if ln.kind != "content":
+            gap.append(ln)
+            continue
+        if prev is not None:
+            join = _should_join(prev, ln, kinds[id(prev)], kinds[id(ln)], _gap_kind(gap, double), width)
+            if join:
+                _join(out, prev, ln, vocabulary)
+            else:
+                out.drop_trailing_space()
+                out.add_synthetic("\n", prev.start + len(prev.text.rstrip()))
+        out.add(ln.text.strip(), ln.start + _leading(ln.text))
+        prev = ln
+        gap = []
+    if prev is not None:
+        out.drop_trailing_space()
+        out.add_synthetic("\n", prev.start + len(prev.text.rstrip()))
+    return out.build(source)
+
+
+def _physical_lines(text: str) -> list[_Line]:
+    lines = []
+    for match in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", text):
+        if match.start() == len(text) and match.group() == "":
+            break
+        body = match.group().rstrip("\r\n")
+        body = _CONTROL.sub(" ", body.translate(_WS_TABLE))
+        kind = "content" if body.strip() else "blank"
+        lines.append(_Line(match.start(), body, kind))
+    return lines
+
+
+def _leading(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _mark_furniture(lines: list[_Line]) -> None:
+    """Mark running headers/footers: page numbers and repeated case numbers."""
+    seen_labelled: set[str] = set()
+    for ln in lines:
+        if ln.kind != "content":
+            continue
+        text = ln.text.strip()
+        if len(text) > 120:
+            continue
+        has_page = bool(_PAGE_PHRASE.search(text))
+        has_case = bool(_CASE_NUMBER.search(text))
+        if not (has_page or has_case):
+            continue
+        rest = _FURNITURE_LABELS.sub(" ", _CASE_NUMBER.sub(" ", _PAGE_PHRASE.sub(" ", text)))
+        if rest.strip():
+            continue
+        if has_case and not has_page and _LABELLED_CASE.match(text):
+            # "Case Number: CM15-..." is a header field the first time.
+            key = _CASE_NUMBER.search(text).group().upper()
+            if key not in seen_labelled:
+                seen_labelled.add(key)
+                continue
+        ln.kind = "furniture"
+
+
+_UPPER = re.compile(r"[A-Z]")
+
+
+def _visual_width(text: str) -> float:
+    """Approximate printed width: capitals are wider in proportional fonts."""
+    return len(text) + 0.25 * len(_UPPER.findall(text))
+
+
+def _wrap_width(content: list[_Line]) -> float:
+    widths = sorted(_visual_width(ln.text.rstrip()) for ln in content)
+    if not widths:
+        return 0.0
+    return widths[int(0.9 * (len(widths) - 1))] if len(widths) >= 10 else widths[-1]
+
+
+def _is_double_spaced(lines: list[_Line]) -> bool:
+    """True when most content lines are followed by exactly one blank line."""
+    content = followed = 0
+    for i, ln in enumerate(lines[:-1]):
+        if ln.kind != "content":
+            continue
+        content += 1
+        if lines[i + 1].kind == "blank" and (i + 2 >= len(lines) or lines[i + 2].kind != "blank"):
+            followed += 1
+    return content >= 4 and followed / content > 0.6
+
+
+def _vocabulary(content: list[_Line]) -> Counter[str]:
+    """Word counts of the letter, used to tell "medi-cally" from "long-term"."""
+    words: Counter[str] = Counter()
+    for ln in content:
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", ln.text))
+    return words
+
+
+def _gap_kind(gap: list[_Line], double: bool) -> str:
+    """Classify what lies between two content lines.
+
+    ``soft``: nothing, or one artefact blank line of double-spaced text.
+    ``page``: a page break: furniture, or (double spaced) a run of truly empty
+    lines with no whitespace-only line; real extractions mark a paragraph
+    break with a line holding a space, and a page break with empty lines.
+    ``hard``: a paragraph break.
+    """
+    blanks = [ln for ln in gap if ln.kind == "blank"]
+    if any(ln.kind == "furniture" for ln in gap):
+        return "page"
+    if not double:
+        return "hard" if blanks else "soft"
+    if len(blanks) <= 1:
+        return "soft"
+    if any(ln.text for ln in blanks):
+        return "hard"
+    return "page"
+
+
+def _should_join(
+    prev: _Line,
+    nxt: _Line,
+    prev_kind: str | None,
+    next_kind: str | None,
+    gap: str,
+    width: float,
+) -> bool:
+    """Decide whether ``nxt`` continues the paragraph that ``prev`` ends."""
+    prev_text = prev.text.strip()
+    next_text = nxt.text.strip()
+    ends_sentence = prev_text.endswith(_TERMINAL_PUNCT)
+
+    if next_kind is not None:
+        # A heading or labelled line starts a paragraph; the one exception is a
+        # wrapped Format 1 item heading whose decision sits on the next line.
+        return (
+            next_kind == "ITEM_HEAD"
+            and gap != "hard"
+            and prev_kind is None
+            and not ends_sentence
+            and not _LIST_START.match(next_text)
+            and _visual_width(prev_text) > 0.4 * width
+        )
+    if gap == "hard":
+        return False
+    if prev_kind == "ITEM_HEAD":
+        return False
+    if prev_kind is not None and prev_kind.endswith(("_HEAD", "_BANNER")) and not _has_lower(prev_text):
+        # A heading alone on its line stands alone, unless the heading itself
+        # wraps ("... IS/WAS NOT MEDICALLY" / "NECESSARY:").
+        return not _has_lower(next_text) and next_text.endswith(":") and len(next_text) < 40
+    if _SPLIT_WORD.search(prev_text) and next_text[:1].islower():
+        return True  # "medi-" / "cally": a word split across the break
+    if width >= _UNWRAPPED_WIDTH:
+        return False
+    first_word = next_text.split(" ", 1)[0]
+    wrapped = _visual_width(prev_text) + 1 + _visual_width(first_word) >= _WRAP_FILL * width
+    if _LIST_START.match(next_text) and (ends_sentence or not wrapped):
+        return False
+    if gap == "page":
+        return wrapped and (not ends_sentence or next_text[:1].islower())
+    return wrapped
+
+
+def _has_lower(text: str) -> bool:
+    return any(c.islower() for c in text)
+
+
+def _join(out: _Builder, prev: _Line, nxt: _Line, vocabulary: Counter[str]) -> None:
+    """Join two physical lines of one paragraph, re-joining hyphenated words."""
+    prev_text = prev.text.rstrip()
+    next_text = nxt.text.strip()
+    break_at = prev.start + len(prev_text)
+    hyphen = re.search(r"([A-Za-z0-9]+)-$", prev_text)
+    if hyphen and not prev_text.endswith(" -") and next_text[:1].isalnum():
+        out.drop_trailing_space()
+        head = hyphen.group(1)
+        tail = re.match(r"[A-Za-z0-9]+", next_text)
+        tail_word = tail.group() if tail else ""
+        if head[-1:].isalpha() and tail_word[:1].islower() and _drop_hyphen(head, tail_word, vocabulary):
+            out.drop_last_char()  # the hyphen we already copied
+        return
+    if prev_text.endswith("/"):
+        out.drop_trailing_space()
+        return
+    out.drop_trailing_space()
+    out.add_synthetic(" ", break_at)
+
+
+def _drop_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> bool:
+    """Was ``head-`` + ``tail`` one word split by the typesetter?
+
+    Yes when the whole word occurs elsewhere in the letter; no when the head is
+    a usual compound prefix or both halves occur as words of their own (each
+    half occurs once as the fragment itself, so it must occur twice).
+    """
+    head_l, tail_l = head.lower(), tail.lower()
+    if vocabulary[head_l + tail_l] > 0:
+        return True
+    if head_l in _COMPOUND_PREFIXES:
+        return False
+    return not (vocabulary[head_l] >= 2 and vocabulary[tail_l] >= 2)

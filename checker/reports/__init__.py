@@ -1,0 +1,1 @@
+"""Reporters: turn results into output.  They never compute findings."""

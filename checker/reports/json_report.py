@@ -1,0 +1,109 @@
+"""The JSON output contract (DOMAIN.md section 6).
+
+Keys named by the contract keep their meaning; extra keys (spans, frequency,
+days supply ...) are additions.  Output is deterministic: the same input gives
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from checker import __version__
+from checker.model import FileResult, Finding, Item, Letter, Severity, Span
+
+
+def _span(span: Span | None) -> dict[str, int] | None:
+    return span.to_dict() if span else None
+
+
+def item_dict(item: Item) -> dict[str, Any]:
+    request = item.request
+    return {
+        "index": item.index,
+        "request": item.request_text,
+        "decision": item.decision,
+        "conclusion": item.conclusion.polarity if item.conclusion else None,
+        "drug": request.drug,
+        "strength": request.strength,
+        "quantity": request.quantity,
+        "pages": {kind: item.pages(kind) for kind in ("admin", "reviewer", "rationale")},
+        "sections": {kind: item.sections(kind) for kind in ("admin", "reviewer")},
+        "frequency": request.frequency,
+        "doses_per_day": request.doses_per_day,
+        "days_supply": request.days_supply,
+        "refills": request.refills,
+        "form": request.form,
+        "purpose": request.purpose,
+        "drug_as_written": request.drug_as_written,
+        "line": item.heading_span.line,
+        "request_span": _span(item.request_span),
+        "decision_span": _span(item.decision_span),
+        "conclusion_text": item.conclusion.text if item.conclusion else None,
+        "conclusion_span": _span(item.conclusion.span) if item.conclusion else None,
+        "rationale_span": _span(item.rationale_span),
+    }
+
+
+def letter_dict(letter: Letter) -> dict[str, Any]:
+    patient = letter.patient
+    return {
+        "format": letter.format,
+        "patient": {
+            "age": patient.age,
+            "sex": patient.sex,
+            "injury_date": patient.injury_date.isoformat() if patient.injury_date else None,
+        },
+        "reviewer": {"specialty": letter.reviewer.specialty, "licensure": letter.reviewer.licensure},
+        "final_determination": letter.final_determination,
+        "encoding": letter.encoding,
+        "header": [{"label": f.label, "value": f.value, "line": f.span.line} for f in letter.header],
+        "sections": [{"kind": s.kind, "title": s.title, **s.span.to_dict()} for s in letter.sections],
+        "items": [item_dict(i) for i in letter.items],
+    }
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    span = finding.span
+    return {
+        "rule": finding.rule,
+        "category": finding.category,
+        "severity": finding.severity.value,
+        "item": finding.item,
+        "message": finding.message,
+        "line": span.line if span else None,
+        "column": span.column if span else None,
+        "end_line": span.end_line if span else None,
+        "end_column": span.end_column if span else None,
+        "evidence": [{"text": e.text, "line": e.span.line, "column": e.span.column} for e in finding.evidence],
+    }
+
+
+def document(results: list[FileResult], include_findings: bool = True) -> dict[str, Any]:
+    files = []
+    counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
+    for result in results:
+        entry: dict[str, Any] = {
+            "path": result.path,
+            "error": result.error,
+            "letter": letter_dict(result.letter) if result.letter else None,
+        }
+        if include_findings:
+            entry["findings"] = [finding_dict(f) for f in result.findings]
+            for f in result.findings:
+                counts[f.severity] += 1
+        files.append(entry)
+    doc: dict[str, Any] = {"version": __version__, "files": files}
+    summary: dict[str, int] = {"files": len(results)}
+    if include_findings:
+        summary.update(
+            errors=counts[Severity.ERROR], warnings=counts[Severity.WARNING], infos=counts[Severity.INFO]
+        )
+    summary["unreadable"] = sum(1 for r in results if r.error)
+    doc["summary"] = summary
+    return doc
+
+
+def render(results: list[FileResult], include_findings: bool = True) -> str:
+    return json.dumps(document(results, include_findings), indent=2, ensure_ascii=False) + "\n"

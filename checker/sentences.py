@@ -1,0 +1,53 @@
+"""Split prose into sentences with their offsets.
+
+Several steps ask "which sentence is this in?" (a page reference, a
+conclusion, a negation).  Letters abbreviate freely ("p. 24", "Dr. Smith",
+"e.g.", "No. 3"), so a period ends a sentence only when an upper-case letter,
+a digit or a quote follows and the word before it is not a known abbreviation.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
+_ABBREVIATIONS = frozenset(
+    "p pp dr mr mrs ms e.g i.e vs approx fig st jr sr inc co ltd dept al etc u.s q b.i.d t.i.d".split()
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence of ``text``, leading/trailing spaces excluded."""
+    spans = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if "\n" not in m.group() and _after_abbreviation(text, m.start()):
+            continue
+        _append(spans, text, start, m.start())
+        start = m.end()
+    _append(spans, text, start, len(text))
+    return spans
+
+
+def sentence_at(text: str, offset: int) -> tuple[int, int]:
+    """The [start, end) of the sentence that contains ``offset``."""
+    for start, end in sentence_spans(text):
+        if start <= offset < end:
+            return start, end
+    return 0, len(text)
+
+
+def _after_abbreviation(text: str, boundary: int) -> bool:
+    """Is the period just before ``boundary`` the end of an abbreviation?"""
+    head = text[max(0, boundary - 16) : boundary].rstrip("\"'\u201d\u2019)")
+    word = re.search(r"(?:^|[\s(])([A-Za-z][A-Za-z.]*)\.$", head)
+    return bool(word) and word.group(1).lower().rstrip(".") in _ABBREVIATIONS
+
+
+def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))

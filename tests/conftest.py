@@ -1,0 +1,40 @@
+"""Shared test helpers: fixture locations and a one-call letter reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker.model import FileResult
+from checker.pipeline import read_letter
+from checker.reading import InputRef
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = FIXTURES / "seeds"
+LETTERS = FIXTURES / "letters"
+
+
+def load_expected(folder: Path) -> dict:
+    return yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def read_path(path: Path | str) -> FileResult:
+    """Run the reading pipeline on a file, as the CLI does."""
+    return read_letter(InputRef(str(path))).result
+
+
+def read_text(text: str | bytes, tmp_path: Path, name: str = "letter.txt") -> FileResult:
+    """Write ``text`` to a temporary file and read it."""
+    path = tmp_path / name
+    if isinstance(text, str):
+        path.write_bytes(text.encode("utf-8"))
+    else:
+        path.write_bytes(text)
+    return read_path(path)
+
+
+@pytest.fixture
+def seeds_expected() -> dict:
+    return load_expected(SEEDS)
