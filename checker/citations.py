@@ -153,10 +153,7 @@ def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> Citation:
     refs, sections = page_refs(text)
     src = sources()
     source_match = src.name_pattern.search(text)
-    source = None
-    if source_match:
-        written = source_match.group().lower()
-        source = next(sid for sid, name in src.names if name.lower() == written)
+    source = _source_id(source_match.group()) if source_match else None
     edition_match = re.search(r"\b(19|20)\d{2}\b", text)
     edition = edition_match.group() if edition_match else (src.editions.get(source or "", "") or None)
     citation = Citation(
@@ -183,8 +180,26 @@ def read_rationale_pages(text: str, span_of: SpanOf) -> Citation | None:
         kind="rationale",
         text=text[first:last],
         span=span_of(first, last),
-        page_refs=[PageRef(text[r.start : r.end], list(r.pages), span_of(r.start, r.end)) for r in kept],
+        page_refs=[
+            PageRef(text[r.start : r.end], list(r.pages), span_of(r.start, r.end), _source_of(text, r))
+            for r in kept
+        ],
     )
+
+
+def _source_of(text: str, ref: _RawRef) -> str:
+    """The guideline a page in prose belongs to: the one its sentence names (MTUS by default)."""
+    start, end = sentence_at(text, ref.start)
+    named = {_source_id(m.group()) for m in sources().name_pattern.finditer(text[start:end])}
+    named.discard(None)
+    if named and "MTUS" not in named:
+        return sorted(named)[0]
+    return "MTUS"
+
+
+def _source_id(written: str) -> str | None:
+    written = written.lower()
+    return next((sid for sid, name in sources().names if name.lower() == written), None)
 
 
 def _is_guideline_page(text: str, ref: _RawRef) -> bool:

@@ -112,6 +112,7 @@ class PageRef:
     text: str
     pages: list[int]
     span: Span
+    source: str | None = None  # for references in prose: the guideline its sentence names
 
 
 @dataclass

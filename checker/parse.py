@@ -28,6 +28,7 @@ from checker.model import (
     Letter,
     Section,
     Severity,
+    Span,
 )
 from checker.normalise import NormalText
 from checker.treatment import parse_request
@@ -85,7 +86,37 @@ def parse_letter(path: str, normal: NormalText) -> Parsed:
     if tree is not None:
         walker.walk(tree)
     letter.format = _detect_format(letter, tree, walker.numbered_items)
+    findings.extend(_missing_parts(letter, normal))
     return Parsed(letter, tree, findings)
+
+
+def _missing_parts(letter: Letter, normal: NormalText) -> list[Finding]:
+    """Required parts the letter lacks: any structure at all, the case summary."""
+    if not letter.sections:
+        return [
+            Finding(
+                rule="parse-no-structure",
+                category="parse",
+                severity=Severity.WARNING,
+                message="no IMR letter structure found: none of the section headings of the three "
+                "layouts (e.g. 'CLINICAL CASE SUMMARY', 'IMR ISSUES, DECISIONS AND RATIONALES', "
+                "'ISSUE AT DISPUTE:') was found",
+                span=normal.span(0, max(1, normal.text.find("\n"))),
+            )
+        ]
+    if letter.section("summary") is None:
+        anchor = letter.section("issues") or letter.section("issue") or letter.sections[0]
+        return [
+            Finding(
+                rule="parse-no-summary",
+                category="parse",
+                severity=Severity.WARNING,
+                message="no case summary found before this section: expected 'CLINICAL CASE SUMMARY' "
+                "or 'CASE SUMMARY:'",
+                span=Span(anchor.span.line, anchor.span.column, anchor.span.line, anchor.span.column + len(anchor.title)),
+            )
+        ]
+    return []
 
 
 def _syntax_finding(normal: NormalText, error: UnexpectedInput) -> Finding:

@@ -1,4 +1,4 @@
-"""Run the steps for one input: read -> normalise -> parse -> extract (-> check).
+"""Run the steps for one input: read -> normalise -> parse -> extract -> check.
 
 Each input is processed on its own and every failure is turned into a
 one-line error on its :class:`FileResult`, so one bad file never stops a
@@ -8,15 +8,21 @@ batch and the user never sees a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lark import Tree
 
+from checker.check import check_letter
 from checker.extract import extract_facts
+from checker.facts import Knowledge
 from checker.grammars import classify_line
+from checker.guideline import default_concepts, default_guideline
+from checker.lexicon import default_lexicon
 from checker.model import FileResult
 from checker.normalise import normalise
 from checker.parse import parse_letter
-from checker.reading import STDIN, InputError, InputRef, decode, read_bytes
+from checker.reading import STDIN, InputError, InputRef, SourceText, decode, read_bytes
+from checker.rules import RuleSet
 
 
 @dataclass
@@ -27,24 +33,48 @@ class Reading:
     tree: Tree | None = None
 
 
+@lru_cache(maxsize=1)
+def default_knowledge() -> Knowledge:
+    guideline = default_guideline()
+    return Knowledge(guideline, default_lexicon(), dict(default_concepts()), list(guideline.statements))
+
+
+def knowledge_for(ruleset: RuleSet) -> Knowledge:
+    """Shipped knowledge plus the concepts and statements rule files add."""
+    base = default_knowledge()
+    if not ruleset.concepts and not ruleset.statements:
+        return base
+    return Knowledge(
+        base.guideline, base.lexicon, {**base.concepts, **ruleset.concepts}, [*base.statements, *ruleset.statements]
+    )
+
+
 def display_path(ref: InputRef) -> str:
     return "<stdin>" if ref.path == STDIN else ref.path
 
 
-def read_letter(ref: InputRef) -> Reading:
-    """Read, normalise, parse and extract one input; never raises."""
+def read_letter(ref: InputRef, ruleset: RuleSet | None = None, only: set[str] | None = None) -> Reading:
+    """Read, normalise, parse, extract (and check, given rules) one input; never raises."""
     path = display_path(ref)
     try:
         source = decode(read_bytes(ref))
     except InputError as error:
         return Reading(FileResult(path, error=str(error)))
+    return read_source(path, source, ruleset, only)
+
+
+def read_source(path: str, source: SourceText, ruleset: RuleSet | None = None, only: set[str] | None = None) -> Reading:
+    """The steps after reading, for text already decoded (files, stdin, rule tests)."""
     try:
         normal = normalise(source, classify_line)
         parsed = parse_letter(path, normal)
         extract_facts(parsed.letter)
+        findings = list(parsed.findings)
+        if ruleset is not None:
+            findings += check_letter(parsed.letter, ruleset, knowledge_for(ruleset), only)
     except RecursionError:
         return Reading(FileResult(path, error="letter too deeply nested to read"))
     except Exception as error:  # a bug must not end the batch; say so plainly
         return Reading(FileResult(path, error=f"internal error while reading ({type(error).__name__}: {error})"))
-    findings = sorted(parsed.findings, key=lambda f: f.sort_key())
+    findings.sort(key=lambda f: f.sort_key())
     return Reading(FileResult(path, parsed.letter, findings), parsed.tree)

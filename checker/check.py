@@ -1,0 +1,150 @@
+"""Step 5: apply the rules to a letter's facts and produce findings.
+
+The engine knows nothing about carisoprodol or page 24: rules (YAML) say what
+to look for, facts (``checker.facts``) say what the letter states.  For each
+rule and each item it applies to, the engine evaluates the rule's condition
+(once, or once per element of ``for_each``), and for every match builds a
+:class:`Finding` at the span the rule names, with the evidence it names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from checker.expressions import resolve
+from checker.facts import Facts, Knowledge, item_facts, letter_facts
+from checker.model import Evidence, Finding, Letter, Span
+from checker.rules import Rule, RuleSet
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
+
+
+def check_letter(letter: Letter, ruleset: RuleSet, knowledge: Knowledge, only: set[str] | None = None) -> list[Finding]:
+    """Findings of every enabled rule (or only the rules in ``only``) on one letter."""
+    rules = [r for r in ruleset.enabled() if only is None or r.id in only]
+    if not rules:
+        return []
+    whole = letter_facts(letter, knowledge)
+    items = [item_facts(letter, item, knowledge) for item in letter.items]
+    whole["items"] = items
+    findings: list[Finding] = []
+    for rule in rules:
+        if rule.scope == "letter":
+            findings.extend(_apply(rule, {"letter": whole}, None, _letter_anchor(letter)))
+            continue
+        for facts in items:
+            if _applies(rule, facts, knowledge):
+                anchor = facts["heading"]["_span"]
+                findings.extend(_apply(rule, {"letter": whole, "item": facts}, facts["index"], anchor))
+    return _unique(findings)
+
+
+def _letter_anchor(letter: Letter) -> Span | None:
+    if letter.items:
+        return letter.items[0].heading_span
+    return letter.sections[0].span if letter.sections else None
+
+
+def _applies(rule: Rule, facts: Facts, knowledge: Knowledge) -> bool:
+    if rule.drugs and facts.get("drug") not in rule.drugs:
+        return False
+    if rule.topics and not set(rule.topics) & set(facts.get("topics") or []):
+        return False
+    return True
+
+
+def _apply(rule: Rule, context: dict[str, Any], item: int | None, anchor: Span | None) -> list[Finding]:
+    contexts = [context]
+    if rule.for_each:
+        variable, path = rule.for_each
+        elements = resolve(path, context) or []
+        contexts = [{**context, variable: element} for element in elements if isinstance(elements, list)]
+    found = []
+    for ctx in contexts:
+        if rule.when is not None and not rule.when.evaluate(ctx):
+            continue
+        severity = rule.severity
+        for condition, alternative in rule.severity_when:
+            if condition.evaluate(ctx):
+                severity = alternative
+                break
+        span = _span_of(rule.at, ctx) if rule.at else None
+        if span is None and rule.for_each:
+            span = _span_of(rule.for_each[0], ctx)
+        found.append(
+            Finding(
+                rule=rule.id,
+                category=rule.category,
+                severity=severity,
+                message=render(rule.message, ctx),
+                span=span or anchor,
+                item=item,
+                evidence=_evidence(rule, ctx),
+            )
+        )
+    return found
+
+
+def _record(path: str, context: dict[str, Any]) -> Any:
+    return resolve(path, context)
+
+
+def _span_of(path: str, context: dict[str, Any]) -> Span | None:
+    record = _record(path, context)
+    if isinstance(record, dict):
+        span = record.get("_span")
+        return span if isinstance(span, Span) else None
+    return None
+
+
+def _evidence(rule: Rule, context: dict[str, Any]) -> list[Evidence]:
+    evidence = []
+    for path in rule.evidence:
+        record = _record(path, context)
+        records = record if isinstance(record, list) else [record]
+        for r in records:
+            if isinstance(r, dict) and isinstance(r.get("_span"), Span) and r.get("_text"):
+                evidence.append(Evidence(_shorten(str(r["_text"])), r["_span"]))
+    return evidence
+
+
+def _shorten(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    """Fill ``{item.drug}``-style placeholders; lists are joined, null reads "not stated"."""
+
+    def value(m: re.Match[str]) -> str:
+        found = resolve(m.group(1), context)
+        if isinstance(found, dict) and "_span" in found:
+            found = found.get("value", found.get("_text"))
+        if found is None:
+            return "not stated"
+        if isinstance(found, float) and found.is_integer():
+            return str(int(found))
+        if isinstance(found, list):
+            return ", ".join(_plain(v) for v in found) or "none"
+        return _plain(found)
+
+    return " ".join(_PLACEHOLDER.sub(value, template).split())
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen = set()
+    unique = []
+    for f in findings:
+        key = (f.rule, f.item, f.span, f.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(f)
+    return unique

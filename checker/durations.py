@@ -1,0 +1,131 @@
+"""How long the patient has used (or would use) a drug, as the letter states it.
+
+Guideline criteria turn on duration: carisoprodol not beyond 2-3 weeks,
+benzodiazepines not beyond 4 weeks.  Letters state duration many ways:
+
+* "since at least 8/28/13"         -> against the request date (11/20/13): 84 days
+* "for at least 3 months"          -> 90 days
+* "first noted in the 12/19/2014 report" with the request in February 2015
+* "Soma intake was noted since February, 2014"
+* a days supply ("50 Day") or quantity / doses per day ("#60", "BID": 30 days)
+
+Only sentences that name the item's drug (any of its names), its class, or
+"this medication" count, so one drug's history is not pinned on another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from checker.extract import DATE_PATTERN, parse_date
+from checker.sentences import sentence_spans
+
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)"
+_WORD_NUM = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "many": 3,
+}
+_MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+
+_FOR_PERIOD = re.compile(
+    rf"\b(?:for|over|past|than|of)\s+(?:at\s+least\s+|more\s+than\s+|over\s+|approximately\s+|about\s+|nearly\s+|the\s+(?:past|last)\s+)?"
+    rf"{_NUM}\s+(day|week|month|year)s?\b",
+    re.I,
+)
+_SINCE_DATE = re.compile(rf"\bsince\s+(?:at\s+least\s+|approximately\s+|about\s+)?({DATE_PATTERN})", re.I)
+_SINCE_MONTH = re.compile(rf"\bsince\s+(?:at\s+least\s+)?({_MONTHS})\.?,?\s+(\d{{4}})", re.I)
+_SINCE_YEAR = re.compile(r"\bsince\s+(?:at\s+least\s+)?((?:19|20)\d{2})\b(?![/-])", re.I)
+_FIRST_NOTED = re.compile(
+    rf"\b(?:first|initially)\s+(?:noted|mentioned|prescribed|documented|started|listed|seen)\s+(?:in|on|as\s+of)\s+(?:the\s+)?({DATE_PATTERN})",
+    re.I,
+)
+_LONG_TERM = re.compile(r"\b(?:long[\s-]term|chronic|ongoing|prolonged|continued)\s+use\b", re.I)
+
+# Where the letter dates the request this decision is about.
+_REQUEST_DATE = [
+    re.compile(rf"\bAt\s+the\s+time\s+\(?({DATE_PATTERN})\)?\s+of\s+the\s+request", re.I),
+    re.compile(rf"\brequest\s+for\s+authorization\s+(?:\(RFA\)\s+)?(?:dated|on|of|from)\s+({DATE_PATTERN})", re.I),
+    re.compile(rf"\bRFA\s+(?:dated|on|of|from)\s+({DATE_PATTERN})", re.I),
+    re.compile(rf"\b(?:On|on)\s+({DATE_PATTERN}),?\s+(?:the\s+)?Utilization\s+Review", re.I),
+    re.compile(rf"\bUtilization\s+Review\s+(?:\(UR\)\s+)?(?:dated|on|of|from)\s+({DATE_PATTERN})", re.I),
+    re.compile(rf"\bUR\s+(?:dated|on|of|from)\s+({DATE_PATTERN})", re.I),
+]
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A stated duration of use, in days, with where it was said."""
+
+    days: int
+    text: str
+    start: int  # offsets in the text it was found in
+    end: int
+
+
+def request_date(summary: str, header_dates: list[dt.date]) -> dt.date | None:
+    """The date of the disputed request: RFA, else UR, else a header date, else the latest date stated."""
+    for pattern in _REQUEST_DATE:
+        m = pattern.search(summary)
+        if m and parse_date(m.group(1)):
+            return parse_date(m.group(1))
+    if header_dates:
+        return max(header_dates)
+    dates = [d for d in (parse_date(m.group()) for m in re.finditer(DATE_PATTERN, summary, re.I)) if d]
+    return max(dates) if dates else None
+
+
+def durations(text: str, names: list[str], reference: dt.date | None) -> list[Duration]:
+    """Durations of use stated in sentences of ``text`` that name the drug."""
+    if not names:
+        return []
+    name_pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])", re.I)
+    found: list[Duration] = []
+    for s_start, s_end in sentence_spans(text):
+        sentence = text[s_start:s_end]
+        if not name_pattern.search(sentence):
+            continue
+        found.extend(_in_sentence(sentence, s_start, reference))
+    return found
+
+
+def _in_sentence(sentence: str, offset: int, reference: dt.date | None) -> list[Duration]:
+    found = []
+    for m in _FOR_PERIOD.finditer(sentence):
+        count = m.group(1).lower()
+        n = int(count) if count.isdigit() else _WORD_NUM.get(count, 0)
+        days = n * _UNIT_DAYS[m.group(2).lower()]
+        if days and not _is_future(sentence, m.start()):
+            found.append(Duration(days, m.group(), offset + m.start(), offset + m.end()))
+    if reference is not None:
+        for pattern in (_SINCE_DATE, _FIRST_NOTED):
+            for m in pattern.finditer(sentence):
+                date = parse_date(m.group(1))
+                if date and date <= reference:
+                    found.append(Duration((reference - date).days, m.group(), offset + m.start(), offset + m.end()))
+        for m in _SINCE_MONTH.finditer(sentence):
+            date = parse_date(f"{m.group(1)} 1, {m.group(2)}")
+            if date and date <= reference:
+                found.append(Duration((reference - date).days, m.group(), offset + m.start(), offset + m.end()))
+        for m in _SINCE_YEAR.finditer(sentence):
+            date = dt.date(int(m.group(1)), 12, 31)
+            if date <= reference:
+                found.append(Duration((reference - date).days, m.group(), offset + m.start(), offset + m.end()))
+    return found
+
+
+def _is_future(sentence: str, position: int) -> bool:
+    """"should not be used for more than 3 weeks" states a limit, not a history."""
+    before = sentence[max(0, position - 60) : position].lower()
+    return bool(re.search(r"\b(?:not\s+(?:to\s+)?(?:be\s+)?used|limit|recommended|should|no\s+more|up\s+to|less|intended|trial|course)\b", before))
+
+
+def supply_days(days_supply: int | None, quantity: int | None, doses_per_day: float | None) -> int | None:
+    """Days the requested supply lasts: stated days supply, else quantity / doses a day."""
+    if days_supply:
+        return days_supply
+    if quantity and doses_per_day:
+        return int(quantity / doses_per_day)
+    return None

@@ -1,0 +1,83 @@
+"""Terminal output for rule authors: rule lists, rule docs, rule test results, config."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from checker.config import Config
+from checker.rules import Rule, RuleSet
+from checker.ruletests import Outcome
+
+
+def render_list(console: Console, ruleset: RuleSet) -> None:
+    table = Table(show_header=True, header_style="bold", pad_edge=False)
+    for column in ("rule", "category", "severity", "title"):
+        table.add_column(column, overflow="fold")
+    for rule in sorted(ruleset.rules, key=lambda r: (r.category, r.id)):
+        severity = rule.severity.value if rule.enabled else "off"
+        table.add_row(rule.id, rule.category, severity, rule.title)
+    console.print(table)
+    console.print(f"{len(ruleset.rules)} rules, {len(ruleset.enabled())} enabled")
+
+
+def render_rule(console: Console, rule: Rule) -> None:
+    text = Text()
+    text.append(rule.id, style="bold")
+    text.append(f"  {rule.title}\n")
+    text.append(f"category: {rule.category}   severity: {rule.severity.value}{'' if rule.enabled else ' (off)'}\n")
+    if rule.guideline_reference:
+        text.append(f"guideline: {rule.guideline_reference}\n")
+    if rule.topics or rule.drugs:
+        text.append(f"applies to: {', '.join([*rule.topics, *rule.drugs])}\n")
+    text.append(f"defined at: {rule.where}\n")
+    if rule.description:
+        text.append(f"\n{rule.description}\n")
+    if rule.for_each:
+        text.append(f"\nfor each: {rule.for_each[0]} in {rule.for_each[1]}\n")
+    if rule.when is not None:
+        text.append(f"when: {' '.join(rule.when.source.split())}\n")
+    for condition, severity in rule.severity_when:
+        text.append(f"severity {severity.value} when: {' '.join(condition.source.split())}\n")
+    text.append(f"message: {rule.message}\n")
+    if rule.tests:
+        counts = {k: sum(1 for t in rule.tests if t.expect == k) for k in ("hit", "ok", "gap")}
+        text.append(f"\nexamples: {counts['hit']} must trigger, {counts['ok']} must not, {counts['gap']} known gaps\n")
+    console.print(text)
+
+
+def render_tests(console: Console, outcomes: list[Outcome]) -> bool:
+    """Print per-rule results; True when any rule failed."""
+    failed = False
+    totals = {"hits": 0, "passes": 0, "misses": 0, "false_alarms": 0, "gaps": 0}
+    for o in outcomes:
+        status = Text("FAIL", style="bold red") if o.failed else Text("ok  ", style="green")
+        line = Text.assemble(
+            status,
+            f" {o.rule.id}: {o.hits} hits, {len(o.misses)} misses, {len(o.false_alarms)} false alarms, "
+            f"{o.passes} quiet, {o.gaps} known gaps",
+        )
+        console.print(line)
+        for message in o.misses + o.false_alarms + o.errors:
+            console.print(f"    {message}", markup=False)
+        for message in o.fixed_gaps:
+            console.print(f"    note: {message}", markup=False)
+        failed |= o.failed
+        totals["hits"] += o.hits
+        totals["passes"] += o.passes
+        totals["misses"] += len(o.misses)
+        totals["false_alarms"] += len(o.false_alarms)
+        totals["gaps"] += o.gaps
+    console.print(
+        f"{len(outcomes)} rules tested: {totals['hits']} hits, {totals['misses']} misses, "
+        f"{totals['false_alarms']} false alarms, {totals['passes']} quiet, {totals['gaps']} known gaps"
+    )
+    return failed
+
+
+def render_config(console: Console, config: Config) -> None:
+    source = str(config.path) if config.path else "defaults (no .imr-check.yaml or [tool.imr-check] found)"
+    console.print(f"configuration from: {source}", markup=False)
+    for key, value in config.as_dict().items():
+        console.print(f"  {key}: {value}", markup=False)

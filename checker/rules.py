@@ -1,0 +1,399 @@
+"""Rule files: load, validate and assemble the rules a run uses.
+
+A rule file is YAML (read with ``safe_load``; nothing in it is executed),
+validated against ``rules/schema/rules.schema.json`` and then checked for
+what a schema cannot see: conditions that do not parse, unknown topics,
+placeholders that name no fact.  Every error names the file, line and key,
+and a broken rule file stops every command before any letter is read.
+
+Rule sets: every file names the set it belongs to (``ruleset:``), may
+``extends:`` other sets (their rules are loaded too) and may ``overrides:``
+a rule of another set (severity, or switch it off) without copying it.  A
+user's config does the same in one line per rule.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from checker.expressions import Expression, ExpressionError, compile_expression
+from checker.guideline import Concept, Guideline, Statement, load_concepts, load_statements
+from checker.model import Severity
+from checker.resources import rules_path
+
+#: Shipped rule sets, by name: the directory holding their rule files.
+SHIPPED_RULESETS = {"mtus": "mtus"}
+DEFAULT_RULESETS = ("mtus",)
+
+_ROOTS = {"item", "letter"}
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
+
+
+class RuleError(Exception):
+    """A rule file that cannot be used; the message names file, line and key."""
+
+
+@dataclass(frozen=True)
+class Where:
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class RuleTest:
+    """One example a rule must (``hit``) or must not (``ok``) trigger on, or a known ``gap``."""
+
+    expect: str
+    where: Where
+    name: str = ""
+    item: int | None = None
+    reason: str = ""
+    file: Path | None = None
+    letter: dict[str, Any] | None = None
+
+
+@dataclass
+class Rule:
+    id: str
+    title: str
+    category: str
+    severity: Severity
+    message: str
+    where: Where
+    ruleset: str
+    description: str = ""
+    enabled: bool = True
+    guideline: dict[str, Any] = field(default_factory=dict)
+    scope: str = "item"
+    topics: tuple[str, ...] = ()
+    drugs: tuple[str, ...] = ()
+    for_each: tuple[str, str] | None = None  # (variable, path)
+    when: Expression | None = None
+    severity_when: tuple[tuple[Expression, Severity], ...] = ()
+    at: str | None = None
+    evidence: tuple[str, ...] = ()
+    tests: list[RuleTest] = field(default_factory=list)
+
+    @property
+    def guideline_reference(self) -> str:
+        """"MTUS 2009, pp. 29, 65" for docs and SARIF help."""
+        g = self.guideline
+        parts = [" ".join(str(x) for x in (g.get("source"), g.get("edition")) if x)]
+        if g.get("pages"):
+            pages = g["pages"]
+            parts.append(("p. " if len(pages) == 1 else "pp. ") + ", ".join(str(p) for p in pages))
+        if g.get("section"):
+            parts.append(str(g["section"]))
+        return ", ".join(p for p in parts if p)
+
+
+@dataclass
+class RuleFile:
+    path: Path
+    ruleset: str
+    extends: tuple[str, ...]
+    rules: list[Rule]
+    overrides: dict[str, dict[str, Any]]
+    concepts: dict[str, Concept]
+    statements: list[Statement]
+
+
+@dataclass
+class RuleSet:
+    """The rules of a run, with the data rule files add."""
+
+    rules: list[Rule]
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    statements: list[Statement] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def enabled(self) -> list[Rule]:
+        return [r for r in self.rules if r.enabled]
+
+
+# --------------------------------------------------------------------- loading
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    return json.loads(rules_path("schema/rules.schema.json").read_text(encoding="utf-8"))
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """The rule files of a directory: every ``*.yaml``/``*.yml`` below it, sorted."""
+    if directory.is_file():
+        return [directory]
+    if not directory.is_dir():
+        raise RuleError(f"{directory}: rule directory not found")
+    return sorted(
+        (p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file() and "examples" not in p.parts),
+        key=lambda p: p.as_posix(),
+    )
+
+
+def load_rule_file(path: Path, guideline: Guideline, display: str | None = None) -> RuleFile:
+    """Read, validate and compile one rule file."""
+    shown = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleError(f"{shown}: cannot read rule file ({error})") from None
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise RuleError(f"{shown}:{line}: invalid YAML: {problem}") from None
+    if data is None:
+        raise RuleError(f"{shown}:1: empty rule file (expected a 'rules:' list)")
+    errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise RuleError(_schema_message(shown, root, _best_error(errors[0])))
+    ruleset = str(data.get("ruleset") or path.parent.name)
+    rules = [
+        _compile_rule(raw, Where(shown, _line(root, ["rules", i])), ruleset, root, ["rules", i], guideline, path)
+        for i, raw in enumerate(data.get("rules") or [])
+    ]
+    try:
+        concepts = load_concepts(data)
+        statements = load_statements(data)
+    except re.error as error:
+        raise RuleError(f"{shown}: invalid pattern in concepts or statements: {error}") from None
+    return RuleFile(
+        path=path,
+        ruleset=ruleset,
+        extends=tuple(data.get("extends") or ()),
+        rules=rules,
+        overrides=dict(data.get("overrides") or {}),
+        concepts=concepts,
+        statements=statements,
+    )
+
+
+def _best_error(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For oneOf/anyOf failures, the most specific sub-error."""
+    if error.context:
+        return max(error.context, key=lambda e: len(e.absolute_path))
+    return error
+
+
+def _schema_message(path: str, root: yaml.Node, error: jsonschema.ValidationError) -> str:
+    location = list(error.absolute_path)
+    key = _key_name(location)
+    line = _line(root, location)
+    if error.validator == "additionalProperties":
+        extra = re.findall(r"'([^']+)'", error.message)
+        unknown = extra[0] if extra else "?"
+        line = _line(root, location + [unknown])
+        return f"{path}:{line}: {_key_name(location + [unknown])}: unknown key {unknown!r}"
+    if error.validator == "required":
+        return f"{path}:{line}: {key or 'file'}: {error.message}"
+    return f"{path}:{line}: {key or 'file'}: {error.message}"
+
+
+def _key_name(location: list) -> str:
+    name = ""
+    for part in location:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _line(root: yaml.Node | None, location: list) -> int:
+    """1-based line of the YAML node at ``location`` (the closest ancestor that exists)."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in location:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    child = value
+                    line = key.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+            line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line
+
+
+def _compile_rule(
+    raw: dict[str, Any], where: Where, ruleset: str, root: yaml.Node, location: list, guideline: Guideline, path: Path
+) -> Rule:
+    def fail(key: str, message: str) -> RuleError:
+        return RuleError(f"{where.path}:{_line(root, location + [key])}: {_key_name(location + [key])}: {message}")
+
+    def expression(key: str, source: str, sub: list | None = None) -> Expression:
+        try:
+            return compile_expression(source)
+        except ExpressionError as error:
+            line = _line(root, location + (sub or [key]))
+            raise RuleError(f"{where.path}:{line}: {_key_name(location + (sub or [key]))}: {error}") from None
+
+    for_each = None
+    names = set(_ROOTS)
+    if raw.get("for_each"):
+        variable, _, source = re.split(r"\s+(in)\s+", raw["for_each"].strip(), maxsplit=1)
+        if variable in _ROOTS:
+            raise fail("for_each", f"the loop variable may not be called {variable!r}")
+        for_each = (variable, source)
+        names.add(variable)
+    scope = raw.get("scope", "item")
+    if scope == "letter" and raw.get("topics"):
+        raise fail("topics", "a letter-scope rule cannot be limited to topics")
+    for topic in raw.get("topics") or []:
+        if guideline.topic(topic) is None:
+            known = ", ".join(sorted(guideline.topics))
+            raise fail("topics", f"unknown topic {topic!r} (known: {known})")
+    when = expression("when", raw["when"]) if raw.get("when") else None
+    severity_when = tuple(
+        (expression("when", s["when"], ["severity_when", i, "when"]), Severity(s["severity"]))
+        for i, s in enumerate(raw.get("severity_when") or [])
+    )
+    for key in ("at",):
+        if raw.get(key) and raw[key].split(".")[0] not in names:
+            raise fail(key, f"{raw[key]!r} names no fact (start with one of {sorted(names)})")
+    for i, ev in enumerate(raw.get("evidence") or []):
+        if ev.split(".")[0] not in names:
+            line = _line(root, location + ["evidence", i])
+            raise RuleError(f"{where.path}:{line}: {_key_name(location + ['evidence', i])}: {ev!r} names no fact")
+    for m in _PLACEHOLDER.finditer(raw["message"]):
+        if m.group(1).split(".")[0] not in names:
+            raise fail("message", f"placeholder {{{m.group(1)}}} names no fact (start with one of {sorted(names)})")
+    tests = [
+        _compile_test(t, Where(where.path, _line(root, location + ["tests", i])), path)
+        for i, t in enumerate(raw.get("tests") or [])
+    ]
+    return Rule(
+        id=raw["id"],
+        title=raw["title"],
+        category=raw["category"],
+        severity=Severity(raw["severity"]),
+        message=raw["message"].strip(),
+        where=where,
+        ruleset=ruleset,
+        description=(raw.get("description") or "").strip(),
+        enabled=raw.get("enabled", True),
+        guideline=dict(raw.get("guideline") or {}),
+        scope=scope,
+        topics=tuple(raw.get("topics") or ()),
+        drugs=tuple(d.lower() for d in raw.get("drugs") or ()),
+        for_each=for_each,
+        when=when,
+        severity_when=severity_when,
+        at=raw.get("at"),
+        evidence=tuple(raw.get("evidence") or ()),
+        tests=tests,
+    )
+
+
+def _compile_test(raw: dict[str, Any], where: Where, rule_path: Path) -> RuleTest:
+    return RuleTest(
+        expect=raw["expect"],
+        where=where,
+        name=raw.get("name", ""),
+        item=raw.get("item"),
+        reason=raw.get("reason", ""),
+        file=(rule_path.parent / raw["file"]) if raw.get("file") else None,
+        letter=raw.get("letter"),
+    )
+
+
+# --------------------------------------------------------------------- assembling
+def load_ruleset(
+    guideline: Guideline,
+    extra_dirs: list[Path] | None = None,
+    use_defaults: bool = True,
+    severities: dict[str, str] | None = None,
+) -> RuleSet:
+    """The rules of a run: shipped sets (unless switched off), extra directories, extends, overrides.
+
+    ``severities`` maps a rule id to ``error``/``warning``/``info`` or ``off``
+    (a user's config); it is applied last, so the user always wins.
+    """
+    files: list[RuleFile] = []
+    loaded_sets: set[str] = set()
+    if use_defaults:
+        for name in DEFAULT_RULESETS:
+            files.extend(_load_shipped(name, guideline))
+            loaded_sets.add(name)
+    for directory in extra_dirs or []:
+        for path in rule_files(directory):
+            files.append(load_rule_file(path, guideline))
+    # Pull in every set a loaded file extends.
+    pending = [name for f in files for name in f.extends]
+    while pending:
+        name = pending.pop()
+        if name in loaded_sets or any(f.ruleset == name for f in files):
+            continue
+        if name not in SHIPPED_RULESETS:
+            where = next(f.path for f in files if name in f.extends)
+            raise RuleError(f"{where}: extends unknown rule set {name!r} (known: {', '.join(sorted(SHIPPED_RULESETS))})")
+        new = _load_shipped(name, guideline)
+        files.extend(new)
+        loaded_sets.add(name)
+        pending.extend(n for f in new for n in f.extends)
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    concepts: dict[str, Concept] = {}
+    statements: list[Statement] = []
+    for f in files:
+        for rule in f.rules:
+            if rule.id in seen:
+                raise RuleError(f"{rule.where}: duplicate rule id {rule.id!r} (first defined at {seen[rule.id].where})")
+            seen[rule.id] = rule
+            rules.append(rule)
+        concepts.update(f.concepts)
+        statements.extend(f.statements)
+    for f in files:
+        for rule_id, change in f.overrides.items():
+            rule = seen.get(rule_id)
+            if rule is None:
+                raise RuleError(f"{f.path}: overrides unknown rule {rule_id!r}")
+            _apply(rule, change)
+    for rule_id, value in (severities or {}).items():
+        rule = seen.get(rule_id)
+        if rule is None:
+            raise RuleError(f"configuration: unknown rule {rule_id!r} (see `imr-check rules list`)")
+        _apply(rule, {"enabled": False} if str(value).lower() in ("off", "false", "disable", "disabled") else {"severity": value})
+    return RuleSet(rules, concepts, statements, [f.path for f in files])
+
+
+def _load_shipped(name: str, guideline: Guideline) -> list[RuleFile]:
+    directory = rules_path(SHIPPED_RULESETS[name])
+    base = rules_path(".").resolve().parent
+    loaded = []
+    for path in rule_files(directory):
+        try:
+            display = str(path.resolve().relative_to(base))
+        except ValueError:
+            display = str(path)
+        loaded.append(load_rule_file(path, guideline, display))
+    return loaded
+
+
+def _apply(rule: Rule, change: dict[str, Any]) -> None:
+    if "enabled" in change:
+        rule.enabled = bool(change["enabled"])
+    if "severity" in change:
+        value = str(change["severity"]).lower()
+        if value not in ("error", "warning", "info"):
+            raise RuleError(f"rule {rule.id}: severity must be error, warning, info or off, not {value!r}")
+        rule.severity = Severity(value)
+        rule.enabled = True
