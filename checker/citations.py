@@ -34,6 +34,8 @@ class _RawRef:
     start: int
     end: int
     pages: tuple[int, ...]
+    # (start, end, pages) of each single page or range, so a finding can point at "24" alone
+    parts: tuple[tuple[int, int, tuple[int, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,8 @@ def _start_of(node: Tree) -> int:
 
 
 def _shift(ref: _RawRef, offset: int) -> _RawRef:
-    return _RawRef(ref.start + offset, ref.end + offset, ref.pages)
+    parts = tuple((a + offset, b + offset, pages) for a, b, pages in ref.parts)
+    return _RawRef(ref.start + offset, ref.end + offset, ref.pages, parts)
 
 
 def _page_ref(node: Tree) -> _RawRef:
@@ -125,16 +128,19 @@ def _page_ref(node: Tree) -> _RawRef:
     page_list = node.children[1]
     assert isinstance(keyword, Token) and isinstance(page_list, Tree)
     pages: list[int] = []
+    parts: list[tuple[int, int, tuple[int, ...]]] = []
     end = keyword.end_pos
     for page_range in page_list.find_data("page_range"):
         numbers = [t for t in page_range.children if isinstance(t, Token) and t.type == "NUMBER"]
         first, last = int(numbers[0]), int(numbers[-1])
         if first <= last <= first + _MAX_PAGES_IN_RANGE:
-            pages.extend(range(first, last + 1))
+            these = tuple(range(first, last + 1))
         else:  # "page 80-79" or a runaway range: keep what is written
-            pages.extend(int(n) for n in numbers)
+            these = tuple(int(n) for n in numbers)
+        pages.extend(these)
+        parts.append((numbers[0].start_pos, numbers[-1].end_pos, these))
         end = max(end, numbers[-1].end_pos)
-    return _RawRef(keyword.start_pos, end, tuple(sorted(set(pages))))
+    return _RawRef(keyword.start_pos, end, tuple(sorted(set(pages))), tuple(sorted(parts)))
 
 
 def _fallback_refs(text: str) -> list[_RawRef]:
@@ -144,7 +150,7 @@ def _fallback_refs(text: str) -> list[_RawRef]:
         first = int(m.group(1))
         last = int(m.group(2) or first)
         pages = range(first, last + 1) if first <= last <= first + _MAX_PAGES_IN_RANGE else [first]
-        refs.append(_RawRef(m.start(), m.end(), tuple(pages)))
+        refs.append(_RawRef(m.start(), m.end(), tuple(pages), ((m.start(1), m.end(), tuple(pages)),)))
     return refs
 
 
@@ -163,7 +169,7 @@ def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> Citation:
         source=source,
         edition=edition,
         sections=[_clean_section(s) for _, _, body in sections for s in _split_sections(body)],
-        page_refs=[PageRef(text[r.start : r.end], list(r.pages), span_of(r.start, r.end)) for r in refs],
+        page_refs=[_page_ref_model(text, r, span_of) for r in refs],
     )
     citation.topics = _topics(text, refs, sections)
     return citation
@@ -180,10 +186,17 @@ def read_rationale_pages(text: str, span_of: SpanOf) -> Citation | None:
         kind="rationale",
         text=text[first:last],
         span=span_of(first, last),
-        page_refs=[
-            PageRef(text[r.start : r.end], list(r.pages), span_of(r.start, r.end), _source_of(text, r))
-            for r in kept
-        ],
+        page_refs=[_page_ref_model(text, r, span_of, _source_of(text, r)) for r in kept],
+    )
+
+
+def _page_ref_model(text: str, ref: _RawRef, span_of: SpanOf, source: str | None = None) -> PageRef:
+    return PageRef(
+        text[ref.start : ref.end],
+        list(ref.pages),
+        span_of(ref.start, ref.end),
+        source,
+        [(list(pages), span_of(a, b)) for a, b, pages in ref.parts],
     )
 
 

@@ -48,6 +48,14 @@ _REQUIREMENT = re.compile(
     r"if\s+there\s+is|when\s+there\s+is|unless|per\s+the)\b",
     re.I,
 )
+# A guideline as the subject of the clause makes it a statement of the guideline.
+_GUIDELINE_SUBJECT = re.compile(r"\b(?:MTUS|CPMTG|ODG|ACOEM|guidelines?)\b", re.I)
+# ... unless the clause goes on to state a fact about this patient.
+_FACT_NEGATION = re.compile(
+    r"\bthere\s+(?:is|was|are|were)\s+no\b|\bno\s+(?:documentation|evidence|report)\b|\bnot\s+documented\b|"
+    r"\bdoes\s+not\s+(?:mention|document)\b|\bwithout\s+documentation\b",
+    re.I,
+)
 # Requirement cues after the concept: "... as criteria necessary to support ...".
 _REQUIREMENT_AFTER = re.compile(r"\b(?:as\s+criteria|(?:is|are)\s+required|should\s+be|must\s+be|is\s+necessary\s+to)\b", re.I)
 # A new clause starts a new context; semicolons do not (they separate list items
@@ -100,6 +108,10 @@ def classify(sentence: str, start: int, end: int) -> str:
     for m in _CLAUSE_BREAK.finditer(sentence, 0, start):
         clause_start = m.end()
     before = sentence[clause_start:start]
+    guideline = _GUIDELINE_SUBJECT.search(before)
+    if guideline and not _FACT_NEGATION.search(before, guideline.end()):
+        # "MTUS ... should not be continued in the absence of functional benefit"
+        return REQUIREMENT
     negations = [m.end() for m in _NEGATION_BEFORE.finditer(before)]
     requirements = [m.end() for m in _REQUIREMENT.finditer(before)]
     last_negation = negations[-1] if negations else -1

@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from checker.extract import DATE_PATTERN, parse_date
+from checker.extract import DATE_PATTERN, MONTH_PATTERN, parse_date
 from checker.sentences import sentence_spans
 
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
@@ -28,7 +28,6 @@ _WORD_NUM = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "many": 3,
 }
-_MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 
 _FOR_PERIOD = re.compile(
     rf"\b(?:for|over|past|than|of)\s+(?:at\s+least\s+|more\s+than\s+|over\s+|approximately\s+|about\s+|nearly\s+|the\s+(?:past|last)\s+)?"
@@ -36,7 +35,7 @@ _FOR_PERIOD = re.compile(
     re.I,
 )
 _SINCE_DATE = re.compile(rf"\bsince\s+(?:at\s+least\s+|approximately\s+|about\s+)?({DATE_PATTERN})", re.I)
-_SINCE_MONTH = re.compile(rf"\bsince\s+(?:at\s+least\s+)?({_MONTHS})\.?,?\s+(\d{{4}})", re.I)
+_SINCE_MONTH = re.compile(rf"\bsince\s+(?:at\s+least\s+)?({MONTH_PATTERN})\.?,?\s+(\d{{4}})", re.I)
 _SINCE_YEAR = re.compile(r"\bsince\s+(?:at\s+least\s+)?((?:19|20)\d{2})\b(?![/-])", re.I)
 _FIRST_NOTED = re.compile(
     rf"\b(?:first|initially)\s+(?:noted|mentioned|prescribed|documented|started|listed|seen)\s+(?:in|on|as\s+of)\s+(?:the\s+)?({DATE_PATTERN})",

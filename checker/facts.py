@@ -20,7 +20,7 @@ from checker.durations import durations, request_date, supply_days
 from checker.extract import parse_date
 from checker.guideline import Concept, Guideline, Statement, normalise_value
 from checker.lexicon import Drug, Lexicon
-from checker.model import Item, Letter, Span
+from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD, Item, Letter, Span
 from checker.sentences import sentence_at
 
 Facts = dict[str, Any]
@@ -126,10 +126,39 @@ def item_facts(letter: Letter, item: Item, knowledge: Knowledge) -> Facts:
         "exception": "exception" in verdicts and verdicts["exception"] != NOT_DOCUMENTED,
     }
     facts["names_other_guideline"] = bool(facts["other_guidelines"])
+    facts["relies_on_other_guideline"] = _relies_on_other_guideline(item)
+    # The decision as the rationale supports it: a decision that contradicts
+    # its own conclusion is reported once (decision-conclusion), not again by
+    # every criteria rule.
+    conclusion = item.conclusion.polarity if item.conclusion else None
+    facts["approved"] = item.decision == OVERTURNED and conclusion != NOT_NECESSARY
+    facts["denied"] = item.decision == UPHELD and conclusion != NECESSARY
     facts["cited_pages"] = _cited_pages(item, topic.id if topic else None, guideline)
     facts["cited_sections"] = _cited_sections(item, topic.id if topic else None, guideline)
     facts["quotes"] = _quotes(letter, item, topic.id if topic else None, knowledge)
     return facts
+
+
+_MTUS_SILENT = re.compile(
+    r"\b(?:MTUS|CPMTG|guidelines?)\b[^.]{0,60}\b(?:(?:is|are)\s+silent|do(?:es)?\s+not\s+(?:specifically\s+)?address|"
+    r"(?:is|are)\s+not\s+addressed|no\s+(?:specific\s+)?(?:recommendation|guidance))",
+    re.I,
+)
+
+
+def _relies_on_other_guideline(item: Item) -> bool:
+    """Does the rationale rest its decision on a guideline other than the MTUS?
+
+    Yes when it names another guideline and either never cites the MTUS, says
+    the MTUS is silent on the question, or names the other guideline in its
+    concluding sentence.  Merely quoting ODG alongside the MTUS does not count.
+    """
+    text = item.rationale_text
+    if not _OTHER_SOURCES.search(text):
+        return False
+    if not _MTUS.search(text) or _MTUS_SILENT.search(text):
+        return True
+    return bool(item.conclusion and _OTHER_SOURCES.search(item.conclusion.text))
 
 
 def _rationale_span(letter: Letter, item: Item, start: int, end: int) -> Span | None:
@@ -216,7 +245,7 @@ def _cited_pages(item: Item, topic_id: str | None, guideline: Guideline) -> list
                 records.append(
                     spanned(
                         ref.text,
-                        ref.span,
+                        ref.span_of_page(page),
                         number=page,
                         kind=citation.kind,
                         source=source,

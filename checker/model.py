@@ -113,6 +113,11 @@ class PageRef:
     pages: list[int]
     span: Span
     source: str | None = None  # for references in prose: the guideline its sentence names
+    parts: list[tuple[list[int], Span]] = field(default_factory=list)  # each page or range and its span
+
+    def span_of_page(self, page: int) -> Span:
+        """The span of the number (or range) that names ``page``."""
+        return next((span for pages, span in self.parts if page in pages), self.span)
 
 
 @dataclass

@@ -138,7 +138,7 @@ def rule_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise RuleError(f"{directory}: rule directory not found")
     return sorted(
-        (p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file() and "examples" not in p.parts),
+        (p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
         key=lambda p: p.as_posix(),
     )
 
