@@ -27,6 +27,8 @@ from checker.sentences import sentence_at
 SpanOf = Callable[[int, int], Span]
 
 _MAX_PAGES_IN_RANGE = 200
+#: No guideline has a thousand pages; such a number in a page list is a year.
+_NOT_A_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,8 @@ def _page_ref(node: Tree) -> _RawRef:
     for page_range in page_list.find_data("page_range"):
         numbers = [t for t in page_range.children if isinstance(t, Token) and t.type == "NUMBER"]
         first, last = int(numbers[0]), int(numbers[-1])
+        if first >= _NOT_A_PAGE:  # "page 24, 2009": a year, not a page; the list ends here
+            break
         if first <= last <= first + _MAX_PAGES_IN_RANGE:
             these = tuple(range(first, last + 1))
         else:  # "page 80-79" or a runaway range: keep what is written

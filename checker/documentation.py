@@ -112,7 +112,7 @@ def classify(sentence: str, start: int, end: int) -> str:
     if guideline and not _FACT_NEGATION.search(before, guideline.end()):
         # "MTUS ... should not be continued in the absence of functional benefit"
         return REQUIREMENT
-    negations = [m.end() for m in _NEGATION_BEFORE.finditer(before)]
+    negations = [m.end() for m in _NEGATION_BEFORE.finditer(before) if _governs(before, m)]
     requirements = [m.end() for m in _REQUIREMENT.finditer(before)]
     last_negation = negations[-1] if negations else -1
     last_requirement = requirements[-1] if requirements else -1
@@ -123,6 +123,36 @@ def classify(sentence: str, start: int, end: int) -> str:
     if last_negation >= 0:
         return NOT_DOCUMENTED
     return DOCUMENTED
+
+
+def _governs(before: str, cue: re.Match[str]) -> bool:
+    """Does a negation cue reach the mention at the end of ``before``?
+
+    "no documentation of A, B; or C" negates the whole list; a plain "no",
+    "without" or "absence of" reaches only to the next comma ("there are no
+    side effects, the urine drug screen was consistent").
+    """
+    between = before[cue.end() :]
+    if _LIST_NEGATION.match(before[cue.start() :]):
+        return True
+    if len(between.split()) > 12 or ";" in between:
+        return False
+    # "no pain scores, functional measures, urine drug screen ..." is a list of
+    # things the cue denies; a comma followed by a new clause ("..., the urine
+    # drug screen was consistent") ends its reach.
+    later = between.split(",")[1:]
+    return not any(_NEW_CLAUSE.search(part) for part in later)
+
+
+_NEW_CLAUSE = re.compile(r"^\s*(?:the|a|an|this|that|he|she|they|it|there|his|her)\b|\b(?:is|are|was|were|has|have|had)\b", re.I)
+
+
+_LIST_NEGATION = re.compile(
+    r"(?:no|not|without|lack\s+of|absence\s+of|insufficient|inadequate)\s+(?:\w+\s+){0,2}?"
+    r"(?:documentation|documented|evidence|report(?:ed)?|indication|mention|demonstration)\b"
+    r"|(?:does|did|do)\s+not\s+(?:document|mention|demonstrate|show|report)",
+    re.I,
+)
 
 
 def status_by_concept(mentions: list[Mention]) -> dict[str, str]:

@@ -47,12 +47,12 @@ DATE_PATTERN = (
 _DATE = re.compile(DATE_PATTERN, re.I)
 
 _AGE_SEX = re.compile(
-    r"\b(\d{1,3})[\s-]*(?:years?|yrs?|y/o|yo)?[\s-]*(?:old)?,?\s+(?:(?:white|black|hispanic|asian|right[\s-]handed|left[\s-]handed)\s+)?"
+    r"\b(\d{1,3})[\s-]*(?:years?|yrs?|y/o|yo)[\s-]*(?:old)?,?\s+(?:(?:white|black|hispanic|asian|right[\s-]handed|left[\s-]handed)\s+)?"
     r"(male|female|man|woman|gentleman|lady)\b",
     re.I,
 )
 _AGE_ONLY = re.compile(r"\b(\d{1,3})[\s-]*years?[\s-]*old\b", re.I)
-_INJURY_PHRASES = [
+INJURY_PHRASES = [
     re.compile(rf"(?:industrial\s+)?injury\s+(?:date\s+)?(?:on|of|dated)\s+({DATE_PATTERN})", re.I),
     re.compile(rf"({DATE_PATTERN})\s+(?:industrial\s+)?(?:date\s+of\s+injury|DOI)\b", re.I),
     re.compile(rf"(?:date\s+of\s+injury|DOI)\s*(?:of|on|was|is|:)?\s*({DATE_PATTERN})", re.I),
@@ -145,7 +145,7 @@ def _patient(letter: Letter, normal: NormalText) -> None:
             patient.injury_date_span = field.span
             return
     if summary is not None:
-        for pattern in _INJURY_PHRASES:
+        for pattern in INJURY_PHRASES:
             m = pattern.search(summary.text)
             if m and parse_date(m.group(1)):
                 patient.injury_date = parse_date(m.group(1))

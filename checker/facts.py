@@ -15,15 +15,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from checker import consistency
 from checker.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions, status_by_concept
 from checker.durations import durations, request_date, supply_days
 from checker.extract import parse_date
 from checker.guideline import Concept, Guideline, Statement, normalise_value
 from checker.lexicon import Drug, Lexicon
+from checker.records import Record, spanned
 from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD, Item, Letter, Span
 from checker.sentences import sentence_at
 
-Facts = dict[str, Any]
+Facts = Record
 
 _OTHER_SOURCES = re.compile(r"\b(?:ODG|Official\s+Disability\s+Guidelines?|ACOEM|CDC|FDA)\b", re.I)
 _MTUS = re.compile(r"\b(?:MTUS|CPMTG|Chronic\s+Pain\s+(?:Medical\s+)?Treatment)\b", re.I)
@@ -40,14 +42,6 @@ class Knowledge:
     statements: list[Statement] = field(default_factory=list)
 
 
-def spanned(text: str | None, span: Span | None, **values: Any) -> Facts:
-    """A record a finding can point at."""
-    record: Facts = dict(values)
-    record["_text"] = text
-    record["_span"] = span
-    return record
-
-
 def letter_facts(letter: Letter, knowledge: Knowledge) -> Facts:
     """Facts about the letter as a whole."""
     return {
@@ -62,6 +56,8 @@ def letter_facts(letter: Letter, knowledge: Knowledge) -> Facts:
             "sex": letter.patient.sex,
             "injury_date": letter.patient.injury_date.isoformat() if letter.patient.injury_date else None,
         },
+        # letter-wide disagreements not tied to one item (in the case summary)
+        **{key: [r for r in records if r["item"] is None] for key, records in _letter_consistency(letter, knowledge).items()},
     }
 
 
@@ -133,6 +129,7 @@ def item_facts(letter: Letter, item: Item, knowledge: Knowledge) -> Facts:
     conclusion = item.conclusion.polarity if item.conclusion else None
     facts["approved"] = item.decision == OVERTURNED and conclusion != NOT_NECESSARY
     facts["denied"] = item.decision == UPHELD and conclusion != NECESSARY
+    _consistency(letter, item, knowledge, facts)
     facts["cited_pages"] = _cited_pages(item, topic.id if topic else None, guideline)
     facts["cited_sections"] = _cited_sections(item, topic.id if topic else None, guideline)
     facts["quotes"] = _quotes(letter, item, topic.id if topic else None, knowledge)
@@ -144,6 +141,33 @@ _MTUS_SILENT = re.compile(
     r"(?:is|are)\s+not\s+addressed|no\s+(?:specific\s+)?(?:recommendation|guidance))",
     re.I,
 )
+
+
+def _consistency(letter: Letter, item: Item, knowledge: Knowledge, facts: Facts) -> None:
+    """Facts for holding the item against the rest of the letter (fact-conflict, spelling)."""
+    quantities, strengths = consistency.quantity_and_strength_conflicts(letter, item, knowledge.lexicon)
+    facts["quantity_conflicts"] = quantities
+    facts["strength_conflicts"] = strengths
+    facts["amount_not_specified"] = consistency.amount_not_specified(letter, item, knowledge.lexicon)
+    comparable = {cid for cid, c in knowledge.concepts.items() if c.conflicts}
+    facts["concept_conflicts"] = consistency.concept_conflicts(letter, item, knowledge.concepts, comparable)
+    whole = _letter_consistency(letter, knowledge)
+    for key in ("pronoun_conflicts", "patient_conflicts", "injury_date_conflicts", "misspellings"):
+        facts[key] = [r for r in whole[key] if r["item"] == item.index]
+
+
+def _letter_consistency(letter: Letter, knowledge: Knowledge) -> Facts:
+    """Letter-wide consistency records, computed once per letter."""
+    cached = getattr(letter, "_consistency", None)
+    if cached is None:
+        cached = {
+            "pronoun_conflicts": consistency.pronoun_conflicts(letter),
+            "patient_conflicts": consistency.age_and_sex_conflicts(letter),
+            "injury_date_conflicts": consistency.injury_date_conflicts(letter),
+            "misspellings": consistency.misspellings(letter, knowledge.lexicon),
+        }
+        letter._consistency = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _relies_on_other_guideline(item: Item) -> bool:

@@ -59,6 +59,7 @@ class Concept:
     id: str
     title: str
     pattern: re.Pattern[str]
+    conflicts: bool = False  # compare the rationale's "not documented" with the summary
 
 
 @dataclass
@@ -212,7 +213,7 @@ def load_concepts(data: dict) -> dict[str, Concept]:
         alternatives += [f"(?:{p})" for p in spec.get("patterns") or []]
         alternatives.sort(key=len, reverse=True)
         pattern = re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.I)
-        concepts[cid] = Concept(cid, str(spec.get("title", cid)), pattern)
+        concepts[cid] = Concept(cid, str(spec.get("title", cid)), pattern, bool(spec.get("conflicts", False)))
     return concepts
 
 

@@ -32,6 +32,7 @@ class Drug:
     mme_bands: tuple[tuple[float | None, float], ...] = ()
     combination_strength_means: str | None = None
     combination_of: tuple[str, ...] = ()
+    form_means: tuple[tuple[str, str], ...] = ()  # ("patch", "lidocaine patch"): the form names the product
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,21 @@ class Lexicon:
     def get(self, generic: str) -> Drug | None:
         return self.drugs.get(generic)
 
+    def numbered_names(self) -> list[str]:
+        """Names that contain "#" ("tylenol #3"), which a request line must not read as a quantity."""
+        return sorted((n for n in self.by_name if "#" in n), key=len, reverse=True)
+
     def find_all(self, text: str) -> list[DrugMatch]:
         """Every exact or listed-misspelling mention of a drug in ``text``."""
         found = []
         assert self._pattern is not None
         for m in self._pattern.finditer(text):
-            key = re.sub(r"\s+", " ", m.group().lower())
-            drug = self.by_name.get(key)
+            key = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", m.group().lower()))
+            drug = self.by_name.get(key) or self.by_name.get(re.sub(r"(?:es|s)$", "", key))
+            if drug is None and key.endswith("es"):
+                drug = self.by_name.get(key[:-1])
             exact = drug is not None
-            drug = drug or self.misspelt.get(key)
+            drug = drug or self.misspelt.get(key) or self.misspelt.get(re.sub(r"(?:es|s)$", "", key))
             if drug is not None:
                 found.append(DrugMatch(drug, m.group(), m.start(), m.end(), exact))
         return found
@@ -101,12 +108,23 @@ class Lexicon:
         return near[0] if near else None
 
     def _nearest(self, word: str) -> Drug | None:
-        limit = 1 if len(word) <= 6 else 2
+        """The drug ``word`` is a misspelling of, under rules strict enough for prose.
+
+        Real misspellings in letters ("Carsoprodol", "Alprazalam",
+        "Cyclobenzeprine", "Tramadal") keep the first two letters and differ by
+        one edit (two in long names); ordinary words near a short brand
+        ("related"/Relafen, "voltage"/Voltaren, "ambient"/Ambien) do not pass.
+        """
         best: tuple[int, str] | None = None
         for name, drug in self.by_name.items():
-            if " " in name or "/" in name or abs(len(name) - len(word)) > limit:
+            if " " in name or "/" in name or not name.isalpha():
                 continue
-            if name[0] != word[0] and len(word) < 8:
+            limit = 1 if len(name) <= 8 else 2
+            if abs(len(name) - len(word)) > limit or word[:2] != name[:2]:
+                continue
+            if word.startswith(name) and word[len(name):] not in ("s", "es", "e"):
+                continue  # a longer word that merely begins with the name
+            if len(name) <= 8 and word[-1] != name[-1]:
                 continue
             dist = edit_distance(word, name, limit)
             if dist <= limit and (best is None or (dist, name) < best):
@@ -115,12 +133,13 @@ class Lexicon:
 
 
 # Ordinary words that sit within edit distance 2 of a drug name.
-_COMMON_WORDS = frozenset({"somas", "some", "sometimes", "normal", "morning", "lyric", "lyrics"})
+_COMMON_WORDS = frozenset({"some", "sometimes", "normal", "morning", "lyric", "lyrics", "related", "relaxed"})
 
 
 def _name_regex(name: str) -> str:
     parts = [re.escape(p) for p in re.split(r"\s+", name)]
-    return r"\s+".join(parts).replace(r"/", r"\s*/\s*")
+    regex = r"\s+".join(parts).replace(r"/", r"\s*/\s*")
+    return regex + "(?:es|s)?" if name[-1:].isalpha() else regex
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
@@ -158,6 +177,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
             mme_bands=tuple(tuple(b) for b in entry.get("mme_bands") or ()),
             combination_strength_means=entry.get("combination_strength_means"),
             combination_of=tuple(entry.get("combination_of") or ()),
+            form_means=tuple((str(k).lower(), str(v)) for k, v in (entry.get("form_means") or {}).items()),
         )
         drugs[drug.generic] = drug
     return Lexicon(drugs)

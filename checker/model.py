@@ -195,6 +195,7 @@ class Item:
     request_span: Span
     request: Request
     heading_span: Span
+    request_start: int = -1  # offset of request_text in the normalised text
     decision: str | None = None  # UPHELD / OVERTURNED / None when missing
     decision_span: Span | None = None
     conclusion: Conclusion | None = None

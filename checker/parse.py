@@ -113,7 +113,12 @@ def _missing_parts(letter: Letter, normal: NormalText) -> list[Finding]:
                 severity=Severity.WARNING,
                 message="no case summary found before this section: expected 'CLINICAL CASE SUMMARY' "
                 "or 'CASE SUMMARY:'",
-                span=Span(anchor.span.line, anchor.span.column, anchor.span.line, anchor.span.column + len(anchor.title)),
+                span=anchor.span if anchor.span.line == anchor.span.end_line else Span(
+                    anchor.span.line,
+                    anchor.span.column,
+                    anchor.span.line,
+                    len(normal.source.line_text(anchor.span.line)) + 1,
+                ),
             )
         ]
     return []
@@ -324,6 +329,7 @@ class _Walker:
             request_span=self.span(request_start, request_start + max(1, len(request_text))),
             request=parse_request(request_text),
             heading_span=self.token_span(heading),
+            request_start=request_start,
             decision=decision,
             decision_span=self.span(*decision_range) if decision_range else None,
         )
@@ -410,6 +416,7 @@ class _Walker:
             request_span=self.span(start, start + max(1, len(request_text))),
             request=parse_request(request_text),
             heading_span=issue.span,
+            request_start=start,
         )
         if guidelines is not None and guidelines.text.strip():
             s = guidelines.body_start

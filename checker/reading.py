@@ -110,7 +110,7 @@ def decode(data: bytes) -> SourceText:
     Raises :class:`InputError` for empty or binary input, which cannot be a
     letter and would only produce noise further down.
     """
-    if not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError("empty file")
     if _looks_binary(data):
         raise InputError("binary file (not a text letter)")

@@ -30,8 +30,8 @@ from checker.model import Severity
 from checker.resources import rules_path
 
 #: Shipped rule sets, by name: the directory holding their rule files.
-SHIPPED_RULESETS = {"mtus": "mtus"}
-DEFAULT_RULESETS = ("mtus",)
+SHIPPED_RULESETS = {"mtus": "mtus", "consistency": "consistency"}
+DEFAULT_RULESETS = ("mtus", "consistency")
 
 _ROOTS = {"item", "letter"}
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")

@@ -65,25 +65,34 @@ def parse_request(text: str, lexicon: Lexicon | None = None) -> Request:
     lexicon = lexicon or default_lexicon()
     request = Request(text=text)
     try:
-        tree = parser("request", "request").parse(text)
+        tree = parser("request", "request").parse(_protect_numbered_names(text, lexicon))
     except LarkError:
         tree = None
     if tree is not None:
-        _fill(request, tree)
+        _fill(request, tree, text)
     else:
         request.name = text
     _identify_drug(request, lexicon)
     return request
 
 
-def _fill(request: Request, tree: Tree) -> None:
+def _protect_numbered_names(text: str, lexicon: Lexicon) -> str:
+    """Keep the "#3" of "Tylenol #3" out of the quantity (same length, so positions hold)."""
+    for name in lexicon.numbered_names():
+        pattern = re.escape(name).replace(r"\ ", r"\s*").replace("\\#", "#").replace("#", r"\s*#\s*")
+        text = re.sub(pattern, lambda m: m.group().replace("#", "N"), text, flags=re.I)
+    return text
+
+
+def _fill(request: Request, tree: Tree, text: str) -> None:
     frequencies: list[str] = []
     extras: list[str] = []
     for node in tree.children:
         if not isinstance(node, Tree):
             continue
         if node.data == "name":
-            request.name = _joined(node)
+            tokens = list(node.scan_values(lambda v: isinstance(v, Token)))
+            request.name = text[tokens[0].start_pos : tokens[-1].end_pos]  # as written
         elif node.data == "tail":
             for part in node.children:
                 if isinstance(part, Token):
@@ -190,6 +199,9 @@ def _identify_drug(request: Request, lexicon: Lexicon) -> None:
         if match is None:
             continue
         drug = match.drug
+        for form, product in drug.form_means:
+            if request.form == form and lexicon.get(product):
+                drug = lexicon.get(product)
         combined = drug.combination_strength_means
         if combined and len(request.strength_values) > 1 and lexicon.get(combined):
             drug = lexicon.get(combined)

@@ -1,0 +1,428 @@
+"""Hold the letter against itself: the facts behind fact-conflict and spelling rules.
+
+An IMR determination can be appealed for a plainly erroneous finding of fact
+(DOMAIN.md section 1): a rationale that contradicts the letter's own case
+summary, header or item lines.  This module finds the candidate
+disagreements; the rules in ``rules/consistency/`` decide which to report and
+how loudly.  Every record carries both sides, each with its span.
+
+Compare like with like:
+
+* quantities and strengths: the item line and the rationale against what the
+  summary says was *requested* (RFA, UR, IMR application), never against a
+  UR modification ("modified ... #120 to #100": 100 is history) or a
+  medication history ("previously prescribed ...");
+* "the amount was not specified" against a quantity the letter states;
+* age, sex and pronouns for the patient against the case summary, skipping
+  "He/she" boilerplate and pronouns that belong to someone else;
+* dates of injury between header, summary and rationale;
+* "no documentation of X" in a rationale against a summary that documents X
+  (concepts from ``rules/concepts.yaml``; a negated summary mention such as
+  "denies spasm" is not documentation).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from checker.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions
+from checker.extract import INJURY_PHRASES, parse_date
+from checker.guideline import Concept
+from checker.lexicon import DrugMatch, Lexicon
+from checker.model import Item, Letter, Span
+from checker.normalise import NormalText
+from checker.records import Record, spanned
+from checker.sentences import sentence_at, sentence_spans
+from checker.treatment import parse_request
+
+# Where a sentence speaks of the disputed request (not of history).
+_REQUEST_CONTEXT = re.compile(
+    r"\b(?:request(?:s|ed|ing)?|RFA|authori[sz]ation|application|IMR|dispute[d]?|current\s+request)\b", re.I
+)
+_HISTORY_CONTEXT = re.compile(
+    r"\b(?:prior|previous(?:ly)?|earlier|past|last|initial(?:ly)?|former(?:ly)?|history)\s+(?:\w+\s+){0,2}?"
+    r"(?:request|prescri\w+|certif\w+|approv\w+|UR|review)",
+    re.I,
+)
+# "... modified the request for X #120 to X #100": the part after "to" is the modification.
+_MODIFICATION_BEFORE = re.compile(
+    r"(?:\bmodif\w+\b[^.;]*?\bto\s*$)|(?:(?<![-\w])(?<!not\s)(?:certified|approved|authorized|allowed)\s+(?:\w+\s+){0,3}?$)",
+    re.I,
+)
+_NO_AMOUNT = re.compile(
+    r"\b(?:(?:did|does|do)\s+not|didn't|doesn't|failed\s+to|fails\s+to)\s+(?:specify|state|indicate|include|list|mention)\s+"
+    r"(?:an?\s+|the\s+)?(?:specific\s+)?(?:amount|quantity|number|total|frequency\s+or\s+quantity)"
+    r"|\b(?:amount|quantity|number\s+of\s+(?:tablets|pills|capsules))\s+(?:of\s+\w+\s+)?(?:to\s+(?:be\s+)?dispensed?\s+)?"
+    r"(?:requested\s+)?(?:was|is|were|has|have)\s+(?:not|never)\s+(?:been\s+)?(?:specified|stated|indicated|provided|documented|given)"
+    r"|\b(?:no|without\s+(?:an?\s+|the\s+)?)(?:specified\s+)?(?:amount|quantity)\s+(?:was\s+|is\s+)?(?:specified|stated|indicated|noted)?",
+    re.I,
+)
+_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.I)
+_NOT_PATIENT = re.compile(
+    r"\b(?:physician|doctor|dr\.?|provider|reviewer|nurse|therapist|treater|surgeon|psychologist|psychiatrist|"
+    r"counselor|wife|husband|mother|father|daughter|son|sister|brother|spouse|girlfriend|boyfriend|"
+    r"supervisor|employer|attorney|ptp|pa-c|np)\b",
+    re.I,
+)
+_PATIENT_NOUNS = (
+    r"sleep|pain|back|neck|shoulders?|knees?|legs?|arms?|hands?|wrists?|hips?|feet|foot|ankles?|spine|symptoms?|"
+    r"conditions?|injur(?:y|ies)|medications?|function(?:ing)?|activities|ADL'?s|daily|work|job|mood|anxiety|"
+    r"depression|body|weight|surgery|diagnos[ie]s|quality|family|life|home|gait|range|strength|complaints?|"
+    r"husband|wife|children|husband's|ability|walking|driving|sleeping|low|lower|upper|left|right|bilateral|"
+    r"treatments?|history|exam(?:ination)?s?|prognosis|recovery|claim|employment|disability|medical"
+)
+_POSSESSIVE = re.compile(rf"\b(his|her)\s+(?:{_PATIENT_NOUNS})\b", re.I)
+_SUBJECT = re.compile(
+    r"(?:^|[.;]\s+|,\s+(?:and|but)\s+|\band\s+)(he|she)\s+(?:has|had|was|is|reports?|reported|complains?|complained|"
+    r"denies|denied|underwent|takes|took|continues|continued|rates?|rated|notes?|noted|feels?|felt|presents?|"
+    r"presented|ambulates|works?|worked|returned|sustained|developed|describes|described|uses|used|states?|stated)\b",
+    re.I,
+)
+_SEX_WORDS = re.compile(
+    r"\b(\d{1,3})[\s-]*(?:years?|yrs?|y/o|yo)[\s-]*(?:old)?,?\s+(?:(?:white|black|hispanic|asian)\s+)?"
+    r"(male|female|man|woman|gentleman|lady)\b",
+    re.I,
+)
+# Qualifiers that make "no documentation of acute spasm" a narrower claim than "spasm".
+_QUALIFIERS = re.compile(r"\b(?:acute|significant|objective|recent|new|clear|severe|measurable|specific)\b", re.I)
+# Negations that deny the record documents something (rather than what the treater said it is for).
+_DOCUMENTATION_NEGATION = re.compile(
+    r"\b(?:no|not|without|lack\s+of|absence\s+of)\s+(?:\w+\s+){0,2}?(?:documentation|documented|evidence|report(?:ed)?|"
+    r"noted|findings?|indication)\b|\bthere\s+(?:is|was|are|were)\s+no\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    drug: str
+    role: str  # request | modification | history
+    strength: str | None
+    quantity: int | None
+    start: int  # offsets in the normalised letter
+    end: int
+
+
+# ------------------------------------------------------------------ drug mentions
+def drug_mentions(text: str, offset: int, lexicon: Lexicon, sentences_text: str | None = None) -> list[_Mention]:
+    """Mentions of drugs in ``text`` with the strength/quantity written right after them."""
+    matches = sorted(lexicon.find_all(text) + lexicon.find_near(text), key=lambda m: m.start)
+    mentions = []
+    for i, match in enumerate(matches):
+        end_of_tail = matches[i + 1].start if i + 1 < len(matches) else len(text)
+        s_start, s_end = sentence_at(text, match.start)
+        tail = text[match.start : min(end_of_tail, s_end, match.start + 90)]
+        tail = re.split(r"\s+(?:and|or|with)\s+(?=[A-Za-z])(?!no\s+refills)|[;,](?!\s*(?:#|\d|qty|quantity|\w+\s+count))", tail, maxsplit=1)[0]
+        tail = re.sub(r"[\s,;]+(?:and|or|with|to|for)?[\s,;]*$", "", tail)
+        parsed = parse_request(tail, lexicon)
+        role = _role(text, s_start, match)
+        mentions.append(
+            _Mention(match.drug.generic, role, parsed.strength, parsed.quantity, offset + match.start, offset + match.start + len(tail))
+        )
+    return mentions
+
+
+def _role(text: str, sentence_start: int, match: DrugMatch) -> str:
+    before = text[sentence_start : match.start]
+    if _MODIFICATION_BEFORE.search(before):
+        return "modification"
+    sentence_end = sentence_at(text, match.start)[1]
+    sentence = text[sentence_start:sentence_end]
+    if _HISTORY_CONTEXT.search(before):
+        return "history"
+    return "request" if _REQUEST_CONTEXT.search(sentence) else "history"
+
+
+def quantity_and_strength_conflicts(letter: Letter, item: Item, lexicon: Lexicon) -> tuple[list[Record], list[Record]]:
+    """The item line or rationale against the summary's description of the same request."""
+    normal = letter.normal
+    drug = item.request.drug
+    if normal is None or drug is None:
+        return [], []
+    summary = letter.section("summary")
+    summary_mentions = [
+        m for m in (drug_mentions(summary.text, summary.body_start, lexicon) if summary else [])
+        if m.drug == drug and m.role == "request"
+    ]
+    rationale_mentions = [
+        m for m in drug_mentions(item.rationale_text, item.rationale_start, lexicon)
+        if m.drug == drug and m.role == "request"
+    ]
+    stated = []  # (where, quantity, strength, span, text): the item line and the rationale
+    if item.request.quantity is not None or item.request.strength is not None:
+        stated.append(("item line", item.request.quantity, item.request.strength, item.request_span, item.request_text))
+    for m in rationale_mentions:
+        stated.append(("rationale", m.quantity, m.strength, normal.span(m.start, m.end), normal.text[m.start : m.end]))
+    others = [("summary", m) for m in summary_mentions]
+    if item.request.quantity is not None or item.request.strength is not None:
+        others += [("rationale", m) for m in rationale_mentions]
+    quantity_conflicts = _grouped(stated, others, normal, "quantity")
+    strength_conflicts = _grouped(stated, others, normal, "strength")
+    return quantity_conflicts, strength_conflicts
+
+
+def _grouped(stated: list, others: list, normal: NormalText, kind: str) -> list[Record]:
+    """One record per value the item line or rationale states, listing every place that says otherwise."""
+    records: dict[Any, Record] = {}
+    for where, quantity, strength, span, text in stated:
+        value = quantity if kind == "quantity" else strength
+        if value is None:
+            continue
+        for other_where, other in others:
+            other_value = other.quantity if kind == "quantity" else other.strength
+            if other_where == where or other_value is None or _same(kind, value, other_value):
+                continue
+            key = _strength_key(value) if kind == "strength" else value
+            record = records.get(key)
+            if record is None:
+                other_record = spanned(normal.text[other.start : other.end], normal.span(other.start, other.end),
+                                       value=other_value, where=other_where)
+                record = records[key] = spanned(text, span, value=value, where=where, other=other_record,
+                                                others=[other_record], other_places=[], other_values=[])
+            elif not any(o["_span"] == normal.span(other.start, other.end) for o in record["others"]):
+                record["others"].append(spanned(normal.text[other.start : other.end], normal.span(other.start, other.end),
+                                                value=other_value, where=other_where))
+            if other_where not in record["other_places"]:
+                record["other_places"].append(other_where)
+            if other_value not in record["other_values"]:
+                record["other_values"].append(other_value)
+    for record in records.values():
+        places = record["other_places"]
+        record["others_say"] = "the " + " and the ".join(places) + (" give" if len(places) > 1 else " gives")
+    return list(records.values())
+
+
+def _same(kind: str, a: Any, b: Any) -> bool:
+    return _strength_key(a) == _strength_key(b) if kind == "strength" else a == b
+
+
+def _strength_key(strength: str) -> str:
+    return re.sub(r"\s+", "", strength.lower())
+
+
+def amount_not_specified(letter: Letter, item: Item, lexicon: Lexicon) -> Record:
+    """The rationale's claim that no amount was specified, with a quantity the letter does state."""
+    normal = letter.normal
+    claim = _NO_AMOUNT.search(item.rationale_text) if item.rationale_text else None
+    empty = spanned(None, None, value=False, stated=spanned(None, None, value=None))
+    if normal is None or claim is None or item.request.drug is None:
+        return empty
+    s_start, s_end = sentence_at(item.rationale_text, claim.start())
+    claim_span = normal.span(item.rationale_start + s_start, item.rationale_start + s_end)
+    claim_text = item.rationale_text[s_start:s_end]
+    stated = None
+    if item.request.quantity is not None:
+        stated = spanned(item.request_text, item.request_span, value=item.request.quantity, where="item line")
+    else:
+        summary = letter.section("summary")
+        for m in drug_mentions(summary.text, summary.body_start, lexicon) if summary else []:
+            if m.drug == item.request.drug and m.role == "request" and m.quantity is not None:
+                stated = spanned(normal.text[m.start : m.end], normal.span(m.start, m.end), value=m.quantity, where="summary")
+                break
+    return spanned(claim_text, claim_span, value=True, stated=stated or spanned(None, None, value=None))
+
+
+# ------------------------------------------------------------------ patient
+def _sections_about_patient(letter: Letter) -> list[tuple[str, int, int | None]]:
+    """(text, offset, item index) of the summary and every rationale."""
+    parts: list[tuple[str, int, int | None]] = []
+    summary = letter.section("summary")
+    if summary is not None:
+        parts.append((summary.text, summary.body_start, None))
+    for item in letter.items:
+        if item.rationale_text:
+            parts.append((item.rationale_text, item.rationale_start, item.index))
+    return parts
+
+
+def pronoun_conflicts(letter: Letter) -> list[Record]:
+    """Pronouns for the patient that do not fit the sex the case summary states."""
+    normal, sex = letter.normal, letter.patient.sex
+    if normal is None or sex not in ("male", "female") or letter.patient.age_span is None:
+        return []
+    wrong = {"male": {"she", "her", "hers", "herself"}, "female": {"he", "him", "his", "himself"}}[sex]
+    stated = spanned(_text_at(normal, letter.patient.age_span), letter.patient.age_span, value=sex)
+    found = []
+    for text, offset, index in _sections_about_patient(letter):
+        for m in _patient_pronouns(text):
+            if m.group(1).lower() in wrong:
+                start, end = offset + m.start(1), offset + m.end(1)
+                found.append(spanned(m.group(1), normal.span(start, end), value=m.group(1), item=index, stated=stated,
+                                     context=spanned(_sentence(text, m.start()), normal.span(start, end))))
+    return found
+
+
+def _patient_pronouns(text: str):
+    """Pronoun matches that refer to the patient."""
+    for s_start, s_end in sentence_spans(text):
+        sentence = text[s_start:s_end]
+        if re.search(r"\b(?:he|she)\s*/\s*(?:she|he)\b|\bhis\s*/\s*her\b|\bhim\s*/\s*her\b|\bs/he\b", sentence, re.I):
+            continue  # boilerplate about the reviewer
+        other_person = _NOT_PATIENT.search(sentence)
+        for m in _POSSESSIVE.finditer(sentence):
+            yield _Shifted(m, s_start)
+        if other_person:
+            continue
+        for m in _SUBJECT.finditer(sentence):
+            yield _Shifted(m, s_start)
+
+
+class _Shifted:
+    """A regex match moved to offsets of the enclosing text."""
+
+    def __init__(self, match: re.Match[str], offset: int) -> None:
+        self._m, self._o = match, offset
+
+    def group(self, n: int = 0) -> str:
+        return self._m.group(n)
+
+    def start(self, n: int = 0) -> int:
+        return self._m.start(n) + self._o
+
+    def end(self, n: int = 0) -> int:
+        return self._m.end(n) + self._o
+
+
+def age_and_sex_conflicts(letter: Letter) -> list[Record]:
+    """Ages or sexes restated elsewhere that differ from the case summary's."""
+    normal, patient = letter.normal, letter.patient
+    if normal is None or patient.age_span is None:
+        return []
+    stated = spanned(_text_at(normal, patient.age_span), patient.age_span, value=f"{patient.age}-year-old {patient.sex}")
+    found = []
+    for text, offset, index in _sections_about_patient(letter):
+        for m in _SEX_WORDS.finditer(text):
+            span = normal.span(offset + m.start(), offset + m.end())
+            if span == patient.age_span:
+                continue
+            age = int(m.group(1))
+            sex = "male" if m.group(2).lower() in ("male", "man", "gentleman") else "female"
+            if age != patient.age or (patient.sex and sex != patient.sex):
+                kind = "age" if age != patient.age else "sex"
+                found.append(spanned(m.group(), span, value=f"{age}-year-old {sex}", kind=kind, item=index, stated=stated))
+    return found
+
+
+def injury_date_conflicts(letter: Letter) -> list[Record]:
+    """Dates of injury that differ between header, summary and rationale."""
+    normal, patient = letter.normal, letter.patient
+    if normal is None or patient.injury_date is None or patient.injury_date_span is None:
+        return []
+    stated = spanned(_text_at(normal, patient.injury_date_span), patient.injury_date_span, value=patient.injury_date.isoformat())
+    found = []
+    summary_dates = set()
+    mentions = []
+    for text, offset, index in _sections_about_patient(letter):
+        seen_at: set[int] = set()
+        for pattern in INJURY_PHRASES:
+            for m in pattern.finditer(text):
+                date = parse_date(m.group(1))
+                if date is None or m.start(1) in seen_at:
+                    continue
+                seen_at.add(m.start(1))
+                start = offset + m.start(1)
+                mentions.append((date, m.group(1), normal.span(start, start + len(m.group(1))), index))
+                if index is None:
+                    summary_dates.add(date)
+    if len(summary_dates | {patient.injury_date}) > 2:
+        return []  # several injuries on the claim: not a contradiction we can judge
+    for date, raw, span, index in mentions:
+        if date != patient.injury_date:
+            found.append(spanned(raw, span, value=date.isoformat(), item=index, stated=stated))
+    return found
+
+
+# ------------------------------------------------------------------ documentation
+def concept_conflicts(letter: Letter, item: Item, concepts: dict[str, Concept], comparable: set[str]) -> list[Record]:
+    """The rationale says X is not documented; the case summary documents X."""
+    normal = letter.normal
+    summary = letter.section("summary")
+    if normal is None or summary is None or not item.rationale_text:
+        return []
+    documented: dict[str, list] = {}
+    for m in find_mentions(summary.text, concepts):
+        if m.status == DOCUMENTED and m.concept in comparable:
+            documented.setdefault(m.concept, []).append(m)
+    found = []
+    seen = set()
+    for m in find_mentions(item.rationale_text, concepts):
+        if m.status != NOT_DOCUMENTED or m.concept not in documented or m.concept in seen:
+            continue
+        seen.add(m.concept)
+        said = item.rationale_text[m.start : m.end]
+        sentence = item.rationale_text[m.sentence[0] : m.sentence[1]]
+        other = documented[m.concept][0]
+        other_text = summary.text[other.start : other.end]
+        qualifier = _QUALIFIERS.search(item.rationale_text[max(m.sentence[0], m.start - 25) : m.end])
+        loose = bool(qualifier and not _QUALIFIERS.search(summary.text[max(0, other.start - 25) : other.end]))
+        explicit = bool(_DOCUMENTATION_NEGATION.search(item.rationale_text[m.sentence[0] : m.start]))
+        found.append(
+            spanned(
+                sentence,
+                normal.span(item.rationale_start + m.start, item.rationale_start + m.end),
+                concept=m.concept,
+                title=concepts[m.concept].title,
+                said=said,
+                loose=loose or not explicit,
+                other=spanned(_sentence(summary.text, other.start), normal.span(summary.body_start + other.start, summary.body_start + other.end),
+                              value=other_text),
+            )
+        )
+    return found
+
+
+# ------------------------------------------------------------------ spelling
+def misspellings(letter: Letter, lexicon: Lexicon) -> list[Record]:
+    """Drug names written within a small edit distance of a known name: one record per word and item."""
+    normal = letter.normal
+    if normal is None:
+        return []
+    places: list[tuple[str, int, int | None, bool]] = []  # text, offset, item, is item line
+    for item in letter.items:
+        places.append((item.request_text, _offset_of(normal, item), item.index, True))
+    summary = letter.section("summary")
+    if summary is not None:
+        places.append((summary.text, summary.body_start, None, False))
+    for item in letter.items:
+        if item.rationale_text:
+            places.append((item.rationale_text, item.rationale_start, item.index, False))
+    by_key: dict[tuple[str, int | None], Record] = {}
+    drug_items = {i.request.drug: i.index for i in letter.items if i.request.drug}
+    for text, offset, index, in_item_line in places:
+        if offset is None:
+            continue
+        misspelt = [m for m in lexicon.find_all(text) if not m.exact] + lexicon.find_near(text)
+        for match in sorted(misspelt, key=lambda m: m.start):
+            owner = index if index is not None else drug_items.get(match.drug.generic)
+            key = (match.written.lower(), owner)
+            span = normal.span(offset + match.start, offset + match.end)
+            record = by_key.get(key)
+            if record is None:
+                by_key[key] = spanned(
+                    match.written, span, value=match.written, suggestion=match.drug.generic,
+                    in_item_line=in_item_line, item=owner, occurrences=1, others=[],
+                )
+            else:
+                record["occurrences"] += 1
+                if len(record["others"]) < 3:
+                    record["others"].append(spanned(_sentence(text, match.start), span))
+    return list(by_key.values())
+
+
+def _offset_of(normal: NormalText, item: Item) -> int | None:
+    """Normalised offset of the item's request text (the item line)."""
+    return item.request_start if item.request_start >= 0 and item.request_text else None
+
+
+def _text_at(normal: NormalText, span: Span) -> str:
+    lines = [normal.source.line_text(n) for n in range(span.line, span.end_line + 1)]
+    if len(lines) == 1:
+        return lines[0][span.column - 1 : span.end_column - 1]
+    return " ".join([lines[0][span.column - 1 :], *lines[1:-1], lines[-1][: span.end_column - 1]])
+
+
+def _sentence(text: str, offset: int) -> str:
+    start, end = sentence_at(text, offset)
+    return text[start:end]

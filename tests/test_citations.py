@@ -1,0 +1,214 @@
+"""Reading guideline citations and page references (checker/citations.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.citations import page_refs, read_guideline_line, read_rationale_pages, sources
+from checker.model import Span
+
+
+def span_of(start: int, end: int) -> Span:
+    """Unit-test span map: the text is one line starting at column 1."""
+    return Span(1, start + 1, 1, end + 1)
+
+
+def pages_of(text: str) -> list[int]:
+    refs, _ = page_refs(text)
+    return sorted({p for r in refs for p in r.pages})
+
+
+# --------------------------------------------------------------------------- page_refs
+
+PAGE_FORMS = [
+    ("Page(s): 24,29, 65.", [24, 29, 65], ["Page(s): 24,29, 65"]),
+    ("Page(s): 74-80; 92.", [74, 75, 76, 77, 78, 79, 80, 92], ["Page(s): 74-80; 92"]),
+    ("page 29; Carisoprodol (Soma, Soprodal 350TM, Vanadom, generic available), page 65 Page(s): 65.",
+     [29, 65], ["page 29", "page 65", "Page(s): 65"]),
+    ("CRITERIA FOR USE OF OPIOIDS Page(s): 76-78, 88-89.", [76, 77, 78, 88, 89], ["Page(s): 76-78, 88-89"]),
+    ("p. 24", [24], ["p. 24"]),
+    ("pp. 76-80", [76, 77, 78, 79, 80], ["pp. 76-80"]),
+    ("page 63 to 66", [63, 64, 65, 66], ["page 63 to 66"]),
+    ("pages 88 and 89 states", [88, 89], ["pages 88 and 89"]),
+    ("MTUS page 78 also requires", [78], ["page 78"]),
+    ("As stated on pages 29 and 65 of CA MTUS", [29, 65], ["pages 29 and 65"]),
+    ("MTUS Guidelines page 63 state", [63], ["page 63"]),
+    ("pages 78-80, 91, and 93", [78, 79, 80, 91, 93], ["pages 78-80, 91, and 93"]),
+    ("pages 76 through 80", [76, 77, 78, 79, 80], ["pages 76 through 80"]),
+    ("pages 76\u201380", [76, 77, 78, 79, 80], ["pages 76\u201380"]),
+    ("page 79, 80 and 81", [79, 80, 81], ["page 79, 80 and 81"]),
+    ("pages 29 & 65", [29, 65], ["pages 29 & 65"]),
+    ("p.24 and pg. 25 and pgs 26-27", [24, 25, 26, 27], ["p.24", "pg. 25", "pgs 26-27"]),
+    ("page 24 (Benzodiazepines)", [24], ["page 24"]),
+]
+
+
+@pytest.mark.parametrize("text,pages,written", PAGE_FORMS, ids=[t for t, _, _ in PAGE_FORMS])
+def test_page_forms(text, pages, written):
+    refs, sections = page_refs(text)
+    assert [text[r.start : r.end] for r in refs] == written
+    assert sorted({p for r in refs for p in r.pages}) == pages
+    assert sections == []
+    for ref in refs:
+        assert list(ref.pages) == sorted(set(ref.pages))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pain rated 6/10", "(Chou, 2007)", "for 2-3 weeks", "on 12/19/2014", "Soma 350 mg #120 for 30 days",
+     "4610.5", "the patient is 45 years old", "Section 9792.24.2", "Labor Code section 4610.5",
+     "at 2 p.m. on 3/4/2015"],
+)
+def test_numbers_that_are_not_pages(text):
+    refs, sections = page_refs(text)
+    assert refs == []
+    assert sections == []
+
+
+def test_numbers_next_to_a_page_reference_are_not_pages():
+    assert pages_of("page 24 on 12/19/2014") == [24]
+    assert pages_of("page 29 and 6/10 pain") == [29]
+    assert pages_of("page 80 of 127") == [80]
+    assert pages_of("Page(s): 29. (Chou, 2007) for 2-3 weeks") == [29]
+
+
+def test_year_after_a_page_is_not_a_page():
+    assert pages_of("MTUS Chronic Pain Medical Treatment Guidelines, page 24, 2009.") == [24]
+
+
+def test_section_reference():
+    text = "MTUS Chronic Pain Medical Treatment 2009, Section(s): Muscle relaxants (for pain)."
+    refs, sections = page_refs(text)
+    assert refs == []
+    assert len(sections) == 1
+    start, end, body = sections[0]
+    assert text[start:end] == body
+    assert body == "Section(s): Muscle relaxants (for pain)"
+
+
+def test_reversed_range_keeps_both_pages():
+    assert pages_of("page 80-79") == [79, 80]
+
+
+def test_runaway_range_is_not_expanded():
+    pages = pages_of("page 1-1000")
+    assert pages == [1, 1000]
+
+
+def test_page_ref_offsets_are_offsets_in_the_text():
+    text = "Decision based on MTUS Chronic Pain Treatment Guidelines OPIOIDS; OXYCODONE Page(s): 74-80; 92."
+    refs, _ = page_refs(text)
+    assert len(refs) == 1
+    assert text[refs[0].start : refs[0].end] == "Page(s): 74-80; 92"
+
+
+# --------------------------------------------------------------------------- guideline lines
+
+
+@pytest.mark.parametrize(
+    "text,source,pages,topics",
+    [
+        ("MTUS Chronic Pain Treatment Guidelines Carisoprodol (Soma), page 29.", "MTUS", [29],
+         ["Carisoprodol (Soma)"]),
+        ("MTUS Chronic Pain Treatment Guidelines X 2009: Carisoprodol (Soma), page 29; Carisoprodol (Soma, Soprodal "
+         "350TM, Vanadom, generic available), page 65 Page(s): 65.", "MTUS", [29, 65],
+         ["Carisoprodol (Soma)", "Carisoprodol (Soma, Soprodal 350TM, Vanadom, generic available)"]),
+        ("MTUS Chronic Pain Treatment Guidelines Page(s): 24,29, 65.", "MTUS", [24, 29, 65], []),
+        ("MTUS Chronic Pain Treatment Guidelines OPIOIDS; OXYCODONE Page(s): 74-80; 92.", "MTUS",
+         [74, 75, 76, 77, 78, 79, 80, 92], ["OPIOIDS", "OXYCODONE"]),
+        ("Official Disability Guidelines (ODG), Pain Chapter, Zolpidem.", "ODG", [], None),
+        ("ODG Pain (Chronic) chapter, Benzodiazepines", "ODG", [], None),
+        ("ACOEM Practice Guidelines, 2nd Edition (2004), Chapter 12, page 308.", "ACOEM", [308], None),
+        ("the American College of Occupational and Environmental Medicine guidelines", "ACOEM", [], None),
+        ("the Medical Treatment Utilization Schedule", "MTUS", [], None),
+        ("a textbook of medicine", None, [], None),
+    ],
+)
+def test_guideline_line(text, source, pages, topics):
+    citation = read_guideline_line("reviewer", text, span_of)
+    assert citation.kind == "reviewer"
+    assert citation.text == text
+    assert citation.source == source
+    assert citation.pages == pages
+    if topics is not None:
+        assert citation.topics == topics
+    assert citation.span == Span(1, 1, 1, len(text) + 1)
+
+
+def test_guideline_line_page_ref_spans_come_from_span_of():
+    text = "MTUS Chronic Pain Treatment Guidelines Carisoprodol (Soma), page 29; Muscle relaxants, page 65."
+    citation = read_guideline_line("admin", text, lambda a, b: Span(7, a + 3, 7, b + 3))
+    assert citation.kind == "admin"
+    assert [r.text for r in citation.page_refs] == ["page 29", "page 65"]
+    for ref in citation.page_refs:
+        start = text.index(ref.text)
+        assert ref.span == Span(7, start + 3, 7, start + len(ref.text) + 3)
+
+
+def test_guideline_line_sections():
+    text = "MTUS Chronic Pain Medical Treatment 2009, Section(s): Muscle relaxants (for pain); Opioids, long-term assessment."
+    citation = read_guideline_line("reviewer", text, span_of)
+    assert citation.source == "MTUS"
+    assert citation.sections == ["Muscle relaxants (for pain)", "Opioids, long-term assessment"]
+    assert citation.pages == []
+
+
+def test_guideline_edition():
+    assert read_guideline_line("reviewer", "MTUS Chronic Pain Treatment Guidelines, page 29.", span_of).edition == "2009"
+    assert read_guideline_line("reviewer", "ACOEM Practice Guidelines (2004), page 308.", span_of).edition == "2004"
+    assert read_guideline_line("reviewer", "ODG, Pain chapter.", span_of).edition is None
+
+
+def test_every_source_name_is_recognised():
+    for source_id, name in sources().names:
+        citation = read_guideline_line("reviewer", f"Decision based on {name}, page 12.", span_of)
+        assert citation.source == source_id, name
+        assert citation.pages == [12]
+
+
+# --------------------------------------------------------------------------- rationale pages
+
+
+@pytest.mark.parametrize(
+    "text,pages",
+    [
+        ("As stated on pages 29 and 65 of CA MTUS Chronic Pain Medical Treatment Guidelines, Soma is not "
+         "recommended.", [29, 65]),
+        ("MTUS Guidelines page 63 state that muscle relaxants are a second-line option.", [63]),
+        ("For chronic opiate use, MTUS Guidelines pages 88 and 89 states, \"Pain should be assessed.\" MTUS page 78 "
+         "also requires documentation of the 4 A's.", [78, 88, 89]),
+        ("See p. 24 and pp. 76-80 of the guidelines; also page 63 to 66.", [24, 63, 64, 65, 66, 76, 77, 78, 79, 80]),
+        ("Page 80 recommends discontinuing opioids if there is no overall improvement in function.", [80]),
+    ],
+)
+def test_rationale_guideline_pages(text, pages):
+    citation = read_rationale_pages(text, span_of)
+    assert citation is not None
+    assert citation.kind == "rationale"
+    assert citation.pages == pages
+    first, last = citation.page_refs[0], citation.page_refs[-1]
+    assert citation.span == Span(1, first.span.column, 1, last.span.end_column)
+    for ref in citation.page_refs:
+        assert text[ref.span.column - 1 : ref.span.end_column - 1] == ref.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to page 3 of the progress report, she is better.",
+        "The patient rated pain 6/10. Per (Chou, 2007), use for 2-3 weeks. Report of 12/19/2014.",
+        "On page 2 of his report dated 12/19/2014 the physician notes spasm.",
+        "The medical records (page 14) document 6/10 pain.",
+        "Soma has been used for 2-3 weeks.",
+    ],
+)
+def test_rationale_without_guideline_pages(text):
+    assert read_rationale_pages(text, span_of) is None
+
+
+def test_rationale_keeps_guideline_pages_and_drops_record_pages():
+    text = ("According to page 3 of the progress report dated 12/19/2014, pain is 6/10. "
+            "As stated on page 24 of the MTUS, benzodiazepines are not recommended for long-term use.")
+    citation = read_rationale_pages(text, span_of)
+    assert citation.pages == [24]
+    assert [r.text for r in citation.page_refs] == ["page 24"]

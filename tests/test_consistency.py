@@ -1,0 +1,203 @@
+"""Fact-conflict and spelling: the letter held against itself (issue 4).
+
+Each kind of conflict is planted in a copy of a real seed letter (keeping
+its PDF-extraction layout) or in one of our own letters, and must be caught
+with both sides as evidence, each pointing at its own line.  Clean letters,
+UR modifications and negated summary mentions must give nothing above info.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.guideline import default_guideline
+from checker.model import Severity
+from checker.pipeline import read_letter
+from checker.reading import InputRef
+from checker.rules import load_ruleset
+from tests.conftest import LETTERS, SEEDS, load_expected
+
+
+@pytest.fixture(scope="module")
+def ruleset():
+    return load_ruleset(default_guideline())
+
+
+def _plant(tmp_path, source, *changes, name="planted.txt"):
+    text = source.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, f"fixture no longer contains {old!r}"
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _findings(path, ruleset, rule):
+    result = read_letter(InputRef(str(path)), ruleset).result
+    assert result.error is None
+    return [f for f in result.findings if f.rule == rule], result
+
+
+def _line_of(path, needle):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def _both_sides(finding, path, first, second):
+    """The finding's evidence holds both sides, each on its own line of the original file."""
+    for needle in (first, second):
+        line = _line_of(path, needle)
+        assert any(e.span.line <= line <= e.span.end_line for e in finding.evidence), (needle, finding.evidence)
+
+
+def test_quantity_conflict_in_a_seed(tmp_path, ruleset):
+    path = _plant(tmp_path, SEEDS / "002_79c63337c1751a54.txt",
+                  ("SOMA 350 MG BID # 60 FOR MUSCLE RELAXATION:  Upheld", "SOMA 350 MG BID # 90 FOR MUSCLE RELAXATION:  Upheld"))
+    (finding,), _ = _findings(path, ruleset, "quantity-differs-within-letter")
+    assert finding.item == 1 and finding.severity is Severity.WARNING and finding.category == "fact-conflict"
+    assert "90" in finding.message and "60" in finding.message and "summary" in finding.message
+    _both_sides(finding, path, "SOMA 350 MG BID # 90", "request for authorization for Soma 350 mg BID #60")
+
+
+def test_seed_003_quantity_conflict_is_found_as_is(ruleset):
+    found, _ = _findings(SEEDS / "003_f03b8f82d3723e56.txt", ruleset, "quantity-differs-within-letter")
+    (finding,) = found
+    assert finding.item == 1 and "90" in finding.message and "120" in finding.message
+    _both_sides(finding, SEEDS / "003_f03b8f82d3723e56.txt", "Carsoprodol 350 mg, ninety count:", "350mg #120")
+
+
+def test_strength_conflict(tmp_path, ruleset):
+    path = _plant(tmp_path, SEEDS / "004_343a21e034c38e79.txt", ("Soma 350mg, #30: Upheld", "Soma 250mg, #30: Upheld"))
+    (finding,), _ = _findings(path, ruleset, "strength-differs-within-letter")
+    assert finding.item == 1 and "250 mg" in finding.message and "350 mg" in finding.message
+    _both_sides(finding, path, "Soma 250mg, #30: Upheld", "current request for Soma 350mg #30")
+
+
+def test_ur_modification_is_not_a_conflict(ruleset):
+    """Seed 004: the request for Soma 350mg #30 was modified to #15 by UR; the item asks for #30."""
+    _, result = _findings(SEEDS / "004_343a21e034c38e79.txt", ruleset, "quantity-differs-within-letter")
+    assert [f for f in result.findings if f.severity.rank >= Severity.WARNING.rank] == []
+
+
+def test_age_conflict(tmp_path, ruleset):
+    path = _plant(tmp_path, SEEDS / "000_a530ee4abe81adc8.txt",
+                  ("Decision rationale: Per MTUS Chronic Pain Guidelines on muscle relaxant,",
+                   "Decision rationale: For this 37-year-old female, per MTUS Chronic Pain Guidelines on muscle relaxant,"))
+    (finding,), _ = _findings(path, ruleset, "patient-age-or-sex-differs")
+    assert finding.item == 1 and "37-year-old" in finding.message and "31-year-old" in finding.message
+    _both_sides(finding, path, "37-year-old female", "31-year-old female")
+
+
+def test_pronoun_conflict_in_a_seed(ruleset):
+    """Seed 003: the rationale quotes the physician about 'her' sleep; the patient is a 60-year-old male."""
+    (finding,), _ = _findings(SEEDS / "003_f03b8f82d3723e56.txt", ruleset, "pronoun-contradicts-sex")
+    assert finding.item == 2 and '"her"' in finding.message
+    _both_sides(finding, SEEDS / "003_f03b8f82d3723e56.txt", "her sleep", "60-year-old male")
+
+
+def test_planted_sex_conflict_in_the_summary(tmp_path, ruleset):
+    path = _plant(tmp_path, SEEDS / "000_a530ee4abe81adc8.txt",
+                  ("resonance imaging studies are noted. Her treatments", "resonance imaging studies are noted. His treatments"))
+    (finding,), _ = _findings(path, ruleset, "summary-pronoun-contradicts-sex")
+    assert finding.item is None and finding.severity is Severity.WARNING
+    _both_sides(finding, path, "His treatments", "31-year-old female")
+
+
+def test_injury_date_conflict_between_header_and_summary(tmp_path, ruleset):
+    header = "Case Number: CM15-0012345\n\nDate of Injury: 06/09/2006\n\n"
+    text = header + (SEEDS / "000_a530ee4abe81adc8.txt").read_text(encoding="utf-8")
+    path = tmp_path / "with-header.txt"
+    path.write_text(text, encoding="utf-8")
+    (finding,), _ = _findings(path, ruleset, "summary-injury-date-differs")
+    assert "2005-06-09" in finding.message and "2006-06-09" in finding.message
+    _both_sides(finding, path, "Date of Injury: 06/09/2006", "industrial injury on 6/9/2005")
+
+
+def test_rationale_says_undocumented_what_the_summary_documents(tmp_path, ruleset):
+    path = _plant(
+        tmp_path,
+        SEEDS / "002_79c63337c1751a54.txt",
+        ("relaxation, there is no documentation of acute muscle spasms and the intention to treat over a ",
+         "relaxation, the examination documented muscle spasms and the intention to treat over a "),
+        ("However, there is no documentation of acute muscle ", "However, there is no documentation of muscle "),
+    )
+    (finding,), _ = _findings(path, ruleset, "documented-finding-said-missing")
+    assert finding.item == 1 and finding.severity is Severity.WARNING
+    _both_sides(finding, path, "However, there is no documentation of muscle", "examination documented muscle spasms")
+
+
+def test_a_qualified_claim_against_an_unqualified_record_is_only_info(tmp_path, ruleset):
+    path = _plant(
+        tmp_path,
+        SEEDS / "002_79c63337c1751a54.txt",
+        ("relaxation, there is no documentation of acute muscle spasms and the intention to treat over a ",
+         "relaxation, the examination documented muscle spasms and the intention to treat over a "),
+    )
+    (finding,), _ = _findings(path, ruleset, "documented-finding-said-missing")
+    assert finding.severity is Severity.INFO  # "acute" spasm vs spasm
+
+
+def test_negated_summary_mention_is_not_documentation(ruleset):
+    """Seed 002's summary itself says there is no documentation of acute muscle spasms."""
+    found, _ = _findings(SEEDS / "002_79c63337c1751a54.txt", ruleset, "documented-finding-said-missing")
+    assert found == []
+
+
+def test_amount_said_unspecified_in_seed_001(ruleset):
+    found, _ = _findings(SEEDS / "001_ed7318db5454d5ef.txt", ruleset, "amount-said-unspecified")
+    assert sorted(f.item for f in found) == [1, 2]
+    soma = next(f for f in found if f.item == 1)
+    _both_sides(soma, SEEDS / "001_ed7318db5454d5ef.txt", "specify an  amount", "Soma 350mg QTY")
+    assert "120" in soma.message
+
+
+def test_misspelling_is_reported_once_per_item_and_still_read_as_the_drug(ruleset):
+    found, result = _findings(SEEDS / "003_f03b8f82d3723e56.txt", ruleset, "drug-name-misspelled")
+    (finding,) = found
+    assert finding.severity is Severity.WARNING and finding.item == 1  # in the item line
+    assert "carisoprodol" in finding.message and len(finding.evidence) >= 1
+    assert result.letter.items[0].request.drug == "carisoprodol"
+
+
+def test_misspelling_only_in_prose_is_info(tmp_path, ruleset):
+    path = _plant(tmp_path, SEEDS / "001_ed7318db5454d5ef.txt",
+                  ("benzodiazepines are the treatment of choice", "benzodiazepines such as Alprazalam are the treatment of choice"))
+    (finding,), _ = _findings(path, ruleset, "drug-name-misspelled")
+    assert finding.severity is Severity.INFO and finding.item == 2
+
+
+@pytest.mark.parametrize("name", sorted(load_expected(LETTERS)))
+def test_own_letters_give_exactly_their_expected_loud_findings(name, ruleset):
+    """Our clean letters: nothing above info but what expected.yaml lists (their planted misspellings)."""
+    expected = {(f["category"], f["item"]) for f in load_expected(LETTERS)[name]["findings"]}
+    result = read_letter(InputRef(str(LETTERS / name)), ruleset).result
+    loud = {(f.category, f.item) for f in result.findings if f.severity.rank >= Severity.WARNING.rank}
+    assert loud == expected
+
+
+def test_quantity_conflict_in_our_own_format2_letter(tmp_path, ruleset):
+    path = _plant(tmp_path, LETTERS / "f2_soma_upheld.txt",
+                  ("1. Soma 350mg #120 is not medically necessary and appropriate.",
+                   "1. Soma 350mg #90 is not medically necessary and appropriate."))
+    found, _ = _findings(path, ruleset, "quantity-differs-within-letter")
+    assert found and all(f.item == 1 for f in found)
+
+
+def test_injury_date_conflict_in_our_own_format2_letter(tmp_path, ruleset):
+    path = _plant(tmp_path, LETTERS / "f2_methocarbamol_overturned.txt",
+                  ("Date of Injury: 06/04/2012", "Date of Injury: 06/04/2011"))
+    (finding,), _ = _findings(path, ruleset, "summary-injury-date-differs")
+    assert finding.severity is Severity.WARNING and finding.item is None
+    _both_sides(finding, path, "Date of Injury: 06/04/2011", "reported an injury on 06/04/2012")
+
+
+def test_pronoun_conflict_in_our_own_format3_letter(tmp_path, ruleset):
+    path = _plant(tmp_path, LETTERS / "f3_alprazolam.txt",
+                  ("Her anxiety scores and the frequency of her panic attacks",
+                   "His anxiety scores and the frequency of his panic attacks"))
+    (finding,), _ = _findings(path, ruleset, "pronoun-contradicts-sex")
+    assert finding.item == 1 and '"His"' in finding.message
+    _both_sides(finding, path, "His anxiety scores", "36-year-old female")

@@ -1,0 +1,294 @@
+"""Step 4: facts read from the parsed letter (checker/extract.py, conclusions in checker/parse.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from checker.extract import parse_date
+from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD
+from checker.parse import decision_word, necessity_polarity
+from tests import messify
+from tests.conftest import LETTERS, SEEDS, read_path, read_text
+
+HOW = ("MAXIMUS Federal Services sent the complete case file to an expert reviewer. He/she has no affiliation with "
+       "the employer, employee, providers or the claims administrator. The expert reviewer is Board Certified in "
+       "Family Medicine and is licensed to practice in California.")
+
+
+def format1(summary: str = "The injured worker is a 45-year-old male who sustained an industrial injury on 6/9/2005.",
+            rationale: str = "Guidelines do not support long-term use. The request is not medically necessary.",
+            how: str = HOW, header: str = "", item: str = "Soma 350 mg #60: Upheld") -> str:
+    return (
+        f"{header}HOW THE IMR FINAL DETERMINATION WAS MADE\n{how}\n\n"
+        f"CLINICAL CASE SUMMARY\nThe expert reviewer developed the following clinical case summary based on a review "
+        f"of the case file, including all medical records:\n{summary}\n\n"
+        "IMR ISSUES, DECISIONS AND RATIONALES\n"
+        "The Final Determination was based on decisions for the disputed items/services set forth below:\n\n"
+        f"{item}\n"
+        "Claims Administrator guideline: Decision based on MTUS Chronic Pain Treatment Guidelines Carisoprodol (Soma), "
+        "page 29.\n"
+        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Treatment Guidelines Carisoprodol (Soma), page 29.\n"
+        f"Decision rationale: {rationale}\n"
+    )
+
+
+def read(text: str, tmp_path, name: str = "letter.txt"):
+    result = read_text(text, tmp_path, name)
+    assert result.error is None, result.error
+    return result.letter
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    "text,date",
+    [
+        ("6/9/2005", dt.date(2005, 6, 9)),
+        ("4/10/02", dt.date(2002, 4, 10)),
+        ("10/10/98", dt.date(1998, 10, 10)),
+        ("1/1/00", dt.date(2000, 1, 1)),
+        ("08-02-2013", dt.date(2013, 8, 2)),
+        ("07-27-15", dt.date(2015, 7, 27)),
+        ("October 10, 2007", dt.date(2007, 10, 10)),
+        ("Aug. 13, 2009", dt.date(2009, 8, 13)),
+        ("Aug 13 2009", dt.date(2009, 8, 13)),
+        ("August 13th, 2009", dt.date(2009, 8, 13)),
+        ("Sept. 3, 2015", dt.date(2015, 9, 3)),
+        ("MAY 5, 2010", dt.date(2010, 5, 5)),
+        ("February 29, 2016", dt.date(2016, 2, 29)),
+        ("  6/9/2005 ", dt.date(2005, 6, 9)),
+    ],
+)
+def test_parse_date(text, date):
+    assert parse_date(text) == date
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["13/45/2001", "2/30/2015", "February 29, 2015", "June 31, 2010", "0/0/2000", "Foo 10, 2007", "2005",
+     "6/9", "", "yesterday", "6/9/2005 and 7/1/2006"],
+)
+def test_invalid_dates_are_none(text):
+    assert parse_date(text) is None
+
+
+# --------------------------------------------------------------------------- necessity and decisions
+
+
+@pytest.mark.parametrize(
+    "sentence,polarity",
+    [
+        ("The request is not medically necessary.", NOT_NECESSARY),
+        ("Therefore, the request IS NOT medically necessary.", NOT_NECESSARY),
+        ("The request is medically necessary and appropriate.", NECESSARY),
+        ("Therefore, the request for Soma 350mg #120 is not medically necessary and appropriate.", NOT_NECESSARY),
+        ("Therefore, medical necessity has not been established.", NOT_NECESSARY),
+        ("Medical necessity for the requested item has not been established.", NOT_NECESSARY),
+        ("Medical necessity has been established.", NECESSARY),
+        ("The request cannot be considered medically necessary.", NOT_NECESSARY),
+        ("It isn't medically necessary.", NOT_NECESSARY),
+        ("The requested Alprazolam 0.5 mg #60 is not medically necessary.", NOT_NECESSARY),
+        ("The request for Norco 10/325 mg #120 is medically necessary.", NECESSARY),
+        ("The patient has pain.", None),
+        ("", None),
+    ],
+)
+def test_necessity_polarity(sentence, polarity):
+    assert necessity_polarity(sentence) == polarity
+
+
+@pytest.mark.parametrize(
+    "text,decision",
+    [("Upheld", UPHELD), ("Overturned", OVERTURNED), ("UPHOLD", UPHELD), ("OVERTURN", OVERTURNED),
+     ("The request is not medically necessary", UPHELD), ("The request is medically necessary", OVERTURNED),
+     ("non-certified", UPHELD), ("certified", OVERTURNED), ("PARTIAL OVERTURN", None), ("pending", None)],
+)
+def test_decision_word(text, decision):
+    assert decision_word(text) == decision
+
+
+@pytest.mark.parametrize(
+    "rationale,polarity,text",
+    [
+        ("Guidelines do not support long-term use. The request is not medically necessary.", NOT_NECESSARY,
+         "The request is not medically necessary."),
+        ("Soma is not recommended. Therefore, the request IS NOT medically necessary.", NOT_NECESSARY,
+         "Therefore, the request IS NOT medically necessary."),
+        ("Function improved on Norco. The request is medically necessary and appropriate.", NECESSARY,
+         "The request is medically necessary and appropriate."),
+        ("No spasm is documented. Therefore, medical necessity has not been established.", NOT_NECESSARY,
+         "Therefore, medical necessity has not been established."),
+        ("The request is medically necessary. Page 3 of the report was reviewed.", NECESSARY,
+         "The request is medically necessary."),
+    ],
+)
+def test_conclusion_of_a_rationale(tmp_path, rationale, polarity, text):
+    letter = read(format1(rationale=rationale), tmp_path)
+    conclusion = letter.items[0].conclusion
+    assert conclusion is not None
+    assert conclusion.polarity == polarity
+    assert conclusion.text == text
+    span = conclusion.span
+    line = (tmp_path / "letter.txt").read_text().split("\n")[span.line - 1]
+    assert line[span.column - 1 : span.end_column - 1] == text
+
+
+def test_conclusion_skips_a_quoted_criterion(tmp_path):
+    rationale = ("MTUS identifies documentation of moderate to severe pain, as criteria necessary to support the "
+                 "medical necessity of Oxycodone. There is no documentation of functional benefit.")
+    letter = read(format1(rationale=rationale), tmp_path)
+    assert letter.items[0].conclusion is None
+
+
+def test_no_conclusion_when_the_rationale_never_rules(tmp_path):
+    letter = read(format1(rationale="Soma is a muscle relaxant. It has been used for years."), tmp_path)
+    assert letter.items[0].conclusion is None
+
+
+def test_conclusion_is_the_last_ruling_sentence(tmp_path):
+    rationale = ("A prior reviewer found the request medically necessary. Since then, no improvement was documented. "
+                 "The request is not medically necessary.")
+    letter = read(format1(rationale=rationale), tmp_path)
+    assert letter.items[0].conclusion.polarity == NOT_NECESSARY
+
+
+# --------------------------------------------------------------------------- patient
+
+
+@pytest.mark.parametrize(
+    "summary,age,sex,injury",
+    [
+        ("The injured worker is a 45-year-old male who sustained an industrial injury on 6/9/2005.",
+         45, "male", dt.date(2005, 6, 9)),
+        ("According to the records made available for review, this is a 38 year old female with a 4/10/02 date of "
+         "injury.", 38, "female", dt.date(2002, 4, 10)),
+        ("The patient is a 62-year-old man who was injured on 08-02-2013.", 62, "male", dt.date(2013, 8, 2)),
+        ("The patient is a 53-year-old female who has submitted a claim for cervical radiculopathy associated with an "
+         "industrial injury date of October 10, 2007.", 53, "female", dt.date(2007, 10, 10)),
+        ("This 70 year old woman was injured at work on Aug. 13, 2009.", 70, "female", dt.date(2009, 8, 13)),
+        ("The applicant is a 44 y/o male with a date of injury of 3/14/2011.", 44, "male", dt.date(2011, 3, 14)),
+        ("The injured worker is a 51 year-old right-handed female, DOI 1/5/2012.", 51, "female", dt.date(2012, 1, 5)),
+        ("The claimant is a 40-year-old gentleman who reported an injury on 01/22/2010 while lifting.",
+         40, "male", dt.date(2010, 1, 22)),
+        ("The injured worker (IW) is a 45-year-old Hispanic male with a date of injury of 04/10/2002.",
+         45, "male", dt.date(2002, 4, 10)),
+        ("The patient is a 29-year-old who was injured on 5/5/2010.", 29, None, dt.date(2010, 5, 5)),
+        ("The patient has chronic low back pain.", None, None, None),
+    ],
+)
+def test_patient_from_summary(tmp_path, summary, age, sex, injury):
+    letter = read(format1(summary=summary), tmp_path)
+    patient = letter.patient
+    assert (patient.age, patient.sex, patient.injury_date) == (age, sex, injury)
+    lines = (tmp_path / "letter.txt").read_text().split("\n")
+    if age is not None:
+        span = patient.age_span
+        assert lines[span.line - 1][span.column - 1 :].startswith(str(age))
+    if injury is not None:
+        span = patient.injury_date_span
+        written = lines[span.line - 1][span.column - 1 : span.end_column - 1]
+        assert parse_date(written) == injury
+
+
+def test_header_date_of_injury_wins_over_the_summary(tmp_path):
+    header = "Case Number: CM15-0012345    Date of Injury: 03/14/2011\nDecision Date: 05/01/2015\n\n"
+    letter = read(format1(header=header), tmp_path)
+    assert letter.patient.injury_date == dt.date(2011, 3, 14)
+    assert letter.patient.injury_date_span.line == 1
+    assert letter.header_value("Case Number").value == "CM15-0012345"
+    assert letter.header_value("Date of Injury").value == "03/14/2011"
+    assert letter.header_value("Decision Date").value == "05/01/2015"
+
+
+def test_age_needs_years_old(tmp_path):
+    summary = ("She was seen by 2 female physicians in 2014. The patient is a 45-year-old female with an injury date "
+               "of 6/9/2005.")
+    assert read(format1(summary=summary), tmp_path).patient.age == 45
+
+
+def test_patient_facts_survive_pdf_extraction_mess(tmp_path):
+    clean = format1(summary="According to the records made available for review, this is a 38 year old female with "
+                            "a 4/10/02 date of injury. She has chronic neck pain and has been treated with Soma.")
+    messy = messify.pdf_like(clean, seed=3)
+    for name, text in (("clean.txt", clean), ("messy.txt", messy)):
+        patient = read(text, tmp_path, name).patient
+        assert (patient.age, patient.sex, patient.injury_date) == (38, "female", dt.date(2002, 4, 10)), name
+
+
+# --------------------------------------------------------------------------- reviewer
+
+
+def test_reviewer_from_credential_fields(tmp_path):
+    how = ("MAXIMUS Federal Services sent the complete case file to an expert reviewer.\n"
+           "The Expert Reviewer has the following credentials:\n"
+           "State(s) of Licensure: North Carolina\n"
+           "Certification(s)/Specialty: Physical Medicine & Rehabilitation")
+    letter = read(format1(how=how), tmp_path)
+    assert letter.reviewer.specialty == "Physical Medicine & Rehabilitation"
+    assert letter.reviewer.licensure == "North Carolina"
+    line = (tmp_path / "letter.txt").read_text().split("\n")[letter.reviewer.span.line - 1]
+    assert line.startswith("State(s) of Licensure")
+
+
+@pytest.mark.parametrize(
+    "sentence,specialty,licensure",
+    [
+        ("The expert reviewer is Board Certified in Anesthesiology, has a subspecialty in Pain Management and is "
+         "licensed to practice in California.", "Anesthesiology (Pain Management)", "California"),
+        ("The expert reviewer is Board Certified in Occupational Medicine and is licensed to practice in California.",
+         "Occupational Medicine", "California"),
+        ("The Physician Reviewer is Board Certified in Physical Medicine and Rehabilitation and is licensed to "
+         "practice in Maryland.", "Physical Medicine and Rehabilitation", "Maryland"),
+        ("The expert reviewer is Board Certified in Psychiatry and is licensed to practice in New York.",
+         "Psychiatry", "New York"),
+    ],
+)
+def test_reviewer_from_prose(tmp_path, sentence, specialty, licensure):
+    how = f"MAXIMUS Federal Services sent the complete case file to an expert reviewer. {sentence} He/she has been in practice."
+    letter = read(format1(how=how), tmp_path)
+    assert letter.reviewer.specialty == specialty
+    assert letter.reviewer.licensure == licensure
+
+
+def test_reviewer_from_format3_qualifications(tmp_path):
+    text = (LETTERS / "f3_alprazolam.txt").read_text(encoding="utf-8").replace(
+        "The reviewer is board certified in Psychiatry and licensed in California.",
+        "The reviewer is board certified in Physical Medicine and Rehabilitation and licensed in New Mexico.",
+    )
+    letter = read(text, tmp_path)
+    assert letter.format == 3
+    assert letter.reviewer.specialty == "Physical Medicine and Rehabilitation"
+    assert letter.reviewer.licensure == "New Mexico"
+
+
+@pytest.mark.parametrize(
+    "path,specialty,licensure",
+    [
+        (SEEDS / "000_a530ee4abe81adc8.txt", "Physical Medicine & Rehabilitation", "California"),
+        (SEEDS / "002_79c63337c1751a54.txt", "Anesthesiology (Pain Management)", "California"),
+        (SEEDS / "004_343a21e034c38e79.txt", "Family Practice", "North Carolina"),
+        (LETTERS / "f3_alprazolam.txt", "Psychiatry", "California"),
+    ],
+    ids=lambda v: getattr(v, "name", None),
+)
+def test_reviewer_styles_in_fixture_letters(path, specialty, licensure):
+    letter = read_path(path).letter
+    assert (letter.reviewer.specialty, letter.reviewer.licensure) == (specialty, licensure)
+    assert letter.reviewer.span is not None
+
+
+def test_format3_decision_comes_from_the_determination_line():
+    letter = read_path(LETTERS / "f3_alprazolam.txt").letter
+    item = letter.items[0]
+    assert item.decision == UPHELD
+    assert item.conclusion.polarity == NOT_NECESSARY
+
+
+def test_format3_decision_falls_back_to_the_conclusion(tmp_path):
+    text = (LETTERS / "f3_alprazolam.txt").read_text(encoding="utf-8").replace("DETERMINATION: Upheld\n", "")
+    item = read(text, tmp_path).items[0]
+    assert item.decision == UPHELD
+    assert item.decision_span == item.conclusion.span

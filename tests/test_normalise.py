@@ -1,0 +1,306 @@
+"""Step 2: normalising PDF-extracted text into paragraphs (checker/normalise.py).
+
+The small letters here are written the way extraction leaves them: every
+physical line followed by an empty line, a paragraph break written as a line
+holding one space, lines wrapped at ~90 columns.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from checker.grammars import classify_line
+from checker.normalise import NormalText, normalise
+from checker.reading import SourceText, decode
+from tests import messify
+from tests.conftest import LETTERS, SEEDS
+
+PARAGRAPH_BREAK = " "
+
+
+def extracted(lines: list[str], newline: str = "\n") -> str:
+    """Lines as PDF extraction writes them: trailing space, empty line after each."""
+    out = []
+    for line in lines:
+        out.append(" " if line == PARAGRAPH_BREAK else line + " ")
+        out.append("")
+    return newline.join(out) + newline
+
+
+def norm(text: str) -> NormalText:
+    return normalise(SourceText(text), classify_line)
+
+
+def paragraphs(text: str) -> list[str]:
+    return norm(text).text.split("\n")[:-1]
+
+
+HOW = [
+    "HOW THE IMR FINAL DETERMINATION WAS MADE",
+    "MAXIMUS Federal Services sent the complete case file to an expert reviewer. He/she has no",
+    "affiliation with the employer, employee, providers or the claims administrator. The expert",
+    "reviewer is Board Certified in Family Medicine and is licensed to practice in California.",
+    PARAGRAPH_BREAK,
+]
+SUMMARY_HEAD = ["CLINICAL CASE SUMMARY"]
+SUMMARY = [
+    "The injured worker is a 45-year-old male who was injured at work lifting heavy boxes from a",
+    "shelf in the warehouse and he has had chronic pain in the low back ever since that date of",
+    "injury with some radiation down the right leg to the foot and numbness in the toes on that",
+    "side.",
+]
+SUMMARY_2 = [
+    "Treatment to date has included physical therapy, chiropractic care, acupuncture and oral",
+    "medications including Soma and Norco for several years.",
+]
+ISSUES = [
+    "IMR ISSUES, DECISIONS AND RATIONALES",
+    "The Final Determination was based on decisions for the disputed items/services set forth below:",
+    PARAGRAPH_BREAK,
+]
+
+
+def test_double_spaced_wrapped_paragraph_joins_into_one_line():
+    text = extracted(HOW + SUMMARY_HEAD + SUMMARY + [PARAGRAPH_BREAK] + ISSUES)
+    got = paragraphs(text)
+    assert " ".join(SUMMARY) in got
+    assert got.index("CLINICAL CASE SUMMARY") + 1 == got.index(" ".join(SUMMARY))
+
+
+def test_paragraph_break_separates_paragraphs():
+    text = extracted(HOW + SUMMARY_HEAD + SUMMARY + [PARAGRAPH_BREAK] + SUMMARY_2 + [PARAGRAPH_BREAK] + ISSUES)
+    got = paragraphs(text)
+    first, second = " ".join(SUMMARY), " ".join(SUMMARY_2)
+    assert first in got and second in got
+    assert got.index(second) == got.index(first) + 1
+
+
+def test_section_headings_stay_on_their_own_lines():
+    text = extracted(HOW + SUMMARY_HEAD + SUMMARY + ISSUES)  # no paragraph break before the heading
+    got = paragraphs(text)
+    for heading in ("HOW THE IMR FINAL DETERMINATION WAS MADE", "CLINICAL CASE SUMMARY",
+                    "IMR ISSUES, DECISIONS AND RATIONALES"):
+        assert heading in got, got
+
+
+def test_page_footer_mid_paragraph_is_removed_and_the_sentence_joins():
+    body = SUMMARY[:1] + ["", "Page 2 of 4"] + SUMMARY[1:]  # an empty line then the footer
+    text = extracted(HOW + SUMMARY_HEAD + body + [PARAGRAPH_BREAK] + ISSUES)
+    normal = norm(text).text
+    assert "Page 2 of 4" not in normal
+    assert " ".join(SUMMARY) in normal.split("\n")
+
+
+def test_bare_case_number_header_mid_paragraph_is_removed():
+    body = SUMMARY[:2] + ["CM15-0012345"] + SUMMARY[2:]
+    text = extracted(HOW + SUMMARY_HEAD + body + [PARAGRAPH_BREAK] + ISSUES)
+    normal = norm(text).text
+    assert "CM15-0012345" not in normal
+    assert " ".join(SUMMARY) in normal.split("\n")
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    ["Page 3 of 7", "CM15-0012345", "CM15-0012345                         Page 2 of 4", "- 2 -", "2 of 4",
+     "Case Number: CM15-0012345   Page 2 of 4"],
+)
+def test_running_furniture_between_lines_is_removed(furniture):
+    body = SUMMARY[:2] + [furniture] + SUMMARY[2:]
+    text = extracted(HOW + SUMMARY_HEAD + body + [PARAGRAPH_BREAK] + ISSUES)
+    got = paragraphs(text)
+    assert " ".join(SUMMARY) in got
+    assert all(furniture.strip() not in p for p in got)
+
+
+def test_labelled_case_number_in_header_is_kept_and_its_repeats_removed():
+    header = ["Case Number: CM15-0012345        Date Assigned: 1/2/2015", "Case Number: CM15-0099999"]
+    body = SUMMARY[:2] + ["Case Number: CM15-0099999"] + SUMMARY[2:]
+    text = extracted(header + [PARAGRAPH_BREAK] + HOW + SUMMARY_HEAD + body + [PARAGRAPH_BREAK] + ISSUES)
+    got = paragraphs(text)
+    assert got[0] == "Case Number: CM15-0012345 Date Assigned: 1/2/2015"
+    assert got[1] == "Case Number: CM15-0099999"  # first labelled occurrence: a header field
+    assert sum("CM15-0099999" in p for p in got) == 1  # the running repeat is furniture
+    assert " ".join(SUMMARY) in got
+
+
+def test_hyphenated_word_across_a_break_is_rejoined():
+    lines = [
+        "The patient has been prescribed a muscle relaxant for spasm over the last year, namely Cyclobenza-",
+        "prine 7.5 mg three times a day, and according to the treating physician's progress report on 07-27-",
+        "2015, when the injured worker reported increased low back pain over the past year with long-",
+        "term muscle spasm.",
+    ]
+    text = extracted(HOW + SUMMARY_HEAD + lines + [PARAGRAPH_BREAK] + ISSUES)
+    normal = norm(text).text
+    assert "Cyclobenzaprine 7.5 mg" in normal
+    assert "Cyclobenza-" not in normal and "Cyclobenza prine" not in normal
+    assert "report on 07-27-2015, when" in normal
+    assert "long-term muscle spasm." in normal
+
+
+def test_wrapped_format1_item_heading_becomes_one_line():
+    item = [
+        "OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH",
+        "PAIN:  Upheld",
+        PARAGRAPH_BREAK,
+        "Claims Administrator guideline: Decision based on MTUS Chronic Pain Treatment Guidelines",
+        "Page(s): 79-81.",
+        PARAGRAPH_BREAK,
+        "Decision rationale: California MTUS Chronic Pain Medical Treatment Guidelines identifies",
+        "documentation of moderate to severe pain. Therefore, the request is not medically necessary.",
+    ]
+    text = extracted(HOW + SUMMARY_HEAD + SUMMARY + [PARAGRAPH_BREAK] + ISSUES + item)
+    got = paragraphs(text)
+    heading = "OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH PAIN: Upheld"
+    assert heading in got
+    assert classify_line(heading) == "ITEM_HEAD"
+    assert "PAIN: Upheld" not in got
+
+
+def test_seed_002_wrapped_heading_is_one_paragraph():
+    normal = normalise(decode((SEEDS / "002_79c63337c1751a54.txt").read_bytes()), classify_line)
+    assert "OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH PAIN: Upheld" in normal.text.split("\n")
+
+
+def test_form_feeds_and_odd_spaces_become_plain_spaces():
+    lines = ["\fCLINICAL CASE SUMMARY", "The\u00a0patient\tis a 45-year-old male."]
+    got = paragraphs("\n\n".join(lines) + "\n")
+    assert got == ["CLINICAL CASE SUMMARY", "The patient is a 45-year-old male."]
+
+
+def test_runs_of_spaces_are_squeezed():
+    got = paragraphs("Soma 350 mg:     Upheld   \n")
+    assert got == ["Soma 350 mg: Upheld"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_line_endings_do_not_change_the_normalised_text(newline):
+    lines = HOW + SUMMARY_HEAD + SUMMARY + [PARAGRAPH_BREAK] + ISSUES
+    assert norm(extracted(lines, newline)).text == norm(extracted(lines)).text
+
+
+def test_empty_text_normalises_to_nothing():
+    normal = norm("\n \n\n")
+    assert normal.text == ""
+    assert normal.offset(0) == 0
+
+
+# --------------------------------------------------------------------------- the offset map
+
+_WHITESPACE_SOURCE = re.compile(r"[\s\x00-\x1f\x7f\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def assert_offset_map(source: SourceText, normal: NormalText, label: str) -> None:
+    """Every normalised character comes from the source character it maps to.
+
+    Spaces and newlines may be synthetic (a joining space, a paragraph end);
+    they must then map to whitespace of the source (a line break, a trailing
+    space). The map only ever moves forward.
+    """
+    assert len(normal.origin) == len(normal.text), label
+    previous = -1
+    for i, ch in enumerate(normal.text):
+        at = normal.offset(i)
+        assert 0 <= at <= len(source.text), (label, i)
+        assert at > previous, (label, i, "origin must increase")
+        previous = at
+        if ch in " \n":
+            assert at == len(source.text) or _WHITESPACE_SOURCE.match(source.text[at]), (label, i, repr(source.text[at]))
+        else:
+            assert source.text[at] == ch, (label, i, ch, source.text[max(0, at - 10) : at + 10])
+
+
+def _all_fixture_letters() -> list[Path]:
+    return sorted(SEEDS.glob("*.txt")) + sorted(LETTERS.glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _all_fixture_letters(), ids=lambda p: p.name)
+def test_offset_map_on_fixture_letters(path):
+    source = decode(path.read_bytes())
+    assert_offset_map(source, normalise(source, classify_line), path.name)
+
+
+@pytest.mark.parametrize("path", sorted(LETTERS.glob("*.txt")), ids=lambda p: p.name)
+def test_offset_map_on_messy_letters(path):
+    clean = path.read_text(encoding="utf-8")
+    for index, style in enumerate(messify.FURNITURE_STYLES):
+        variants = {
+            f"{style}-pdf": messify.pdf_like(clean, style=style, seed=index).encode(),
+            f"{style}-crlf": messify.crlf(messify.pdf_like(clean, style=style, form_feed=True)).encode(),
+        }
+        if index == 0:
+            variants["cr"] = messify.cr_only(messify.pdf_like(clean, seed=7)).encode()
+            variants["cp1252"] = messify.to_cp1252(messify.pdf_like(clean, seed=3))
+            variants["bom"] = messify.with_bom(messify.pdf_like(clean, seed=5))
+        for label, data in variants.items():
+            source = decode(data)
+            assert_offset_map(source, normalise(source, classify_line), f"{path.name} {label}")
+
+
+# --------------------------------------------------------------------------- spans
+
+
+def _word_span_text(source: SourceText, normal: NormalText, word: str, start: int = 0) -> tuple:
+    i = normal.text.index(word, start)
+    span = normal.span(i, i + len(word))
+    return span, source.line_text(span.line)
+
+
+def test_span_of_a_word_points_at_the_original_line_and_column():
+    lines = HOW + SUMMARY_HEAD + SUMMARY[:2] + ["Page 2 of 4"] + SUMMARY[2:] + [PARAGRAPH_BREAK] + ISSUES
+    text = extracted(lines, "\r\n")
+    source = SourceText(text)
+    normal = normalise(source, classify_line)
+    for word in ("warehouse", "radiation", "45-year-old", "Family Medicine", "RATIONALES", "toes"):
+        span, line = _word_span_text(source, normal, word)
+        assert span.line == span.end_line
+        assert line[span.column - 1 : span.end_column - 1] == word
+        # the line number is the physical line in the file
+        assert text.replace("\r\n", "\n").split("\n")[span.line - 1].startswith(line)
+
+
+def test_span_of_a_rejoined_hyphenated_word_starts_at_its_first_half():
+    lines = SUMMARY_HEAD + [
+        "The patient has been prescribed a muscle relaxant for spasm over the last year, namely Cyclobenza-",
+        "prine 7.5 mg three times a day, and according to the treating physician's progress report on 07-27-",
+        "2015, when the injured worker reported increased low back pain over the past year with",
+        "muscle spasm.",
+    ]
+    source = SourceText(extracted(lines))
+    normal = normalise(source, classify_line)
+    span, line = _word_span_text(source, normal, "Cyclobenzaprine")
+    assert line[span.column - 1 :].startswith("Cyclobenza-")
+    assert span.end_line == span.line + 2  # "prine" sits two physical lines below
+    assert source.line_text(span.end_line)[: span.end_column - 1] == "prine"
+
+
+@pytest.mark.parametrize("path", _all_fixture_letters()[:7], ids=lambda p: p.name)
+def test_span_of_every_word_matches_the_original_text(path):
+    """Words of the normalised text sit where the span says, in the original file."""
+    source = decode(messify.crlf(messify.pdf_like(path.read_text(encoding="utf-8"), seed=11)).encode())
+    normal = normalise(source, classify_line)
+    for m in re.finditer(r"[A-Za-z]{4,}", normal.text):
+        span = normal.span(m.start(), m.end())
+        if span.line != span.end_line:
+            continue  # a hyphenated word split over lines
+        line = source.line_text(span.line)
+        assert line[span.column - 1 : span.end_column - 1] == m.group(), (path.name, m.group(), span)
+
+
+def test_span_of_an_empty_range_is_one_character():
+    source = SourceText("CLINICAL CASE SUMMARY\nThe patient is a 45-year-old male.\n")
+    normal = normalise(source, classify_line)
+    i = normal.text.index("patient")
+    span = normal.span(i, i)
+    assert (span.line, span.column, span.end_line, span.end_column) == (2, 5, 2, 6)
+
+
+def test_span_of_any_single_character_stays_inside_its_line():
+    source = SourceText("CLINICAL CASE SUMMARY\nThe patient is a 45-year-old male.\n")
+    normal = normalise(source, classify_line)
+    for i in range(len(normal.text)):
+        span = normal.span(i, i + 1)
+        assert span.end_column <= len(source.line_text(span.end_line)) + 1, (i, repr(normal.text[i]), span)

@@ -1,0 +1,230 @@
+"""Step 1: finding input files and decoding their bytes (checker/reading.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.reading import STDIN, InputError, InputRef, SourceText, decode, discover, read_bytes
+from tests.conftest import LETTERS, SEEDS, read_path, read_text
+
+# --------------------------------------------------------------------------- decode
+
+
+def test_plain_utf8_decodes_as_utf8():
+    source = decode("Soma 350 mg \u2013 \u201cnot\u201d recommended\n".encode("utf-8"))
+    assert source.encoding == "utf-8"
+    assert source.text == "Soma 350 mg \u2013 \u201cnot\u201d recommended\n"
+
+
+def test_utf8_bom_is_not_part_of_the_text():
+    source = decode(b"\xef\xbb\xbfCLINICAL CASE SUMMARY\nThe patient is a 45-year-old male.\n")
+    assert source.encoding == "utf-8-sig"
+    assert not source.text.startswith("\ufeff")
+    assert source.text.startswith("CLINICAL")
+
+
+def test_utf8_bom_does_not_shift_columns():
+    text = "CLINICAL CASE SUMMARY\nThe patient is a 45-year-old male.\n"
+    plain = decode(text.encode("utf-8"))
+    bom = decode(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert plain.text == bom.text
+    # The first character of the file is column 1, with or without the BOM.
+    assert bom.position(0) == (1, 1)
+    offset = bom.text.index("45-year-old")
+    assert bom.position(offset) == plain.position(offset) == (2, 18)
+
+
+def test_bom_letter_reads_with_the_same_positions_as_without(tmp_path):
+    data = (SEEDS / "000_a530ee4abe81adc8.txt").read_bytes()
+    plain = read_text(data, tmp_path, "plain.txt")
+    bom = read_text(b"\xef\xbb\xbf" + data, tmp_path, "bom.txt")
+    assert plain.error is None and bom.error is None
+    assert bom.letter.encoding == "utf-8-sig"
+    assert [i.request_span for i in bom.letter.items] == [i.request_span for i in plain.letter.items]
+    assert [i.decision_span for i in bom.letter.items] == [i.decision_span for i in plain.letter.items]
+    assert bom.letter.patient.age_span == plain.letter.patient.age_span
+
+
+def test_cp1252_fallback_keeps_curly_quotes_and_dashes():
+    source = decode(b"\x93quoted\x94 \x96 dash")
+    assert source.encoding == "cp1252"
+    assert source.text == "\u201cquoted\u201d \u2013 dash"
+
+
+def test_cp1252_undefined_bytes_do_not_fail():
+    # 0x81 is undefined in cp1252: it must not make decoding fail.
+    source = decode(b"caf\x81 \x93ok\x94\n")
+    assert source.encoding == "cp1252"
+    assert "\u201cok\u201d" in source.text
+
+
+def test_invalid_utf8_after_bom_does_not_fail():
+    source = decode(b"\xef\xbb\xbfabc \xff def\n")
+    assert source.text.startswith("abc ")
+    assert source.text.endswith(" def\n")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_line_endings_give_the_same_line_numbers(newline):
+    lines = ["CLINICAL CASE SUMMARY", "", "The patient is a 45-year-old male.", "Soma 350 mg #60: Upheld"]
+    source = decode(newline.join(lines).encode() + newline.encode())
+    assert source.line_count == len(lines) + 1  # the empty line after the final break
+    for number, line in enumerate(lines, 1):
+        assert source.line_text(number) == line
+    offset = source.text.index("45-year-old")
+    assert source.position(offset) == (3, 18)
+    offset = source.text.index("Upheld")
+    assert source.position(offset) == (4, 18)
+    assert source.position(0) == (1, 1)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_line_break_characters_belong_to_the_line_they_end(newline):
+    source = SourceText(f"ab{newline}cd")
+    assert source.position(2) == (1, 3)  # the break itself
+    if newline == "\r\n":
+        assert source.position(3) == (1, 4)  # the LF of the CRLF pair
+    assert source.position(source.text.index("c")) == (2, 1)
+
+
+def test_position_clamps_out_of_range_offsets():
+    source = SourceText("ab\ncd")
+    assert source.position(-5) == (1, 1)
+    assert source.position(10_000) == (2, 3)
+
+
+def test_line_text_out_of_range_is_empty():
+    source = SourceText("ab\ncd\n")
+    assert source.line_text(0) == ""
+    assert source.line_text(99) == ""
+    assert source.line_text(2) == "cd"
+
+
+def test_form_feeds_are_not_binary():
+    data = ("Page 1 of 3\n\fSoma 350 mg: Upheld\n" * 40).encode()
+    assert decode(data).text.count("\f") == 40
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b" ", b"\n\n\n", b" \t\r\n \r\n", b"\f\n"],
+    ids=["empty", "space", "newlines", "whitespace-crlf", "form-feed"],
+)
+def test_empty_and_whitespace_only_input_is_an_input_error(data):
+    with pytest.raises(InputError) as info:
+        decode(data)
+    assert "empty" in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n  \r\n"], ids=["bom-only", "bom-whitespace"])
+def test_bom_only_input_is_an_empty_file(data):
+    with pytest.raises(InputError, match="empty"):
+        decode(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"CLINICAL\x00CASE SUMMARY\n", bytes(range(256)) * 4, b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f" * 10],
+    ids=["nul", "all-bytes", "controls"],
+)
+def test_binary_input_is_an_input_error(data):
+    with pytest.raises(InputError) as info:
+        decode(data)
+    assert "binary" in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "data,needle",
+    [(b"", "empty"), (b"   \n\n", "empty"), (b"abc\x00\x00def", "binary")],
+    ids=["empty", "whitespace", "binary"],
+)
+def test_unreadable_input_gives_an_error_result_not_an_exception(tmp_path, data, needle):
+    result = read_text(data, tmp_path)
+    assert result.letter is None
+    assert needle in result.error
+
+
+# --------------------------------------------------------------------------- discover
+
+
+def test_directory_yields_every_txt_below_it_in_sorted_order(tmp_path):
+    files = ["b.txt", "a.txt", "sub/z.txt", "sub/a.txt", "sub/deeper/m.txt", "c/x.txt", "a/0.txt"]
+    for name in files:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x\n")
+    for name in ["notes.md", "sub/letter.pdf", "sub/deeper/data.json", "txt", "sub/readme"]:
+        (tmp_path / name).write_text("x\n")
+    refs = discover([str(tmp_path)])
+    got = [ref.path for ref in refs]
+    assert all(ref.error is None for ref in refs)
+    assert all(p.endswith(".txt") for p in got)
+    assert len(got) == len(files)
+    assert {p[len(str(tmp_path)) + 1 :] for p in got} == set(files)
+    assert got == sorted(got, key=lambda p: p.replace("\\", "/"))
+
+
+def test_directory_order_does_not_depend_on_creation_order(tmp_path):
+    first = tmp_path / "one"
+    second = tmp_path / "two"
+    for root, names in ((first, ["c.txt", "a.txt", "b/b.txt"]), (second, ["b/b.txt", "a.txt", "c.txt"])):
+        for name in names:
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("x\n")
+    strip = lambda refs, root: [r.path[len(str(root)) + 1 :] for r in refs]  # noqa: E731
+    assert strip(discover([str(first)]), first) == strip(discover([str(second)]), second)
+
+
+def test_arguments_keep_their_order_and_files_are_kept_as_given(tmp_path):
+    (tmp_path / "b.txt").write_text("x\n")
+    (tmp_path / "a.md").write_text("x\n")  # a file named explicitly is kept whatever its suffix
+    refs = discover([str(tmp_path / "b.txt"), str(tmp_path / "a.md")])
+    assert [r.path for r in refs] == [str(tmp_path / "b.txt"), str(tmp_path / "a.md")]
+
+
+def test_missing_path_is_kept_with_an_error(tmp_path):
+    missing = str(tmp_path / "nope.txt")
+    (tmp_path / "ok.txt").write_text("x\n")
+    refs = discover([missing, str(tmp_path / "ok.txt")])
+    assert refs[0] == InputRef(missing, error="no such file or directory")
+    assert refs[1] == InputRef(str(tmp_path / "ok.txt"))
+    with pytest.raises(InputError, match="no such file or directory"):
+        read_bytes(refs[0])
+
+
+def test_missing_path_reads_as_an_error_result(tmp_path):
+    result = read_path(tmp_path / "nope.txt")
+    assert result.letter is None
+    assert result.error.lower() == "no such file or directory"
+
+
+def test_dash_is_kept_as_stdin(tmp_path):
+    refs = discover(["-"])
+    assert refs == [InputRef(STDIN)]
+    assert refs[0].error is None
+
+
+def test_empty_directory_yields_nothing(tmp_path):
+    (tmp_path / "notes.md").write_text("x\n")
+    assert discover([str(tmp_path)]) == []
+
+
+def test_fixture_directories_are_discovered():
+    refs = discover([str(SEEDS), str(LETTERS)])
+    names = [r.path.rsplit("/", 1)[-1] for r in refs]
+    assert names[:5] == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert "expected.yaml" not in names
+    assert len(names) == len(list(SEEDS.glob("*.txt"))) + len(list(LETTERS.glob("*.txt")))
+
+
+def test_read_bytes_never_writes(tmp_path):
+    path = tmp_path / "letter.txt"
+    data = b"\xef\xbb\xbfabc\r\ndef\r\n"
+    path.write_bytes(data)
+    before = path.stat().st_mtime_ns
+    assert read_bytes(InputRef(str(path))) == data
+    assert path.read_bytes() == data
+    assert path.stat().st_mtime_ns == before
