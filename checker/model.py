@@ -90,6 +90,10 @@ class Finding:
     span: Span | None
     item: int | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    #: Set when a suppression marker in the letter acknowledges this finding:
+    #: the editor's reason.  Suppressed findings are still reported, marked,
+    #: but never affect the exit code.
+    suppressed: str | None = None
 
     def sort_key(self) -> tuple:
         span = self.span or Span(0, 0, 0, 0)
@@ -266,3 +270,18 @@ class FileResult:
     letter: Letter | None = None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    #: "text", "pdf" or "docx": what the input was.
+    kind: str = "text"
+    #: For paged inputs (PDF): the 1-based line of the extracted text where
+    #: each page starts, so a line can be reported as page and line in page.
+    page_starts: list[int] | None = None
+
+    def page_of(self, line: int) -> tuple[int, int] | None:
+        """(page, line within the page) of an extracted-text line, for paged inputs."""
+        if not self.page_starts:
+            return None
+        page = 0
+        for index, start in enumerate(self.page_starts):
+            if start <= line:
+                page = index
+        return page + 1, line - self.page_starts[page] + 1
