@@ -43,6 +43,7 @@ _FURNITURE_LABELS = re.compile(
     r"independent\s+medical\s+review|maximus\s+federal\s+services(?:,?\s*inc\.?)?|[|:\-\u2013\u2014\u00b7,./]",
     re.I,
 )
+_SUPPRESSION = re.compile(r"^imr-check\s*:\s*ignore\b", re.I)
 _LABELLED_CASE = re.compile(r"^\s*(?:IMR\s+)?case\s*(?:number|no\.?)\s*:", re.I)
 
 _TERMINAL_PUNCT = (".", "!", "?", ":", ";")
@@ -217,12 +218,16 @@ def _leading(text: str) -> int:
 
 
 def _mark_furniture(lines: list[_Line]) -> None:
-    """Mark running headers/footers: page numbers and repeated case numbers."""
+    """Mark running headers/footers (page numbers, repeated case numbers) and
+    suppression markers (``imr-check: ignore ...``), none of which is letter text."""
     seen_labelled: set[str] = set()
     for ln in lines:
         if ln.kind != "content":
             continue
         text = ln.text.strip()
+        if _SUPPRESSION.match(text):
+            ln.kind = "blank"  # a paragraph break, never content
+            continue
         if len(text) > 120:
             continue
         has_page = bool(_PAGE_PHRASE.search(text))

@@ -23,6 +23,7 @@ from checker.normalise import normalise
 from checker.parse import parse_letter
 from checker.reading import STDIN, InputError, InputRef, SourceText, decode, read_bytes
 from checker.rules import RuleSet
+from checker.suppressions import apply_suppressions
 
 
 @dataclass
@@ -72,6 +73,7 @@ def read_source(path: str, source: SourceText, ruleset: RuleSet | None = None, o
         findings = list(parsed.findings)
         if ruleset is not None:
             findings += check_letter(parsed.letter, ruleset, knowledge_for(ruleset), only)
+            findings = apply_suppressions(source, parsed.letter, findings)
     except RecursionError:
         return Reading(FileResult(path, error="letter too deeply nested to read"))
     except Exception as error:  # a bug must not end the batch; say so plainly

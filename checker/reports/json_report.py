@@ -77,7 +77,13 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "end_line": span.end_line if span else None,
         "end_column": span.end_column if span else None,
         "evidence": [{"text": e.text, "line": e.span.line, "column": e.span.column} for e in finding.evidence],
+        "suppressed": {"reason": finding.suppressed} if finding.suppressed else None,
     }
+
+
+def render(results: list[FileResult], ruleset: object = None, include_findings: bool = True) -> str:
+    """The JSON document as text (``ruleset`` is accepted for the common reporter signature)."""
+    return json.dumps(document(results, include_findings), indent=2, ensure_ascii=False) + "\n"
 
 
 def document(results: list[FileResult], include_findings: bool = True) -> dict[str, Any]:
@@ -92,7 +98,16 @@ def document(results: list[FileResult], include_findings: bool = True) -> dict[s
         if include_findings:
             entry["findings"] = [finding_dict(f) for f in result.findings]
             for f in result.findings:
-                counts[f.severity] += 1
+                if not f.suppressed:
+                    counts[f.severity] += 1
+        if result.page_starts:
+            entry["kind"] = result.kind
+            entry["page_starts"] = result.page_starts
+            for finding, data in zip(result.findings, entry.get("findings", [])):
+                where = result.page_of(finding.span.line) if finding.span else None
+                data["page"], data["line_in_page"] = where if where else (None, None)
+        elif result.kind != "text":
+            entry["kind"] = result.kind
         files.append(entry)
     doc: dict[str, Any] = {"version": __version__, "files": files}
     summary: dict[str, int] = {"files": len(results)}
@@ -103,7 +118,3 @@ def document(results: list[FileResult], include_findings: bool = True) -> dict[s
     summary["unreadable"] = sum(1 for r in results if r.error)
     doc["summary"] = summary
     return doc
-
-
-def render(results: list[FileResult], include_findings: bool = True) -> str:
-    return json.dumps(document(results, include_findings), indent=2, ensure_ascii=False) + "\n"

@@ -77,7 +77,28 @@ def render_tests(console: Console, outcomes: list[Outcome]) -> bool:
 
 
 def render_config(console: Console, config: Config) -> None:
-    source = str(config.path) if config.path else "defaults (no .imr-check.yaml or [tool.imr-check] found)"
-    console.print(f"configuration from: {source}", markup=False)
+    source = str(config.path) if config.path else "no .imr-check.yaml or [tool.imr-check] found; defaults"
+    console.print(f"configuration file: {source}", markup=False)
     for key, value in config.as_dict().items():
-        console.print(f"  {key}: {value}", markup=False)
+        console.print(f"  {key} = {value}    ({config.source(key)})", markup=False)
+
+
+def render_explain(console: Console, rule: Rule) -> None:
+    """A rule's documentation: description, guideline, condition and its examples."""
+    render_rule(console, rule)
+    for test in rule.tests:
+        verdict = {"hit": "triggers on", "ok": "stays quiet on", "gap": "should trigger on (known gap)"}[test.expect]
+        name = f" ({test.name})" if test.name else ""
+        console.print(Text(f"example{name}: {verdict}", style="bold"))
+        if test.file is not None:
+            console.print(f"  the letter {test.file.name}", markup=False)
+            continue
+        letter = test.letter or {}
+        if letter.get("summary"):
+            console.print(f"  summary: {letter['summary']}", markup=False)
+        for item in letter.get("items", []):
+            console.print(f"  {item['request']}: {str(item['decision']).capitalize()}", markup=False)
+            for key in ("admin", "reviewer"):
+                if item.get(key):
+                    console.print(f"    {key} guideline: {item[key]}", markup=False)
+            console.print(f"    rationale: {item['rationale']}", markup=False)

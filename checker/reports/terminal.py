@@ -1,52 +1,54 @@
-"""The human-readable terminal report (rich).
+"""The human report (rich): what each letter says, and every finding in context.
 
-``parse`` shows what the letter says: layout, patient, reviewer and a table
-of items with decisions and cited pages.  ``check`` adds the findings, each
-pointing at its line with the evidence beside it.  Rich degrades to plain
-text when the output is not a terminal or colour is switched off.
+Per letter: a header (file, layout, patient, reviewer), a table of items
+(decision, conclusion, drug, cited pages), then the findings grouped by item,
+each with a code frame of the original lines, the span underlined, and the
+evidence lines it relied on.  A closing summary counts letters and findings
+by severity and category (and, for batches, by rule and the letters with most
+findings).  Rich drops colour when the output is not a terminal or NO_COLOR
+is set; tables use plain ASCII-friendly rules so the text survives a pipe.
 """
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from collections import Counter
+
+from rich import box
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from checker.model import FileResult, Finding, Item, Letter, Severity
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_LAYOUTS = {1: "Format 1", 2: "Format 2 (2013)", 3: "Format 3 (professional review)", None: "unknown layout"}
+_LAYOUTS = {1: "Format 1", 2: "Format 2 (2013)", 3: "Format 3 (professional review)", None: "layout not recognised"}
+_FRAME_CONTEXT = 0  # lines of context around a span
 
 
-def _pages(item: Item, kind: str) -> str:
-    pages = item.pages(kind)
-    sections = item.sections(kind) if kind != "rationale" else []
-    shown = _compact(pages)
-    if sections:
-        shown = "; ".join(filter(None, [shown, *sections]))
-    return shown or "-"
-
-
-def _compact(pages: list[int]) -> str:
+def compact_pages(pages: list[int]) -> str:
     """[74, 75, 76, 92] -> '74-76, 92'."""
     parts: list[str] = []
     run: list[int] = []
-    for page in pages:
-        if run and page == run[-1] + 1:
+    for page in [*pages, None]:
+        if page is not None and run and page == run[-1] + 1:
             run.append(page)
             continue
         if run:
             parts.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
-        run = [page]
-    if run:
-        parts.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+        run = [page] if page is not None else []
     return ", ".join(parts)
 
 
-def letter_header(path: str, letter: Letter) -> Text:
+def _pages(item: Item, kind: str) -> str:
+    shown = compact_pages(item.pages(kind))
+    sections = item.sections(kind) if kind != "rationale" else []
+    return "; ".join(filter(None, [shown, *sections])) or "-"
+
+
+def letter_header(path: str, letter: Letter, result: FileResult | None = None) -> Text:
     patient = letter.patient
     who = ", ".join(
-        str(x)
+        x
         for x in (
             f"{patient.age}-year-old" if patient.age is not None else None,
             patient.sex,
@@ -57,8 +59,9 @@ def letter_header(path: str, letter: Letter) -> Text:
     reviewer = ", ".join(x for x in (letter.reviewer.specialty, letter.reviewer.licensure) if x)
     text = Text()
     text.append(path, style="bold")
-    text.append(f"  {_LAYOUTS.get(letter.format, 'unknown layout')}", style="dim")
-    text.append(f"\n  patient: {who or 'not stated'}")
+    kind = f", {result.kind.upper()}" if result is not None and result.kind != "text" else ""
+    text.append(f"  ({_LAYOUTS.get(letter.format, 'layout not recognised')}{kind})", style="dim")
+    text.append(f"\n  patient:  {who or 'not stated'}")
     text.append(f"\n  reviewer: {reviewer or 'not stated'}")
     if letter.final_determination:
         text.append(f"\n  final determination: {letter.final_determination}")
@@ -66,76 +69,178 @@ def letter_header(path: str, letter: Letter) -> Text:
 
 
 def items_table(letter: Letter) -> Table:
-    table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
-    for column in ("#", "request", "decision", "conclusion", "drug", "admin pp.", "reviewer pp.", "rationale pp."):
-        table.add_column(column, overflow="fold")
+    table = Table(box=box.SIMPLE_HEAD, show_header=True, header_style="bold", pad_edge=False, expand=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("request", ratio=4, overflow="fold")
+    table.add_column("decision", no_wrap=True)
+    table.add_column("conclusion", ratio=1, overflow="fold")
+    table.add_column("drug", ratio=2, overflow="fold")
+    table.add_column("pages: admin | reviewer | rationale", ratio=2, overflow="fold")
     for item in letter.items:
         drug = item.request.drug or "-"
         if item.request.strength:
             drug += f" {item.request.strength}"
         if item.request.quantity is not None:
             drug += f" #{item.request.quantity}"
+        conclusion = {"medically-necessary": "necessary", "not-medically-necessary": "not necessary"}
         table.add_row(
             str(item.index),
             item.request_text,
             item.decision or "missing",
-            item.conclusion.polarity if item.conclusion else "missing",
+            conclusion.get(item.conclusion.polarity, "?") if item.conclusion else "missing",
             drug,
-            _pages(item, "admin"),
-            _pages(item, "reviewer"),
-            _pages(item, "rationale"),
+            " | ".join(_pages(item, kind) for kind in ("admin", "reviewer", "rationale")),
         )
     return table
 
 
-def finding_text(path: str, finding: Finding) -> Text:
+def finding_line(path: str, finding: Finding, result: FileResult | None = None) -> Text:
     span = finding.span
     where = f"{path}:{span.line}:{span.column}" if span else path
     text = Text()
     text.append(where, style="bold")
+    if span and result is not None and result.page_of(span.line):
+        page, line = result.page_of(span.line)  # type: ignore[misc]
+        text.append(f" (page {page}, line {line})", style="dim")
     text.append(": ")
     text.append(finding.severity.value, style=_SEVERITY_STYLE[finding.severity])
-    text.append(f" [{finding.rule}] ", style="dim")
-    if finding.item is not None:
-        text.append(f"item {finding.item}: ")
-    text.append(finding.message)
-    for evidence in finding.evidence:
-        text.append(f"\n    line {evidence.span.line}: ", style="dim")
-        text.append(evidence.text)
+    text.append(f" [{finding.rule}]", style="bold")
+    text.append(f" {finding.category}", style="dim")
+    text.append(f"\n  {finding.message}")
+    if finding.suppressed:
+        text.append(f"\n  suppressed: {finding.suppressed}", style="dim italic")
     return text
+
+
+def code_frame(letter: Letter | None, finding: Finding, width: int) -> Text | None:
+    """The original lines of the finding's span, the span underlined with ^."""
+    if letter is None or letter.normal is None or finding.span is None:
+        return None
+    source = letter.normal.source
+    span = finding.span
+    last = min(span.end_line, span.line + 3)
+    gutter = len(str(last))
+    room = max(20, width - gutter - 6)
+    frame = Text()
+    # Show a window of long lines that keeps the span's start in view.
+    shift = max(0, span.column - (room - 20)) if span.column > room - 10 else 0
+    for number in range(span.line, last + 1):
+        line = source.line_text(number).replace("\t", " ").rstrip()
+        shown = ("\u2026" + line[shift + 1 :]) if shift else line
+        frame.append(f"  {number:>{gutter}} | ", style="dim")
+        frame.append(shown[:room] + ("\u2026" if len(shown) > room else ""))
+        frame.append("\n")
+        start = (span.column if number == span.line else 1) - shift
+        end = (span.end_column if number == span.end_line else len(line) + 1) - shift
+        start = max(start, 1)
+        start, end = min(start, room + 1), min(max(end, start + 1), room + 1)
+        if end > start:
+            frame.append(f"  {'':>{gutter}} | ", style="dim")
+            frame.append(" " * (start - 1) + "^" * (end - start), style=_SEVERITY_STYLE[finding.severity])
+            frame.append("\n")
+    for evidence in finding.evidence:
+        if evidence.span == span:
+            continue  # the frame above already shows it
+        frame.append(f"  {'':>{gutter}} = ", style="dim")
+        frame.append(f"line {evidence.span.line}: ", style="dim")
+        frame.append(evidence.text)
+        frame.append("\n")
+    frame.rstrip()
+    return frame
 
 
 def render_parse(console: Console, results: list[FileResult]) -> None:
     for result in results:
         if result.error or result.letter is None:
             continue
-        console.print(letter_header(result.path, result.letter))
+        console.print(letter_header(result.path, result.letter, result))
         if result.letter.items:
             console.print(items_table(result.letter))
         else:
             console.print("  no items found", style="yellow")
         for finding in result.findings:
-            console.print(finding_text(result.path, finding))
+            console.print(finding_line(result.path, finding, result))
         console.print()
 
 
-def render_check(console: Console, results: list[FileResult]) -> None:
-    total = {s: 0 for s in Severity}
+def render_check(console: Console, results: list[FileResult], quiet: bool = False, statistics: bool = False) -> None:
+    """The full report; ``quiet`` prints only the findings."""
     for result in results:
         if result.error or result.letter is None:
             continue
-        parts = [letter_header(result.path, result.letter)]
-        if result.letter.items:
-            parts.append(items_table(result.letter))
-        console.print(Group(*parts))
-        for finding in result.findings:
-            total[finding.severity] += 1
-            console.print(finding_text(result.path, finding))
-        if not result.findings:
-            console.print("  no findings", style="green")
+        if not quiet:
+            console.print(letter_header(result.path, result.letter, result))
+            if result.letter.items:
+                console.print(items_table(result.letter))
+        _render_findings(console, result, quiet)
+    if statistics:
+        render_statistics(console, results)
+    if not quiet:
+        render_summary(console, results)
+
+
+def _render_findings(console: Console, result: FileResult, quiet: bool) -> None:
+    letter = result.letter
+    groups: dict[int | None, list[Finding]] = {}
+    for finding in result.findings:
+        groups.setdefault(finding.item, []).append(finding)
+    if not result.findings:
+        if not quiet:
+            console.print("  no findings\n", style="green")
+        return
+    for item_index in sorted(groups, key=lambda i: (i is not None, i or 0)):
+        if not quiet:
+            title = "the letter as a whole" if item_index is None else _item_title(letter, item_index)
+            console.print(Text(f"  {title}", style="bold underline"))
+        for finding in groups[item_index]:
+            console.print(finding_line(result.path, finding, result))
+            frame = code_frame(letter, finding, console.width)
+            if frame is not None:
+                console.print(frame, soft_wrap=False, overflow="fold")
         console.print()
-    letters = sum(1 for r in results if r.letter is not None)
-    console.print(
-        f"{letters} letter{'s' if letters != 1 else ''} checked: "
-        f"{total[Severity.ERROR]} errors, {total[Severity.WARNING]} warnings, {total[Severity.INFO]} infos"
-    )
+
+
+def _item_title(letter: Letter | None, index: int) -> str:
+    item = next((i for i in letter.items if i.index == index), None) if letter else None
+    if item is None:
+        return f"item {index}"
+    return f"item {index}: {item.request_text} ({item.decision or 'no decision'})"
+
+
+def render_statistics(console: Console, results: list[FileResult]) -> None:
+    """Counts per rule, like ``ruff --statistics``."""
+    counts = Counter((f.rule, f.category, f.severity.value) for r in results for f in r.findings if not f.suppressed)
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    for column in ("count", "rule", "category", "severity"):
+        table.add_column(column, justify="right" if column == "count" else "left")
+    for (rule, category, severity), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(str(count), rule, category, severity)
+    console.print(table)
+
+
+def render_summary(console: Console, results: list[FileResult]) -> None:
+    letters = [r for r in results if r.letter is not None]
+    active = [f for r in results for f in r.findings if not f.suppressed]
+    by_severity = Counter(f.severity for f in active)
+    by_category = Counter(f.category for f in active)
+    suppressed = sum(1 for r in results for f in r.findings if f.suppressed)
+    line = Text(f"{len(letters)} letter{'s' if len(letters) != 1 else ''} checked: ")
+    for severity, label in ((Severity.ERROR, "errors"), (Severity.WARNING, "warnings"), (Severity.INFO, "infos")):
+        line.append(f"{by_severity[severity]} {label}", style=_SEVERITY_STYLE[severity] if by_severity[severity] else "")
+        line.append(", " if severity is not Severity.INFO else "")
+    if suppressed:
+        line.append(f" ({suppressed} suppressed)")
+    unreadable = sum(1 for r in results if r.error)
+    if unreadable:
+        line.append(f"; {unreadable} unreadable", style="bold red")
+    console.print(line)
+    if by_category:
+        console.print("  by category: " + ", ".join(f"{c} {n}" for c, n in sorted(by_category.items())))
+    if len(letters) > 1:
+        worst = sorted(
+            ((sum(1 for f in r.findings if not f.suppressed and f.severity is not Severity.INFO), r.path) for r in letters),
+            key=lambda t: (-t[0], t[1]),
+        )
+        worst = [(n, p) for n, p in worst if n][:5]
+        if worst:
+            console.print("  most findings: " + ", ".join(f"{p} ({n})" for n, p in worst))

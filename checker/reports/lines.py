@@ -1,0 +1,63 @@
+"""``--format text``: one line per finding, ``path:line:col: severity [rule] message``.
+
+This is the compiler-style format editors (vim's quickfix, VS Code problem
+matchers, Emacs compilation mode) and ``grep`` understand, so it prints
+nothing but those lines: no header, no evidence, no summary.  A message is
+always kept on one line (line breaks become spaces), or a line-based reader
+would take the rest for a new entry.  The other machine formats reuse the
+helpers here so every format words a finding the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from checker.model import FileResult, Finding
+from checker.rules import RuleSet
+
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n|\f|\v|\x1c|\x1d|\x1e|\x85|\u2028|\u2029)+[ \t]*")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every line break turned into one space."""
+    return _LINE_BREAKS.sub(" ", text)
+
+
+def display_message(finding: Finding) -> str:
+    """The message as a reader sees it: prefixed with its item, as the terminal report does."""
+    prefix = f"item {finding.item}: " if finding.item is not None else ""
+    return prefix + finding.message
+
+
+def position(finding: Finding) -> tuple[int, int]:
+    """(line, column) of a finding; a finding about no particular place points at 1:1."""
+    span = finding.span
+    return (span.line, span.column) if span else (1, 1)
+
+
+def finding_line(path: str, finding: Finding) -> str:
+    """``path:line:col: severity [rule] message`` (``(suppressed: reason)`` appended when suppressed)."""
+    line, column = position(finding)
+    text = f"{path}:{line}:{column}: {finding.severity.value} [{finding.rule}] {display_message(finding)}"
+    if finding.suppressed is not None:
+        text += f" (suppressed: {finding.suppressed})"
+    return one_line(text)
+
+
+def error_line(path: str, error: str) -> str:
+    """``path: error: message`` for an input that could not be read."""
+    return one_line(f"{path}: error: {error}")
+
+
+def render(results: list[FileResult], ruleset: RuleSet | None = None) -> str:
+    """Every finding of every file, in the order given (findings arrive sorted).
+
+    ``ruleset`` is accepted for a uniform reporter signature; this format needs
+    no rule metadata.
+    """
+    lines: list[str] = []
+    for result in results:
+        if result.error is not None:
+            lines.append(error_line(result.path, result.error))
+        lines.extend(finding_line(result.path, finding) for finding in result.findings)
+    return "".join(line + "\n" for line in lines)
