@@ -106,8 +106,25 @@ class _Mention:
 
 
 # ------------------------------------------------------------------ drug mentions
-def drug_mentions(text: str, offset: int, lexicon: Lexicon, sentences_text: str | None = None) -> list[_Mention]:
-    """Mentions of drugs in ``text`` with the strength/quantity written right after them."""
+def drug_mentions(text: str, offset: int, lexicon: Lexicon) -> list[_Mention]:
+    """Mentions of drugs in ``text`` with the strength/quantity written right after them.
+
+    Cached: every item compares itself with the same case summary.
+    """
+    key = (id(lexicon), text, offset)
+    cached = _MENTION_CACHE.get(key)
+    if cached is None:
+        cached = _drug_mentions(text, offset, lexicon)
+        if len(_MENTION_CACHE) > 256:
+            _MENTION_CACHE.clear()
+        _MENTION_CACHE[key] = cached
+    return cached
+
+
+_MENTION_CACHE: dict[tuple[int, str, int], list[_Mention]] = {}
+
+
+def _drug_mentions(text: str, offset: int, lexicon: Lexicon) -> list[_Mention]:
     matches = sorted(lexicon.find_all(text) + lexicon.find_near(text), key=lambda m: m.start)
     mentions = []
     for i, match in enumerate(matches):

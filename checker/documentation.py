@@ -79,21 +79,40 @@ class Mention:
 
 
 def find_mentions(text: str, concepts: dict[str, Concept]) -> list[Mention]:
-    """Every concept mention in ``text``, each classified by its own clause."""
+    """Every concept mention in ``text``, each classified by its own clause.
+
+    Cached per text and concept set: the case summary is read once per item.
+    """
+    key = (text, id(concepts))
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _find_mentions(text, concepts)
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[key] = cached
+    return cached
+
+
+_CACHE: dict[tuple[str, int], list[Mention]] = {}
+
+
+def _find_mentions(text: str, concepts: dict[str, Concept]) -> list[Mention]:
+    hits = []
+    for concept in concepts.values():
+        for m in concept.pattern.finditer(text):
+            hits.append((m.start(), -(m.end() - m.start()), m.end(), concept.id))
+    if not hits:
+        return []
+    spans = sentence_spans(text)
     mentions: list[Mention] = []
-    for s_start, s_end in sentence_spans(text):
-        sentence = text[s_start:s_end]
-        taken: list[tuple[int, int]] = []
-        hits = []
-        for concept in concepts.values():
-            for m in concept.pattern.finditer(sentence):
-                hits.append((m.start(), -(m.end() - m.start()), m.end(), concept.id))
-        for start, _, end, cid in sorted(hits):
-            if any(start < e and end > s for s, e in taken):
-                continue  # a longer term already covers this text
-            taken.append((start, end))
-            status = classify(sentence, start, end)
-            mentions.append(Mention(cid, status, s_start + start, s_start + end, (s_start, s_end)))
+    taken: list[tuple[int, int]] = []
+    for start, _, end, cid in sorted(hits):
+        if any(start < e and end > s for s, e in taken):
+            continue  # a longer term already covers this text
+        taken.append((start, end))
+        s_start, s_end = next(((a, b) for a, b in spans if a <= start < b), (0, len(text)))
+        status = classify(text[s_start:s_end], start - s_start, end - s_start)
+        mentions.append(Mention(cid, status, start, end, (s_start, s_end)))
     return mentions
 
 

@@ -54,6 +54,8 @@ class Lexicon:
     by_name: dict[str, Drug] = field(default_factory=dict)
     misspelt: dict[str, Drug] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = None
+    _by_prefix: dict = field(default_factory=dict)
+    _near_cache: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for drug in self.drugs.values():
@@ -61,6 +63,13 @@ class Lexicon:
                 self.by_name.setdefault(name.lower(), drug)
             for name in drug.misspellings:
                 self.misspelt.setdefault(name.lower(), drug)
+        # Near-spelling candidates share the first two letters: index them so a
+        # word is compared with a handful of names, not all of them.
+        self._by_prefix: dict[str, list[tuple[str, Drug]]] = {}
+        for name, drug in sorted(self.by_name.items()):
+            if " " not in name and "/" not in name and name.isalpha():
+                self._by_prefix.setdefault(name[:2], []).append((name, drug))
+        self._near_cache: dict[str, Drug | None] = {}
         names = sorted({*self.by_name, *self.misspelt}, key=lambda n: (-len(n), n))
         alternatives = "|".join(_name_regex(n) for n in names)
         self._pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z])", re.I)
@@ -115,10 +124,10 @@ class Lexicon:
         one edit (two in long names); ordinary words near a short brand
         ("related"/Relafen, "voltage"/Voltaren, "ambient"/Ambien) do not pass.
         """
+        if word in self._near_cache:
+            return self._near_cache[word]
         best: tuple[int, str] | None = None
-        for name, drug in self.by_name.items():
-            if " " in name or "/" in name or not name.isalpha():
-                continue
+        for name, drug in self._by_prefix.get(word[:2], ()):
             limit = 1 if len(name) <= 8 else 2
             if abs(len(name) - len(word)) > limit or word[:2] != name[:2]:
                 continue
@@ -129,7 +138,9 @@ class Lexicon:
             dist = edit_distance(word, name, limit)
             if dist <= limit and (best is None or (dist, name) < best):
                 best = (dist, name)
-        return self.by_name[best[1]] if best else None
+        found = self.by_name[best[1]] if best else None
+        self._near_cache[word] = found
+        return found
 
 
 # Ordinary words that sit within edit distance 2 of a drug name.

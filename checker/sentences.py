@@ -9,6 +9,7 @@ a digit or a quote follows and the word before it is not a known abbreviation.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
 _ABBREVIATIONS = frozenset(
@@ -16,8 +17,9 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each sentence of ``text``, leading/trailing spaces excluded."""
+@lru_cache(maxsize=512)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """[start, end) of each sentence of ``text``, leading/trailing spaces excluded (cached: texts repeat)."""
     spans = []
     start = 0
     for m in _BOUNDARY.finditer(text):
@@ -26,7 +28,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         _append(spans, text, start, m.start())
         start = m.end()
     _append(spans, text, start, len(text))
-    return spans
+    return tuple(spans)
 
 
 def sentence_at(text: str, offset: int) -> tuple[int, int]:
