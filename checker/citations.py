@@ -162,7 +162,8 @@ def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> Citation:
     """Read a claims administrator / reviewer guideline line (label already removed)."""
     refs, sections = page_refs(text)
     src = sources()
-    source_match = src.name_pattern.search(text)
+    # "Decision based on Non-MTUS Citation ODG ..." names ODG, not the MTUS.
+    source_match = src.name_pattern.search(re.sub(r"(?i)\bnon[\s-]*MTUS(?:\s+citation)?", " ", text))
     source = _source_id(source_match.group()) if source_match else None
     edition_match = re.search(r"\b(19|20)\d{2}\b", text)
     edition = edition_match.group() if edition_match else (src.editions.get(source or "", "") or None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from checker.model import NOT_NECESSARY, OVERTURNED, UPHELD, Conclusion, Field, Letter
+from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD, Conclusion, Field, Letter
 from checker.normalise import NormalText
 from checker.parse import necessity_polarity
 from checker.sentences import sentence_spans
@@ -179,14 +179,32 @@ def _reviewer(letter: Letter, normal: NormalText) -> None:
             reviewer.licensure = m.group(1)
 
 
+# A conclusion without the words "medically necessary": "Therefore, the request is not certified."
+_VERDICT = re.compile(
+    r"\b(?:request|requested|treatment|medication|item|it)\b[^.]{0,80}?\b(?:is|are|was|were|be)\s+(?P<not>not\s+|non-?)?"
+    r"(?:certified|supported|recommended|warranted|indicated|appropriate|approved|authorized|justified|reasonable)\b",
+    re.I,
+)
+
+
 def find_conclusion(text: str, offset: int, normal: NormalText) -> Conclusion | None:
-    """The last sentence of a rationale that rules on medical necessity."""
-    for start, end in reversed(sentence_spans(text)):
+    """The last sentence of a rationale that rules on medical necessity.
+
+    Failing that, a closing sentence that certifies or does not certify the
+    request in other words ("Therefore, the request is not certified.").
+    """
+    sentences = sentence_spans(text)
+    for start, end in reversed(sentences):
         sentence = text[start:end]
         polarity = necessity_polarity(sentence)
         if polarity is None or not _rules_on_request(sentence):
             continue
         return Conclusion(sentence, normal.span(offset + start, offset + end), polarity)
+    for start, end in reversed(sentences[-2:]):
+        m = _VERDICT.search(text[start:end])
+        if m:
+            polarity = NOT_NECESSARY if m.group("not") else NECESSARY
+            return Conclusion(text[start:end], normal.span(offset + start, offset + end), polarity)
     return None
 
 
