@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from checker import consistency
 from checker.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions, status_by_concept

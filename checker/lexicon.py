@@ -127,7 +127,7 @@ class Lexicon:
         if word in self._near_cache:
             return self._near_cache[word]
         best: tuple[int, str] | None = None
-        for name, drug in self._by_prefix.get(word[:2], ()):
+        for name, _drug in self._by_prefix.get(word[:2], ()):
             limit = 1 if len(name) <= 8 else 2
             if abs(len(name) - len(word)) > limit or word[:2] != name[:2]:
                 continue

@@ -103,7 +103,7 @@ def document(results: list[FileResult], include_findings: bool = True) -> dict[s
         if result.page_starts:
             entry["kind"] = result.kind
             entry["page_starts"] = result.page_starts
-            for finding, data in zip(result.findings, entry.get("findings", [])):
+            for finding, data in zip(result.findings, entry.get("findings", []), strict=False):
                 where = result.page_of(finding.span.line) if finding.span else None
                 data["page"], data["line_in_page"] = where if where else (None, None)
         elif result.kind != "text":
