@@ -71,7 +71,7 @@ _PATIENT_NOUNS = (
     r"conditions?|injur(?:y|ies)|medications?|function(?:ing)?|activities|ADL'?s|daily|work|job|mood|anxiety|"
     r"depression|body|weight|surgery|diagnos[ie]s|quality|family|life|home|gait|range|strength|complaints?|"
     r"husband|wife|children|husband's|ability|walking|driving|sleeping|low|lower|upper|left|right|bilateral|"
-    r"treatments?|history|exam(?:ination)?s?|prognosis|recovery|claim|employment|disability|medical"
+    r"treatments?|history|prognosis|recovery|claim|employment|disability"
 )
 _POSSESSIVE = re.compile(rf"\b(his|her)\s+(?:{_PATIENT_NOUNS})\b", re.I)
 _SUBJECT = re.compile(
@@ -85,6 +85,8 @@ _SEX_WORDS = re.compile(
     r"(male|female|man|woman|gentleman|lady)\b",
     re.I,
 )
+# "requested Flexeril for muscle spasm": the reason for a request, not a finding.
+_PURPOSE = re.compile(r"\b(?:for|to\s+treat|to\s+address|to\s+control|in\s+case\s+of|when\s+(?:he|she)\s+has)\s+(?:\w+\s+){0,2}$", re.I)
 # Qualifiers that make "no documentation of acute spasm" a narrower claim than "spasm".
 _QUALIFIERS = re.compile(r"\b(?:acute|significant|objective|recent|new|clear|severe|measurable|specific)\b", re.I)
 # Negations that deny the record documents something (rather than what the treater said it is for).
@@ -183,13 +185,23 @@ def quantity_and_strength_conflicts(letter: Letter, item: Item, lexicon: Lexicon
 def _grouped(stated: list, others: list, normal: NormalText, kind: str) -> list[Record]:
     """One record per value the item line or rationale states, listing every place that says otherwise."""
     records: dict[Any, Record] = {}
+    # Values each place gives for the request; a place that also gives the
+    # stated value somewhere (several requests over time) is not a conflict.
+    said: dict[str, set] = {}
+    for other_where, other in others:
+        other_value = other.quantity if kind == "quantity" else other.strength
+        if other_value is not None:
+            said.setdefault(other_where, set()).add(_strength_key(other_value) if kind == "strength" else other_value)
     for where, quantity, strength, span, text in stated:
         value = quantity if kind == "quantity" else strength
         if value is None:
             continue
+        comparable = _strength_key(value) if kind == "strength" else value
         for other_where, other in others:
             other_value = other.quantity if kind == "quantity" else other.strength
             if other_where == where or other_value is None or _same(kind, value, other_value):
+                continue
+            if comparable in said.get(other_where, set()):
                 continue
             key = _strength_key(value) if kind == "strength" else value
             record = records.get(key)
@@ -360,7 +372,7 @@ def concept_conflicts(letter: Letter, item: Item, concepts: dict[str, Concept], 
         return []
     documented: dict[str, list] = {}
     for m in find_mentions(summary.text, concepts):
-        if m.status == DOCUMENTED and m.concept in comparable:
+        if m.status == DOCUMENTED and m.concept in comparable and not _PURPOSE.search(summary.text[max(0, m.start - 30) : m.start]):
             documented.setdefault(m.concept, []).append(m)
     found = []
     seen = set()
