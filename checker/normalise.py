@@ -343,6 +343,9 @@ def _should_join(
     if _LIST_START.match(next_text) and (ends_sentence or not wrapped):
         return False
     if gap == "page":
+        # A colon does not end a paragraph at a page break ("... Page(s):" / "24, 29.").
+        if prev_text.endswith(":") and (next_text[:1].isdigit() or next_text[:1].islower()):
+            return True
         return wrapped and (not ends_sentence or next_text[:1].islower())
     return wrapped
 

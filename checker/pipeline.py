@@ -13,6 +13,7 @@ from functools import lru_cache
 from lark import Tree
 
 from checker.check import check_letter
+from checker.documents import extract
 from checker.extract import extract_facts
 from checker.facts import Knowledge
 from checker.grammars import classify_line
@@ -58,7 +59,8 @@ def read_letter(ref: InputRef, ruleset: RuleSet | None = None, only: set[str] | 
     """Read, normalise, parse, extract (and check, given rules) one input; never raises."""
     path = display_path(ref)
     try:
-        source = decode(read_bytes(ref))
+        data = read_bytes(ref)
+        source = extract(data, ref.path) or decode(data)  # PDF and Word by content, else text
     except InputError as error:
         return Reading(FileResult(path, error=str(error)))
     return read_source(path, source, ruleset, only)
@@ -79,4 +81,6 @@ def read_source(path: str, source: SourceText, ruleset: RuleSet | None = None, o
     except Exception as error:  # a bug must not end the batch; say so plainly
         return Reading(FileResult(path, error=f"internal error while reading ({type(error).__name__}: {error})"))
     findings.sort(key=lambda f: f.sort_key())
-    return Reading(FileResult(path, parsed.letter, findings), parsed.tree)
+    return Reading(
+        FileResult(path, parsed.letter, findings, kind=source.kind, page_starts=source.pages), parsed.tree
+    )

@@ -13,6 +13,7 @@ import bisect
 import re
 import sys
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 STDIN = "-"
@@ -35,9 +36,13 @@ class InputRef:
 class SourceText:
     """Decoded text of one file plus the index that maps offsets to line/column."""
 
-    def __init__(self, text: str, encoding: str = "utf-8") -> None:
+    def __init__(self, text: str, encoding: str = "utf-8", kind: str = "text", pages: list[int] | None = None) -> None:
         self.text = text
         self.encoding = encoding
+        #: "text", "pdf" or "docx": what the input was (see checker.documents).
+        self.kind = kind
+        #: For a PDF: the 1-based line where each page starts, for page/line positions.
+        self.pages = pages
         starts = [0]
         starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
         self.line_starts = starts
@@ -68,6 +73,8 @@ def discover(paths: list[str], patterns: tuple[str, ...] = ("*.txt",)) -> list[I
     A directory means every matching file below it, in sorted order, so a
     batch always runs in the same order.  A missing path is kept as an input
     with an error so that it is reported in its place and the others still run.
+    Patterns match names case-insensitively (``LETTER.PDF``); Word's ``~$`` lock
+    files are not letters.
     """
     refs: list[InputRef] = []
     for arg in paths:
@@ -77,7 +84,13 @@ def discover(paths: list[str], patterns: tuple[str, ...] = ("*.txt",)) -> list[I
         path = Path(arg)
         if path.is_dir():
             found = sorted(
-                {p for pattern in patterns for p in path.rglob(pattern) if p.is_file()},
+                {
+                    p
+                    for p in path.rglob("*")
+                    if any(fnmatch(p.name.lower(), pattern.lower()) for pattern in patterns)
+                    and not p.name.startswith("~$")
+                    and p.is_file()
+                },
                 key=lambda p: p.as_posix(),
             )
             refs.extend(InputRef(str(p)) for p in found)

@@ -304,3 +304,16 @@ def test_span_of_any_single_character_stays_inside_its_line():
     for i in range(len(normal.text)):
         span = normal.span(i, i + 1)
         assert span.end_column <= len(source.line_text(span.end_line)) + 1, (i, repr(normal.text[i]), span)
+
+
+def test_page_break_after_a_page_label_keeps_the_pages():
+    """'... Page(s):' at the foot of a page, '29, 65.' at the top of the next (found by the PDF tests)."""
+    text = (
+        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Treatment Guidelines Carisoprodol (Soma), Page(s):\n\n"
+        "Page 2 of 3\n\nCM15-0012345\n\n29, 65.\n\nDecision rationale: Carisoprodol is not recommended.\n"
+    )
+    normal = normalise(SourceText(text), classify_line)
+    assert "Page(s): 29, 65." in normal.text
+    assert "below:\nSoma" in normalise(
+        SourceText("set forth below:\n\nPage 2 of 3\n\nSoma 350 mg #60\n"), classify_line
+    ).text.replace("set forth below:", "below:")

@@ -35,10 +35,17 @@ def position(finding: Finding) -> tuple[int, int]:
     return (span.line, span.column) if span else (1, 1)
 
 
-def finding_line(path: str, finding: Finding) -> str:
-    """``path:line:col: severity [rule] message`` (``(suppressed: reason)`` appended when suppressed)."""
+def finding_line(path: str, finding: Finding, result: FileResult | None = None) -> str:
+    """``path:line:col: severity [rule] message`` (``(suppressed: reason)`` appended when suppressed).
+
+    For a PDF the line is a line of the extracted text; ``(page N, line M)``
+    is appended so the reader can find it on the printed page.
+    """
     line, column = position(finding)
     text = f"{path}:{line}:{column}: {finding.severity.value} [{finding.rule}] {display_message(finding)}"
+    where = result.page_of(line) if result is not None and finding.span else None
+    if where:
+        text += f" (page {where[0]}, line {where[1]})"
     if finding.suppressed is not None:
         text += f" (suppressed: {finding.suppressed})"
     return one_line(text)
@@ -59,5 +66,5 @@ def render(results: list[FileResult], ruleset: RuleSet | None = None) -> str:
     for result in results:
         if result.error is not None:
             lines.append(error_line(result.path, result.error))
-        lines.extend(finding_line(result.path, finding) for finding in result.findings)
+        lines.extend(finding_line(result.path, finding, result) for finding in result.findings)
     return "".join(line + "\n" for line in lines)
