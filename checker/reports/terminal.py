@@ -237,6 +237,9 @@ def render_summary(console: Console, results: list[FileResult]) -> None:
     if by_category:
         console.print("  by category: " + ", ".join(f"{c} {n}" for c, n in sorted(by_category.items())))
     if len(letters) > 1:
+        by_rule = Counter(f.rule for f in active)
+        if by_rule:
+            console.print("  by rule: " + ", ".join(f"{r} {n}" for r, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))))
         worst = sorted(
             ((sum(1 for f in r.findings if not f.suppressed and f.severity is not Severity.INFO), r.path) for r in letters),
             key=lambda t: (-t[0], t[1]),
