@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from checker.expressions import resolve
-from checker.facts import Facts, Knowledge, item_facts, letter_facts
+from checker.facts import Facts, Knowledge, item_facts, letter_consistency, letter_facts
 from checker.model import Evidence, Finding, Letter, Span
 from checker.rules import Rule, RuleSet
 
@@ -25,8 +25,9 @@ def check_letter(letter: Letter, ruleset: RuleSet, knowledge: Knowledge, only: s
     rules = [r for r in ruleset.enabled() if only is None or r.id in only]
     if not rules:
         return []
-    whole = letter_facts(letter, knowledge)
-    items = [item_facts(letter, item, knowledge) for item in letter.items]
+    across = letter_consistency(letter, knowledge)
+    whole = letter_facts(letter, knowledge, across)
+    items = [item_facts(letter, item, knowledge, across) for item in letter.items]
     whole["items"] = items
     findings: list[Finding] = []
     for rule in rules:
@@ -34,7 +35,7 @@ def check_letter(letter: Letter, ruleset: RuleSet, knowledge: Knowledge, only: s
             findings.extend(_apply(rule, {"letter": whole}, None, _letter_anchor(letter)))
             continue
         for facts in items:
-            if _applies(rule, facts, knowledge):
+            if _applies(rule, facts):
                 anchor = facts["heading"]["_span"]
                 findings.extend(_apply(rule, {"letter": whole, "item": facts}, facts["index"], anchor))
     return _unique(findings)
@@ -46,7 +47,7 @@ def _letter_anchor(letter: Letter) -> Span | None:
     return letter.sections[0].span if letter.sections else None
 
 
-def _applies(rule: Rule, facts: Facts, knowledge: Knowledge) -> bool:
+def _applies(rule: Rule, facts: Facts) -> bool:
     if rule.drugs and facts.get("drug") not in rule.drugs:
         return False
     if rule.topics and not set(rule.topics) & set(facts.get("topics") or []):
@@ -86,12 +87,8 @@ def _apply(rule: Rule, context: dict[str, Any], item: int | None, anchor: Span |
     return found
 
 
-def _record(path: str, context: dict[str, Any]) -> Any:
-    return resolve(path, context)
-
-
 def _span_of(path: str, context: dict[str, Any]) -> Span | None:
-    record = _record(path, context)
+    record = resolve(path, context)
     if isinstance(record, dict):
         span = record.get("_span")
         return span if isinstance(span, Span) else None
@@ -101,7 +98,7 @@ def _span_of(path: str, context: dict[str, Any]) -> Span | None:
 def _evidence(rule: Rule, context: dict[str, Any]) -> list[Evidence]:
     evidence = []
     for path in rule.evidence:
-        record = _record(path, context)
+        record = resolve(path, context)
         records = record if isinstance(record, list) else [record]
         for r in records:
             if isinstance(r, dict) and isinstance(r.get("_span"), Span) and r.get("_text"):

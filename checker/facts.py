@@ -41,7 +41,7 @@ class Knowledge:
     statements: list[Statement] = field(default_factory=list)
 
 
-def letter_facts(letter: Letter, knowledge: Knowledge) -> Facts:
+def letter_facts(letter: Letter, knowledge: Knowledge, whole: Facts | None = None) -> Facts:
     """Facts about the letter as a whole."""
     return {
         "format": letter.format,
@@ -56,7 +56,10 @@ def letter_facts(letter: Letter, knowledge: Knowledge) -> Facts:
             "injury_date": letter.patient.injury_date.isoformat() if letter.patient.injury_date else None,
         },
         # letter-wide disagreements not tied to one item (in the case summary)
-        **{key: [r for r in records if r["item"] is None] for key, records in _letter_consistency(letter, knowledge).items()},
+        **{
+            key: [r for r in records if r["item"] is None]
+            for key, records in (whole or letter_consistency(letter, knowledge)).items()
+        },
     }
 
 
@@ -68,7 +71,7 @@ def _final_determination_span(letter: Letter) -> Span | None:
     return normal.span(m.start(1), m.end(1)) if m else None
 
 
-def item_facts(letter: Letter, item: Item, knowledge: Knowledge) -> Facts:
+def item_facts(letter: Letter, item: Item, knowledge: Knowledge, whole: Facts | None = None) -> Facts:
     """Facts about one disputed item."""
     guideline = knowledge.guideline
     request = item.request
@@ -128,7 +131,7 @@ def item_facts(letter: Letter, item: Item, knowledge: Knowledge) -> Facts:
     conclusion = item.conclusion.polarity if item.conclusion else None
     facts["approved"] = item.decision == OVERTURNED and conclusion != NOT_NECESSARY
     facts["denied"] = item.decision == UPHELD and conclusion != NECESSARY
-    _consistency(letter, item, knowledge, facts)
+    _consistency(letter, item, knowledge, facts, whole or letter_consistency(letter, knowledge))
     facts["cited_pages"] = _cited_pages(item, topic.id if topic else None, guideline)
     facts["cited_sections"] = _cited_sections(item, topic.id if topic else None, guideline)
     facts["quotes"] = _quotes(letter, item, topic.id if topic else None, knowledge)
@@ -142,7 +145,7 @@ _MTUS_SILENT = re.compile(
 )
 
 
-def _consistency(letter: Letter, item: Item, knowledge: Knowledge, facts: Facts) -> None:
+def _consistency(letter: Letter, item: Item, knowledge: Knowledge, facts: Facts, whole: Facts) -> None:
     """Facts for holding the item against the rest of the letter (fact-conflict, spelling)."""
     quantities, strengths = consistency.quantity_and_strength_conflicts(letter, item, knowledge.lexicon)
     facts["quantity_conflicts"] = quantities
@@ -150,24 +153,22 @@ def _consistency(letter: Letter, item: Item, knowledge: Knowledge, facts: Facts)
     facts["amount_not_specified"] = consistency.amount_not_specified(letter, item, knowledge.lexicon)
     comparable = {cid for cid, c in knowledge.concepts.items() if c.conflicts}
     facts["concept_conflicts"] = consistency.concept_conflicts(letter, item, knowledge.concepts, comparable)
-    whole = _letter_consistency(letter, knowledge)
     for key in ("pronoun_conflicts", "patient_conflicts", "injury_date_conflicts", "misspellings"):
         facts[key] = [r for r in whole[key] if r["item"] == item.index]
 
 
-def _letter_consistency(letter: Letter, knowledge: Knowledge) -> Facts:
-    """Letter-wide consistency records, computed once per letter."""
-    cached = getattr(letter, "_consistency", None)
-    if cached is None:
-        cached = {
-            "pronoun_conflicts": consistency.pronoun_conflicts(letter),
-            "patient_conflicts": consistency.age_and_sex_conflicts(letter),
-            "injury_date_conflicts": consistency.injury_date_conflicts(letter),
-            "misspellings": consistency.misspellings(letter, knowledge.lexicon),
-        }
-        letter._consistency = cached  # type: ignore[attr-defined]
-    return cached
+def letter_consistency(letter: Letter, knowledge: Knowledge) -> Facts:
+    """Letter-wide consistency records (pronouns, ages, injury dates, misspellings).
 
+    Each record names its item (None: the case summary); the engine computes
+    them once per letter and hands them to letter_facts and item_facts.
+    """
+    return {
+        "pronoun_conflicts": consistency.pronoun_conflicts(letter),
+        "patient_conflicts": consistency.age_and_sex_conflicts(letter),
+        "injury_date_conflicts": consistency.injury_date_conflicts(letter),
+        "misspellings": consistency.misspellings(letter, knowledge.lexicon),
+    }
 
 def _relies_on_other_guideline(item: Item) -> bool:
     """Does the rationale rest its decision on a guideline other than the MTUS?

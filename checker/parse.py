@@ -351,11 +351,11 @@ class _Walker:
         for token in parts:
             kind = token.type
             if kind in ("ADMIN_LINE", "REVIEWER_LINE"):
-                text, start = self.after_label(token)
+                _, start = self.after_label(token)
                 citation_lines.append(("admin" if kind == "ADMIN_LINE" else "reviewer", token, start))
                 current = "citation"
             elif kind == "RATIONALE_LINE":
-                text, start = self.after_label(token)
+                _, start = self.after_label(token)
                 rationale = [token]
                 rationale_start = start
                 current = "rationale"
