@@ -74,6 +74,7 @@ def sources() -> Sources:
 
 #: Where a page or section reference may start; the grammar reads from there.
 _REF_START = re.compile(r"(?i)\b(?:pages?|pgs?\.?|pp\.?|p\.|sections?)(?=[\s(:#]*\d|\s*\(s\)|\s*:)")
+_PAGES_AFTER_SECTION = re.compile(r"(?i)[\s,;]*\b(?:pages?\s*\(s\)|pages?|pp?\.)\s*:?\s*\d")
 #: How much text after a keyword can belong to one reference.
 _WINDOW = 160
 
@@ -107,6 +108,12 @@ def page_refs(text: str) -> tuple[list[_RawRef], list[tuple[int, int, str]]]:
             token = first.children[0]
             assert isinstance(token, Token)
             end = m.start() + token.end_pos
+            pages_inside = _PAGES_AFTER_SECTION.search(text, m.start() + 10, end)
+            if pages_inside:  # "Section(s): Anti-epilepsy drugs (AEDs), Page(s): 18-19": pages follow
+                end = pages_inside.start()
+                sections.append((m.start(), end, text[m.start() : end].rstrip(" ,;")))
+                covered = end
+                continue
             if token.end_pos >= len(window) and len(text) > end:  # a long section list: read to its end
                 stop = re.search(r"[.\n]", text[end:])
                 end = end + (stop.start() if stop else len(text) - end)

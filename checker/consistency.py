@@ -80,6 +80,7 @@ _SUBJECT = re.compile(
     r"presented|ambulates|works?|worked|returned|sustained|developed|describes|described|uses|used|states?|stated)\b",
     re.I,
 )
+_ANY_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b(?!\s*/)", re.I)
 _SEX_WORDS = re.compile(
     r"\b(\d{1,3})[\s-]*(?:years?|yrs?|y/o|yo)[\s-]*(?:old)?,?\s+(?:(?:white|black|hispanic|asian)\s+)?"
     r"(male|female|man|woman|gentleman|lady)\b",
@@ -91,8 +92,13 @@ _PURPOSE = re.compile(r"\b(?:for|to\s+treat|to\s+address|to\s+control|in\s+case\
 _QUALIFIERS = re.compile(r"\b(?:acute|significant|objective|recent|new|clear|severe|measurable|specific)\b", re.I)
 # Negations that deny the record documents something (rather than what the treater said it is for).
 _DOCUMENTATION_NEGATION = re.compile(
-    r"\b(?:no|not|without|lack\s+of|absence\s+of)\s+(?:\w+\s+){0,2}?(?:documentation|documented|evidence|report(?:ed)?|"
-    r"noted|findings?|indication)\b|\bthere\s+(?:is|was|are|were)\s+no\b",
+    r"\b(?:no|not|without|lack\s+of|absence\s+of)\s+(?:\w+\s+){0,2}?(?:documentation|document(?:s|ed)?|evidence|"
+    r"report(?:ed)?|noted|findings?|indication|show(?:s|n|ed)?|demonstrat\w*|reveal\w*)\b|\bthere\s+(?:is|was|are|were)\s+no\b",
+    re.I,
+)
+# A claim limited in time ("since 2013", "recent", "current") is narrower than the record.
+_TEMPORAL = re.compile(
+    r"\b(?:since|within|recent(?:ly)?|current(?:ly)?|latest|most\s+recent|in\s+the\s+(?:last|past)|this\s+(?:visit|year))\b",
     re.I,
 )
 
@@ -273,14 +279,22 @@ def pronoun_conflicts(letter: Letter) -> list[Record]:
         return []
     wrong = {"male": {"she", "her", "hers", "herself"}, "female": {"he", "him", "his", "himself"}}[sex]
     stated = spanned(_text_at(normal, letter.patient.age_span), letter.patient.age_span, value=sex)
-    found = []
+    by_place: dict[int | None, Record] = {}  # one record per item (None: the summary)
     for text, offset, index in _sections_about_patient(letter):
         for m in _patient_pronouns(text):
-            if m.group(1).lower() in wrong:
-                start, end = offset + m.start(1), offset + m.end(1)
-                found.append(spanned(m.group(1), normal.span(start, end), value=m.group(1), item=index, stated=stated,
-                                     context=spanned(_sentence(text, m.start()), normal.span(start, end))))
-    return found
+            if m.group(1).lower() not in wrong:
+                continue
+            start, end = offset + m.start(1), offset + m.end(1)
+            record = by_place.get(index)
+            if record is None:
+                by_place[index] = spanned(m.group(1), normal.span(start, end), value=m.group(1), item=index, stated=stated,
+                                          occurrences=1, others=[],
+                                          context=spanned(_sentence(text, m.start()), normal.span(start, end)))
+            else:
+                record["occurrences"] += 1
+                if len(record["others"]) < 3:
+                    record["others"].append(spanned(_sentence(text, m.start()), normal.span(start, end)))
+    return list(by_place.values())
 
 
 def _patient_pronouns(text: str):
@@ -290,11 +304,13 @@ def _patient_pronouns(text: str):
         if re.search(r"\b(?:he|she)\s*/\s*(?:she|he)\b|\bhis\s*/\s*her\b|\bhim\s*/\s*her\b|\bs/he\b", sentence, re.I):
             continue  # boilerplate about the reviewer
         other_person = _NOT_PATIENT.search(sentence)
-        for m in _POSSESSIVE.finditer(sentence):
-            yield _Shifted(m, s_start)
         if other_person:
+            # Someone else is named: only "her sleep", "his back" are surely the patient's.
+            for m in _POSSESSIVE.finditer(sentence):
+                yield _Shifted(m, s_start)
             continue
-        for m in _SUBJECT.finditer(sentence):
+        # Only the patient is spoken of: every third-person pronoun is theirs.
+        for m in _ANY_PRONOUN.finditer(sentence):
             yield _Shifted(m, s_start)
 
 
@@ -387,6 +403,8 @@ def concept_conflicts(letter: Letter, item: Item, concepts: dict[str, Concept], 
         qualifier = _QUALIFIERS.search(item.rationale_text[max(m.sentence[0], m.start - 25) : m.end])
         loose = bool(qualifier and not _QUALIFIERS.search(summary.text[max(0, other.start - 25) : other.end]))
         explicit = bool(_DOCUMENTATION_NEGATION.search(item.rationale_text[m.sentence[0] : m.start]))
+        if _TEMPORAL.search(sentence):
+            loose = True
         found.append(
             spanned(
                 sentence,

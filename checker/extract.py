@@ -57,6 +57,7 @@ INJURY_PHRASES = [
     re.compile(rf"({DATE_PATTERN})\s+(?:industrial\s+)?(?:date\s+of\s+injury|DOI)\b", re.I),
     re.compile(rf"(?:date\s+of\s+injury|DOI)\s*(?:of|on|was|is|:)?\s*({DATE_PATTERN})", re.I),
     re.compile(rf"(?:was\s+)?injured\s+(?:at\s+work\s+)?on\s+({DATE_PATTERN})", re.I),
+    re.compile(rf"injur(?:ed|ing)\s+(?:his|her|their)\s+[\w\s-]{{1,40}}?\s+on\s+({DATE_PATTERN})", re.I),
 ]
 _SPECIALTY_END = r"(?=,|\.|;|\s+and\s+(?:is\s+|are\s+)?(?:licensed|has|holds)\b)"
 _BOARD_CERTIFIED = re.compile(

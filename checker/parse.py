@@ -199,6 +199,9 @@ class _Walker:
                 self.final_determination(token)
 
     def final_determination(self, token: Token) -> None:
+        """Format 2's letter-level "Final Determination: UPHOLD" (not an item's "DETERMINATION:")."""
+        if not re.match(r"\s*final\s+determination", self.content(token), re.I):
+            return
         value = self.content(token).split(":", 1)[1].strip().lower()
         if "partial" in value:
             self.letter.final_determination = "partial-overturn"

@@ -225,8 +225,9 @@ def render_summary(console: Console, results: list[FileResult]) -> None:
     by_category = Counter(f.category for f in active)
     suppressed = sum(1 for r in results for f in r.findings if f.suppressed)
     line = Text(f"{len(letters)} letter{'s' if len(letters) != 1 else ''} checked: ")
-    for severity, label in ((Severity.ERROR, "errors"), (Severity.WARNING, "warnings"), (Severity.INFO, "infos")):
-        line.append(f"{by_severity[severity]} {label}", style=_SEVERITY_STYLE[severity] if by_severity[severity] else "")
+    for severity, label in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "info")):
+        count = by_severity[severity]
+        line.append(f"{count} {label}{'' if count == 1 else 's'}", style=_SEVERITY_STYLE[severity] if count else "")
         line.append(", " if severity is not Severity.INFO else "")
     if suppressed:
         line.append(f" ({suppressed} suppressed)")
