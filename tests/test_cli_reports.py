@@ -147,3 +147,12 @@ def test_terminal_report_snapshot():
     done = run("tests/fixtures/seeds/003_f03b8f82d3723e56.txt")
     assert done.returncode == 0
     assert done.stdout == (SNAPSHOTS / "report-seed-003.txt").read_text(encoding="utf-8")
+
+
+def test_narrow_terminal_lists_items_instead_of_a_table(tmp_path):
+    env_run = subprocess.run(
+        [sys.executable, "-m", "checker", str(SEED_002)], cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "80", "TERM": "dumb"},
+    )
+    assert "  2. OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH PAIN" in env_run.stdout
+    assert "pages: admin 79-81; reviewer 74-80, 92; rationale -" in env_run.stdout

@@ -68,6 +68,31 @@ def letter_header(path: str, letter: Letter, result: FileResult | None = None) -
     return text
 
 
+def items_list(letter: Letter) -> Text:
+    """The items as lines, for terminals too narrow for the table."""
+    text = Text()
+    conclusion = {"medically-necessary": "necessary", "not-medically-necessary": "not necessary"}
+    for item in letter.items:
+        drug = " ".join(
+            x for x in (item.request.drug, item.request.strength,
+                        f"#{item.request.quantity}" if item.request.quantity is not None else None) if x
+        )
+        text.append(f"  {item.index}. ", style="bold")
+        text.append(item.request_text)
+        text.append(f"\n     {item.decision or 'no decision'}")
+        text.append(f" ({conclusion.get(item.conclusion.polarity, '?') if item.conclusion else 'no conclusion'})")
+        if drug:
+            text.append(f"; {drug}")
+        text.append("\n     pages: " + "; ".join(f"{k} {_pages(item, k)}" for k in ("admin", "reviewer", "rationale")))
+        text.append("\n")
+    return text  # the trailing newline leaves a blank line before the findings
+
+
+def items_view(letter: Letter, width: int) -> Table | Text:
+    """A table on wide terminals, a list on narrow ones."""
+    return items_table(letter) if width >= 100 else items_list(letter)
+
+
 def items_table(letter: Letter) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_header=True, header_style="bold", pad_edge=False, expand=False)
     table.add_column("#", justify="right", no_wrap=True)
@@ -155,7 +180,7 @@ def render_parse(console: Console, results: list[FileResult]) -> None:
             continue
         console.print(letter_header(result.path, result.letter, result))
         if result.letter.items:
-            console.print(items_table(result.letter))
+            console.print(items_view(result.letter, console.width))
         else:
             console.print("  no items found", style="yellow")
         for finding in result.findings:
@@ -171,7 +196,7 @@ def render_check(console: Console, results: list[FileResult], quiet: bool = Fals
         if not quiet:
             console.print(letter_header(result.path, result.letter, result))
             if result.letter.items:
-                console.print(items_table(result.letter))
+                console.print(items_view(result.letter, console.width))
         _render_findings(console, result, quiet)
     if statistics:
         render_statistics(console, results)
