@@ -54,6 +54,30 @@ _F2_DECISION = re.compile(
     r"\s+(?:is|are|was|were)\s+(not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?\s*\.?\s*$", re.I
 )
 _F2_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s+")
+_LABELS = ("ADMIN_LINE", "REVIEWER_LINE", "RATIONALE_LINE")
+
+
+def _split_at_repeated_label(parts: list[Token]) -> tuple[list[Token], list[Token]]:
+    """Split an item's lines where a second item's labelled lines begin.
+
+    A guideline line after the rationale, or a label seen twice, means the
+    next item's heading was not recognised; the paragraphs just before that
+    label (up to two: a wrapped heading and its decision) stand for it.
+    """
+    seen: set[str] = set()
+    for index, token in enumerate(parts):
+        kind = token.type
+        if kind not in _LABELS:
+            continue
+        if kind in seen or (kind != "RATIONALE_LINE" and "RATIONALE_LINE" in seen):
+            start = index
+            while start > 0 and index - start < 2 and parts[start - 1].type == "TEXT" and len(str(parts[start - 1])) < 200:
+                start -= 1
+            if start == index:  # no paragraph stands for the heading
+                return parts[:index], parts[index:]
+            return parts[:start], parts[start:]
+        seen.add(kind)
+    return parts, []
 
 
 @dataclass
@@ -313,7 +337,40 @@ class _Walker:
             decision = (UPHELD if f2.group(1) else OVERTURNED) if f2 else None
             decision_range = (head.start_pos + f2.start(), head.start_pos + f2.end()) if f2 else None
             start = head.start_pos + begin
+        parts, rest = _split_at_repeated_label(parts)
         self.build_item(head, request_text, start, decision, decision_range, parts)
+        if rest:
+            self.unreadable_heading_item(rest)
+
+    def unreadable_heading_item(self, tokens: list[Token]) -> None:
+        """Lines of an item whose heading the grammar could not read (e.g. ":  Upheld" alone).
+
+        ``tokens`` start with the paragraphs that stand where the heading should
+        be, then the item's labelled lines.  The item is still built, with
+        whatever request and decision those paragraphs give, and a parse finding
+        points at them.
+        """
+        first_label = next(i for i, t in enumerate(tokens) if t.type in _LABELS)
+        heading = tokens[:first_label]
+        text = " ".join(self.content(t).strip() for t in heading)
+        m = _F1_DECISION.search(text)
+        decision = None
+        if m:
+            decision = UPHELD if m.group(1).lower() == "upheld" else OVERTURNED
+            text = text[: m.start()]
+        anchor = heading[0] if heading else tokens[first_label]
+        self.findings.append(
+            Finding(
+                rule="parse-item-heading",
+                category="parse",
+                severity=Severity.WARNING,
+                message="cannot read this item's heading: expected '<treatment>: Upheld' or '<treatment>: Overturned' "
+                "on one paragraph",
+                span=self.token_span(anchor),
+                item=len(self.letter.items) + 1,
+            )
+        )
+        self.build_item(anchor, text.strip(), anchor.start_pos, decision, None, tokens[first_label:])
 
     def build_item(
         self,

@@ -93,3 +93,24 @@ def test_page_lists_in_messages_are_compact(tmp_path, ruleset):
     }, ruleset)
     (finding,) = [f for f in result.findings if f.rule == "cited-page-off-topic"]
     assert "74-97" in finding.message
+
+
+def test_a_heading_split_from_its_decision_still_yields_its_item(tmp_path, ruleset):
+    """':  Upheld' left alone on its own paragraph: the item is not merged into the one before."""
+    from tests.conftest import SEEDS
+
+    text = (SEEDS / "002_79c63337c1751a54.txt").read_text(encoding="utf-8")
+    old = "OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH \n\nPAIN:  Upheld"
+    assert old in text
+    path = tmp_path / "broken.txt"
+    path.write_text(text.replace(old, "OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH PAIN\n\n \n\n:  Upheld"),
+                    encoding="utf-8")
+    result = read_letter(InputRef(str(path)), ruleset).result
+    items = result.letter.items
+    assert [(i.request.drug, i.decision) for i in items] == [("carisoprodol", "upheld"), ("oxycodone", "upheld")]
+    assert items[1].pages("reviewer") == [74, 75, 76, 77, 78, 79, 80, 92]
+    (parse,) = [f for f in result.findings if f.category == "parse"]
+    assert parse.rule == "parse-item-heading" and parse.item == 2
+    # and no citation finding is pinned on the wrong drug
+    assert {f.rule for f in result.findings} == {"parse-item-heading", "cited-page-off-topic"}
+    assert [f.item for f in result.findings if f.rule == "cited-page-off-topic"] == [1]
