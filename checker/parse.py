@@ -291,30 +291,11 @@ class _Walker:
             )
 
     def orphan_item(self, body: Tree) -> None:
-        """Labelled lines with no readable item heading before them."""
+        """Labelled lines before any readable item heading: an item whose heading was not read."""
         tokens = [t for t in body.children if isinstance(t, Token)]
-        first_label = next(i for i, t in enumerate(tokens) if t.type in ("ADMIN_LINE", "REVIEWER_LINE", "RATIONALE_LINE"))
-        heading = tokens[first_label - 1] if first_label > 0 and tokens[first_label - 1].type == "TEXT" else None
-        anchor = heading or tokens[first_label]
-        self.findings.append(
-            Finding(
-                rule="parse-item-heading",
-                category="parse",
-                severity=Severity.WARNING,
-                message="cannot read this item's heading: expected '<treatment>: Upheld' or '<treatment>: Overturned'",
-                span=self.token_span(anchor),
-            )
-        )
-        request_token = heading or tokens[first_label]
-        request_text = self.content(request_token).strip() if heading else ""
-        self.build_item(
-            heading=request_token,
-            request_text=request_text,
-            request_start=request_token.start_pos,
-            decision=None,
-            decision_range=None,
-            parts=tokens[first_label:],
-        )
+        first_label = next(i for i, t in enumerate(tokens) if t.type in _LABELS)
+        start = first_label - 1 if first_label > 0 and tokens[first_label - 1].type == "TEXT" else first_label
+        self.unreadable_heading_item(tokens[start:])
 
     def item(self, node: Tree) -> None:
         head = node.children[0]
