@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from checker.expressions import resolve
+from checker.guideline import compact_numbers
 from checker.facts import Facts, Knowledge, item_facts, letter_consistency, letter_facts
 from checker.model import Evidence, Finding, Letter, Span
 from checker.rules import Rule, RuleSet
@@ -124,25 +125,11 @@ def render(template: str, context: dict[str, Any]) -> str:
             return str(int(found))
         if isinstance(found, list):
             if found and all(isinstance(v, int) for v in found):
-                return compact_numbers(found)
+                return compact_numbers(found, min_run=3)
             return ", ".join(_plain(v) for v in found) or "none"
         return _plain(found)
 
     return " ".join(_PLACEHOLDER.sub(value, template).split())
-
-
-def compact_numbers(numbers: list[int]) -> str:
-    """[74, 75, 76, 92] -> "74-76, 92": page lists read as the guideline writes them."""
-    parts: list[str] = []
-    run: list[int] = []
-    for n in [*sorted(set(numbers)), None]:
-        if n is not None and run and n == run[-1] + 1:
-            run.append(n)
-            continue
-        if run:
-            parts.append(f"{run[0]}-{run[-1]}" if len(run) > 2 else ", ".join(str(x) for x in run))
-        run = [n] if n is not None else []
-    return ", ".join(parts)
 
 
 def _plain(value: Any) -> str:

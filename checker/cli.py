@@ -32,7 +32,7 @@ from checker.model import CATEGORIES, FileResult, Severity
 from checker.pipeline import Reading, read_letter
 from checker.reading import InputRef, discover
 from checker.reports import json_report, rules_report, terminal
-from checker.rules import RuleError, RuleSet, load_ruleset
+from checker.rules import Rule, RuleError, RuleSet, load_ruleset
 from checker.ruletests import run_rule_tests
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RULES = 0, 1, 2, 3
@@ -327,6 +327,14 @@ def check(
     raise typer.Exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
 
 
+def _rule_or_exit(ruleset: RuleSet, rule_id: str) -> Rule:
+    rule = ruleset.get(rule_id)
+    if rule is None:
+        _error(f"no rule {rule_id!r} (see `imr-check rules list`)")
+        raise typer.Exit(EXIT_USAGE)
+    return rule
+
+
 def _split(values: list[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
@@ -334,12 +342,7 @@ def _split(values: list[str]) -> list[str]:
 @app.command()
 def explain(rule_id: str = typer.Argument(..., metavar="RULE-ID")) -> None:
     """Explain a rule: what it checks, why (the guideline), and examples."""
-    ruleset = _ruleset(_config())
-    rule = ruleset.get(rule_id)
-    if rule is None:
-        _error(f"no rule {rule_id!r} (see `imr-check rules list`)")
-        raise typer.Exit(EXIT_USAGE)
-    rules_report.render_explain(Console(), rule)
+    rules_report.render_explain(Console(), _rule_or_exit(_ruleset(_config()), rule_id))
 
 
 @rules_app.command("list")
@@ -359,11 +362,7 @@ def rules_show(
 ) -> None:
     """Show one rule: what it checks, its guideline reference, condition and examples."""
     ruleset = _ruleset(_with_rules(_config(), rule_dirs, no_default_rules))
-    rule = ruleset.get(rule_id)
-    if rule is None:
-        _error(f"no rule {rule_id!r} (see `imr-check rules list`)")
-        raise typer.Exit(EXIT_USAGE)
-    rules_report.render_rule(Console(), rule)
+    rules_report.render_rule(Console(), _rule_or_exit(ruleset, rule_id))
 
 
 @rules_app.command("validate")

@@ -18,6 +18,23 @@ import yaml
 from checker.resources import rules_path
 
 
+def compact_numbers(numbers: list[int], min_run: int = 2) -> str:
+    """[74, 75, 76, 92] -> "74-76, 92": a page list as a guideline citation writes it.
+
+    Runs shorter than ``min_run`` numbers stay listed ("88, 89" with min_run=3).
+    """
+    parts: list[str] = []
+    run: list[int] = []
+    for n in [*sorted(set(numbers)), None]:
+        if n is not None and run and n == run[-1] + 1:
+            run.append(n)
+            continue
+        if run:
+            parts.append(f"{run[0]}-{run[-1]}" if len(run) >= min_run and len(run) > 1 else ", ".join(str(x) for x in run))
+        run = [n] if n is not None else []
+    return ", ".join(parts)
+
+
 def expand_pages(values: list) -> set[int]:
     """``[29, "63-66"]`` -> {29, 63, 64, 65, 66}."""
     pages: set[int] = set()

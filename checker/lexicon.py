@@ -101,7 +101,7 @@ class Lexicon:
         found = []
         for m in re.finditer(r"[A-Za-z]{5,}", text):
             word = m.group().lower()
-            if word in self.by_name or word in self.misspelt or word in _COMMON_WORDS:
+            if word in self.by_name or word in self.misspelt:
                 continue
             best = self._nearest(word)
             if best is not None:
@@ -141,10 +141,6 @@ class Lexicon:
         found = self.by_name[best[1]] if best else None
         self._near_cache[word] = found
         return found
-
-
-# Ordinary words that sit within edit distance 2 of a drug name.
-_COMMON_WORDS = frozenset({"some", "sometimes", "normal", "morning", "lyric", "lyrics", "related", "relaxed"})
 
 
 def _name_regex(name: str) -> str:

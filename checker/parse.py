@@ -273,8 +273,7 @@ class _Walker:
         if items:
             last = [t for t in items[-1].scan_values(lambda v: isinstance(v, Token))][-1]
         self.add_section("issues", head, body, last)
-        orphans = [t for t in body.children if isinstance(t, Token) and t.type in ("ADMIN_LINE", "REVIEWER_LINE", "RATIONALE_LINE")]
-        if orphans:
+        if any(isinstance(t, Token) and t.type in _LABELS for t in body.children):
             self.orphan_item(body)
         for item in items:
             self.item(item)

@@ -42,13 +42,20 @@ def default_knowledge() -> Knowledge:
 
 
 def knowledge_for(ruleset: RuleSet) -> Knowledge:
-    """Shipped knowledge plus the concepts and statements rule files add."""
+    """Shipped knowledge plus the concepts and statements rule files add (built once per rule set)."""
     base = default_knowledge()
     if not ruleset.concepts and not ruleset.statements:
         return base
-    return Knowledge(
-        base.guideline, base.lexicon, {**base.concepts, **ruleset.concepts}, [*base.statements, *ruleset.statements]
-    )
+    cached = _KNOWLEDGE.get(id(ruleset))
+    if cached is None or cached[0] is not ruleset:
+        knowledge = Knowledge(
+            base.guideline, base.lexicon, {**base.concepts, **ruleset.concepts}, [*base.statements, *ruleset.statements]
+        )
+        cached = _KNOWLEDGE[id(ruleset)] = (ruleset, knowledge)
+    return cached[1]
+
+
+_KNOWLEDGE: dict[int, tuple[RuleSet, Knowledge]] = {}
 
 
 def display_path(ref: InputRef) -> str:

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from checker.guideline import compact_numbers
 from checker.model import FileResult, Finding, Item, Letter, Severity
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -25,22 +26,8 @@ _LAYOUTS = {1: "Format 1", 2: "Format 2 (2013)", 3: "Format 3 (professional revi
 _FRAME_CONTEXT = 0  # lines of context around a span
 
 
-def compact_pages(pages: list[int]) -> str:
-    """[74, 75, 76, 92] -> '74-76, 92'."""
-    parts: list[str] = []
-    run: list[int] = []
-    for page in [*pages, None]:
-        if page is not None and run and page == run[-1] + 1:
-            run.append(page)
-            continue
-        if run:
-            parts.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
-        run = [page] if page is not None else []
-    return ", ".join(parts)
-
-
 def _pages(item: Item, kind: str) -> str:
-    shown = compact_pages(item.pages(kind))
+    shown = compact_numbers(item.pages(kind))
     sections = item.sections(kind) if kind != "rationale" else []
     return "; ".join(filter(None, [shown, *sections])) or "-"
 
