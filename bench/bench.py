@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checker.pipeline import read_letter  # noqa: E402
-from checker.guideline import default_guideline  # noqa: E402
-from checker.reading import InputRef  # noqa: E402
-from checker.rules import load_ruleset  # noqa: E402
+from checker.knowledge.guideline import default_guideline  # noqa: E402
+from checker.input.files import InputRef  # noqa: E402
+from checker.rules.loader import load_ruleset  # noqa: E402
 
 
 def corpus() -> list[Path]:

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover - import for type hints only
-    from checker.normalise import NormalText
+    from checker.text.normalise import NormalText
 
 
 class Severity(str, Enum):

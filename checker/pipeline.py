@@ -12,19 +12,19 @@ from functools import lru_cache
 
 from lark import Tree
 
-from checker.check import check_letter
-from checker.documents import extract
-from checker.extract import extract_facts
-from checker.facts import Knowledge
-from checker.grammars import classify_line
-from checker.guideline import default_concepts, default_guideline
-from checker.lexicon import default_lexicon
+from checker.rules.engine import check_letter
+from checker.input.documents import extract
+from checker.letter.header import extract_facts
+from checker.facts.item_facts import Knowledge
+from checker.letter.grammars import classify_line
+from checker.knowledge.guideline import default_concepts, default_guideline
+from checker.knowledge.lexicon import default_lexicon
 from checker.model import FileResult
-from checker.normalise import normalise
-from checker.parse import parse_letter
-from checker.reading import STDIN, InputError, InputRef, SourceText, decode, read_bytes
-from checker.rules import RuleSet
-from checker.suppressions import apply_suppressions
+from checker.text.normalise import normalise
+from checker.letter.reader import parse_letter
+from checker.input.files import STDIN, InputError, InputRef, SourceText, decode, read_bytes
+from checker.rules.loader import RuleSet
+from checker.rules.suppressions import apply_suppressions
 
 
 @dataclass

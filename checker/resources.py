@@ -1,33 +1,56 @@
-"""Where the shipped data lives: ``grammar/`` and ``rules/``.
+"""Where the shipped rule data lives, and loading the Lark grammars beside the code.
 
-In the repository they sit at the top level, where grammar and rule authors
-edit them; an installed wheel carries them inside the package (see
+``rules/`` sits at the top of the repository, where rule authors edit it; a
+built wheel carries a copy inside the package as ``checker/data/rules`` (see
 ``pyproject.toml``).  Looking in both places lets the same code run from a
-checkout, an editable install and a plain ``pip install .``.
+checkout, an editable install (``pip install -e .``: the repository's own
+``rules/`` is read, so edits take effect at once) and a plain ``pip install .``.
+
+Grammars are part of the code: each ``.lark`` file sits beside the module that
+walks its trees.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lark import Lark
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 @lru_cache(maxsize=None)
-def data_dir(name: str) -> Path:
-    """Return the directory of shipped data called ``name`` (``grammar`` or ``rules``)."""
-    for candidate in (_PACKAGE_DIR / name, _PACKAGE_DIR.parent / name):
+def rules_dir() -> Path:
+    """The directory of the shipped rule data (``rules/``)."""
+    for candidate in (_PACKAGE_DIR / "data" / "rules", _PACKAGE_DIR.parent / "rules"):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"imr-check data directory {name!r} is missing from the installation")
-
-
-def grammar_path(name: str) -> Path:
-    """Path of a Lark grammar file, e.g. ``grammar_path("letter.lark")``."""
-    return data_dir("grammar") / name
+    raise FileNotFoundError("imr-check rule data directory 'rules' is missing from the installation")
 
 
 def rules_path(name: str) -> Path:
     """Path of a file in the shipped rule data, e.g. ``rules_path("drugs.yaml")``."""
-    return data_dir("rules") / name
+    return rules_dir() / name
+
+
+@lru_cache(maxsize=None)
+def lark_parser(grammar: Path, start: str) -> "Lark":
+    """The LALR parser of a grammar file, built once per process.
+
+    Building an LALR table costs milliseconds; parsing thousands of letters
+    must not pay it per letter.
+    """
+    from lark import Lark
+
+    return Lark(
+        grammar.read_text(encoding="utf-8"),
+        start=start,
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        import_paths=[grammar.parent],
+    )

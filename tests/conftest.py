@@ -9,7 +9,7 @@ import yaml
 
 from checker.model import FileResult
 from checker.pipeline import read_letter
-from checker.reading import InputRef
+from checker.input.files import InputRef
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from checker.guideline import default_guideline
+from checker.knowledge.guideline import default_guideline
 from checker.model import Severity
 from checker.pipeline import read_letter
-from checker.reading import InputRef
-from checker.rules import load_ruleset
+from checker.input.files import InputRef
+from checker.rules.loader import load_ruleset
 from tests.conftest import LETTERS, SEEDS, load_expected
 
 RULE_CATEGORIES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.citations import page_refs, read_guideline_line, read_rationale_pages, sources
+from checker.letter.citations import page_refs, read_guideline_line, read_rationale_pages, sources
 from checker.model import Span
 
 

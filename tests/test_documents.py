@@ -35,12 +35,12 @@ import pytest
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from checker.documents import extract
-from checker.guideline import default_guideline
+from checker.input.documents import extract
+from checker.knowledge.guideline import default_guideline
 from checker.model import FileResult
 from checker.pipeline import read_letter
-from checker.reading import InputError, InputRef, discover
-from checker.rules import load_ruleset
+from checker.input.files import InputError, InputRef, discover
+from checker.rules.loader import load_ruleset
 from tests.conftest import LETTERS, SEEDS
 
 # --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from checker.reports.json_report import letter_dict
+from checker.reports.json import letter_dict
 from tests.conftest import LETTERS, SEEDS, load_expected, read_path
 
 CASES = [(SEEDS, name) for name in load_expected(SEEDS)] + [(LETTERS, name) for name in load_expected(LETTERS)]

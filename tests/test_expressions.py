@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.expressions import ExpressionError, compile_expression
+from checker.rules.expressions import ExpressionError, compile_expression
 
 CONTEXT = {
     "item": {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.reports.json_report import letter_dict
+from checker.reports.json import letter_dict
 from tests import messify
 from tests.conftest import LETTERS, load_expected, read_text
 

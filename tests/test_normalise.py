@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.grammars import classify_line
-from checker.normalise import NormalText, normalise
-from checker.reading import SourceText, decode
+from checker.letter.grammars import classify_line
+from checker.text.normalise import NormalText, normalise
+from checker.input.files import SourceText, decode
 from tests import messify
 from tests.conftest import LETTERS, SEEDS
 

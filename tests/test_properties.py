@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from checker.extract import extract_facts
-from checker.grammars import classify_line
+from checker.letter.header import extract_facts
+from checker.letter.grammars import classify_line
 from checker.model import FileResult, Span
-from checker.normalise import normalise
-from checker.parse import parse_letter
+from checker.text.normalise import normalise
+from checker.letter.reader import parse_letter
 from checker.pipeline import read_letter
-from checker.reading import InputError, InputRef, SourceText, decode
+from checker.input.files import InputError, InputRef, SourceText, decode
 from tests import messify
 from tests.conftest import LETTERS, SEEDS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.reading import STDIN, InputError, InputRef, SourceText, decode, discover, read_bytes
+from checker.input.files import STDIN, InputError, InputRef, SourceText, decode, discover, read_bytes
 from tests.conftest import LETTERS, SEEDS, read_path, read_text
 
 # --------------------------------------------------------------------------- decode

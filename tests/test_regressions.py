@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from checker.citations import read_guideline_line
-from checker.guideline import default_guideline
+from checker.letter.citations import read_guideline_line
+from checker.knowledge.guideline import default_guideline
 from checker.model import Severity
 from checker.pipeline import read_letter
-from checker.reading import InputRef
-from checker.rules import load_ruleset
-from checker.ruletests import letter_text
+from checker.input.files import InputRef
+from checker.rules.loader import load_ruleset
+from checker.rules.ruletests import letter_text
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from checker.guideline import default_guideline
+from checker.knowledge.guideline import default_guideline
 from checker.model import Evidence, FileResult, Finding, Severity, Span
 from checker.pipeline import read_letter
-from checker.reading import InputRef
-from checker.reports import csv_report, github, junit, lines, sarif
-from checker.rules import load_ruleset
+from checker.input.files import InputRef
+from checker.reports import csv as csv_report
+from checker.reports import github, junit, sarif
+from checker.reports import text as lines
+from checker.rules.loader import load_ruleset
 from tests.conftest import SEEDS
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from checker.guideline import default_guideline
-from checker.rules import load_ruleset
-from checker.ruletests import letter_text, run_rule_tests
+from checker.knowledge.guideline import default_guideline
+from checker.rules.loader import load_ruleset
+from checker.rules.ruletests import letter_text, run_rule_tests
 
 RULESET = load_ruleset(default_guideline())
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.guideline import default_guideline
+from checker.knowledge.guideline import default_guideline
 from checker.model import Severity
-from checker.rules import RuleError, load_rule_file, load_ruleset
+from checker.rules.loader import RuleError, load_rule_file, load_ruleset
 from tests.conftest import SEEDS
 
 ROOT = Path(__file__).resolve().parent.parent

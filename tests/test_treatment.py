@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checker.lexicon import default_lexicon, edit_distance, load_lexicon
-from checker.treatment import parse_request, words_to_number
+from checker.knowledge.lexicon import default_lexicon, edit_distance, load_lexicon
+from checker.letter.request_line import parse_request, words_to_number
 
 # --------------------------------------------------------------------------- request lines
 

@@ -12,8 +12,8 @@ that spans several lines, so they are only sent for one-line spans.
 from __future__ import annotations
 
 from checker.model import FileResult, Finding, Severity
-from checker.reports.lines import display_message
-from checker.rules import RuleSet
+from checker.reports.text import display_message
+from checker.rules.loader import RuleSet
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -18,8 +18,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from checker.model import FileResult, Finding, Severity
-from checker.reports.lines import finding_line, one_line
-from checker.rules import RuleSet
+from checker.reports.text import finding_line, one_line
+from checker.rules.loader import RuleSet
 
 SUITE_NAME = "imr-check"
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

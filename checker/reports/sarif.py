@@ -21,8 +21,8 @@ from urllib.parse import quote
 
 from checker import __version__
 from checker.model import FileResult, Finding, Severity, Span
-from checker.reports.lines import display_message
-from checker.rules import Rule, RuleSet
+from checker.reports.text import display_message
+from checker.rules.loader import Rule, RuleSet
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 TOOL_NAME = "imr-check"

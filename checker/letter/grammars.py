@@ -1,35 +1,25 @@
-"""Load each Lark grammar once and share the compiled parsers.
-
-Building an LALR table costs milliseconds; parsing thousands of letters must
-not pay it per letter, so parsers are cached for the life of the process.
-"""
+"""The Lark grammars of the letter step, which sit beside this module."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from lark import Lark
 
-from checker.resources import grammar_path
+from checker.resources import lark_parser
 
-#: Suffixes that mark a terminal of ``letter.lark`` as structural (a paragraph
+_HERE = Path(__file__).resolve().parent
+
+#: Suffixes that mark a terminal of a letter grammar as structural (a paragraph
 #: that must start on its own line).
 STRUCTURAL_SUFFIXES = ("_HEAD", "_LINE", "_BANNER")
 
 
-@lru_cache(maxsize=None)
 def parser(name: str, start: str) -> Lark:
-    """The LALR parser for ``grammar/<name>.lark`` with the given start rule."""
-    text = grammar_path(f"{name}.lark").read_text(encoding="utf-8")
-    return Lark(
-        text,
-        start=start,
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=False,
-    )
+    """The LALR parser for ``checker/letter/<name>.lark`` with the given start rule."""
+    return lark_parser(_HERE / f"{name}.lark", start)
 
 
 def letter_parser() -> Lark:

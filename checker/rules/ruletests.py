@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from checker.model import Finding
 from checker.pipeline import read_source
-from checker.reading import InputError, SourceText, decode
-from checker.rules import Rule, RuleSet, RuleTest
+from checker.input.files import InputError, SourceText, decode
+from checker.rules.loader import Rule, RuleSet, RuleTest
 
 _BOILERPLATE = (
     "MAXIMUS Federal Services sent the complete case file to an expert reviewer. "

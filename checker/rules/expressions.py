@@ -19,7 +19,12 @@ from typing import Any, Callable
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
-from checker.grammars import parser
+from pathlib import Path
+
+from checker.resources import lark_parser
+
+
+_GRAMMAR = Path(__file__).resolve().parent / "expression.lark"
 
 
 class ExpressionError(ValueError):
@@ -60,7 +65,7 @@ class Expression:
 def compile_expression(source: str) -> Expression:
     """Parse a condition; raise :class:`ExpressionError` with the column of a mistake."""
     try:
-        tree = parser("expression", "start").parse(source)
+        tree = lark_parser(_GRAMMAR, "start").parse(source)
     except UnexpectedInput as error:
         column = getattr(error, "column", "?")
         raise ExpressionError(f"cannot read condition at column {column}: {source!r}") from None

@@ -6,9 +6,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from checker.config import Config
-from checker.rules import Rule, RuleSet
-from checker.ruletests import Outcome
+from checker.cli.config import Config
+from checker.rules.loader import Rule, RuleSet
+from checker.rules.ruletests import Outcome
 
 
 def render_list(console: Console, ruleset: RuleSet) -> None:

@@ -18,10 +18,10 @@ import yaml
 from lark import Token, Tree
 from lark.exceptions import LarkError
 
-from checker.grammars import parser
+from checker.letter.grammars import parser
 from checker.model import Citation, PageRef, Span
 from checker.resources import rules_path
-from checker.sentences import sentence_at
+from checker.text.sentences import sentence_at
 
 #: Map a [start, end) range of the text being read to a Span in the file.
 SpanOf = Callable[[int, int], Span]

@@ -13,8 +13,8 @@ import re
 from lark import Token, Tree
 from lark.exceptions import LarkError
 
-from checker.grammars import parser
-from checker.lexicon import Lexicon, default_lexicon
+from checker.letter.grammars import parser
+from checker.knowledge.lexicon import Lexicon, default_lexicon
 from checker.model import Request
 
 _NUMBER_WORDS = {

@@ -19,8 +19,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from checker.extract import DATE_PATTERN, MONTH_PATTERN, parse_date
-from checker.sentences import sentence_spans
+from checker.letter.header import DATE_PATTERN, MONTH_PATTERN, parse_date
+from checker.text.sentences import sentence_spans
 
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)"

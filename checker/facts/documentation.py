@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from checker.guideline import Concept
-from checker.sentences import sentence_spans
+from checker.knowledge.guideline import Concept
+from checker.text.sentences import sentence_spans
 
 DOCUMENTED = "documented"
 NOT_DOCUMENTED = "not-documented"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from checker.model import FileResult, Finding
-from checker.rules import RuleSet
+from checker.rules.loader import RuleSet
 
 _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n|\f|\v|\x1c|\x1d|\x1e|\x85|\u2028|\u2029)+[ \t]*")
 

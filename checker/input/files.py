@@ -39,7 +39,7 @@ class SourceText:
     def __init__(self, text: str, encoding: str = "utf-8", kind: str = "text", pages: list[int] | None = None) -> None:
         self.text = text
         self.encoding = encoding
-        #: "text", "pdf" or "docx": what the input was (see checker.documents).
+        #: "text", "pdf" or "docx": what the input was (see checker.input.documents).
         self.kind = kind
         #: For a PDF: the 1-based line where each page starts, for page/line positions.
         self.pages = pages

@@ -14,15 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from checker import consistency
-from checker.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions, status_by_concept
-from checker.durations import durations, request_date, supply_days
-from checker.extract import parse_date
-from checker.guideline import Concept, Guideline, Statement, normalise_value
-from checker.lexicon import Drug, Lexicon
-from checker.records import Record, spanned
+from checker.facts import conflicts as consistency
+from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions, status_by_concept
+from checker.facts.durations import durations, request_date, supply_days
+from checker.letter.header import parse_date
+from checker.knowledge.guideline import Concept, Guideline, Statement, normalise_value
+from checker.knowledge.lexicon import Drug, Lexicon
+from checker.facts.records import Record, spanned
 from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD, Item, Letter, Span
-from checker.sentences import sentence_at
+from checker.text.sentences import sentence_at
 
 Facts = Record
 

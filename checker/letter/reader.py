@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from checker.citations import read_guideline_line, read_rationale_pages
-from checker.grammars import letter_parser
+from checker.letter.citations import read_guideline_line, read_rationale_pages
+from checker.letter.grammars import letter_parser
 from checker.model import (
     NECESSARY,
     NOT_NECESSARY,
@@ -30,8 +30,8 @@ from checker.model import (
     Severity,
     Span,
 )
-from checker.normalise import NormalText
-from checker.treatment import parse_request
+from checker.text.normalise import NormalText
+from checker.letter.request_line import parse_request
 
 _SECTION_KINDS = {
     "HOW_HEAD": "how",

@@ -27,15 +27,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from checker.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions
-from checker.extract import INJURY_PHRASES, parse_date
-from checker.guideline import Concept
-from checker.lexicon import DrugMatch, Lexicon
+from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions
+from checker.letter.header import INJURY_PHRASES, parse_date
+from checker.knowledge.guideline import Concept
+from checker.knowledge.lexicon import DrugMatch, Lexicon
 from checker.model import Item, Letter, Span
-from checker.normalise import NormalText
-from checker.records import Record, spanned
-from checker.sentences import sentence_at, sentence_spans
-from checker.treatment import parse_request
+from checker.text.normalise import NormalText
+from checker.facts.records import Record, spanned
+from checker.text.sentences import sentence_at, sentence_spans
+from checker.letter.request_line import parse_request
 
 # Where a sentence speaks of the disputed request (not of history).
 _REQUEST_CONTEXT = re.compile(

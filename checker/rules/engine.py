@@ -1,7 +1,7 @@
 """Step 5: apply the rules to a letter's facts and produce findings.
 
 The engine knows nothing about carisoprodol or page 24: rules (YAML) say what
-to look for, facts (``checker.facts``) say what the letter states.  For each
+to look for, facts (``checker.facts.item_facts``) say what the letter states.  For each
 rule and each item it applies to, the engine evaluates the rule's condition
 (once, or once per element of ``for_each``), and for every match builds a
 :class:`Finding` at the span the rule names, with the evidence it names.
@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checker.expressions import resolve
-from checker.guideline import compact_numbers
-from checker.facts import Facts, Knowledge, item_facts, letter_consistency, letter_facts
+from checker.rules.expressions import resolve
+from checker.knowledge.guideline import compact_numbers
+from checker.facts.item_facts import Facts, Knowledge, item_facts, letter_consistency, letter_facts
 from checker.model import Evidence, Finding, Letter, Span
-from checker.rules import Rule, RuleSet
+from checker.rules.loader import Rule, RuleSet
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
 

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from checker.guideline import compact_numbers
+from checker.knowledge.guideline import compact_numbers
 from checker.model import FileResult, Finding, Item, Letter, Severity
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 
 from checker.model import Finding, Letter, Severity, Span
-from checker.reading import SourceText
+from checker.input.files import SourceText
 
 MARKER = re.compile(
     r"^\s*imr-check\s*:\s*ignore\s+(?P<ids>[A-Za-z0-9][A-Za-z0-9 ,_-]*?)\s*(?:(?:--|\u2013|\u2014)\s*(?P<reason>.*?))?\s*$",

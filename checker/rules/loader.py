@@ -24,8 +24,8 @@ from typing import Any
 import jsonschema
 import yaml
 
-from checker.expressions import Expression, ExpressionError, compile_expression
-from checker.guideline import Concept, Guideline, Statement, load_concepts, load_statements
+from checker.rules.expressions import Expression, ExpressionError, compile_expression
+from checker.knowledge.guideline import Concept, Guideline, Statement, load_concepts, load_statements
 from checker.model import Severity
 from checker.resources import rules_path
 

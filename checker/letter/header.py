@@ -12,9 +12,9 @@ import datetime as dt
 import re
 
 from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD, Conclusion, Field, Letter
-from checker.normalise import NormalText
-from checker.parse import necessity_polarity
-from checker.sentences import sentence_spans
+from checker.text.normalise import NormalText
+from checker.letter.reader import necessity_polarity
+from checker.text.sentences import sentence_spans
 
 # Labels of header fields; several may share one line ("Case Number: ... Date of Injury: ...").
 _FIELD_LABELS = re.compile(

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from checker.reading import InputError, SourceText, _looks_binary
+from checker.input.files import InputError, SourceText, _looks_binary
 
 PDF = "pdf"
 DOCX = "docx"

@@ -25,15 +25,17 @@ import typer
 from rich.console import Console
 
 from checker import __version__
-from checker.baseline import BaselineError, filter_new, load_baseline, write_baseline
-from checker.config import Config, ConfigError, find_config, load_config
-from checker.guideline import default_guideline
+from checker.cli.baseline import BaselineError, filter_new, load_baseline, write_baseline
+from checker.cli.config import Config, ConfigError, find_config, load_config
+from checker.knowledge.guideline import default_guideline
 from checker.model import CATEGORIES, FileResult, Severity
 from checker.pipeline import Reading, read_letter
-from checker.reading import InputRef, discover
-from checker.reports import json_report, rules_report, terminal
-from checker.rules import Rule, RuleError, RuleSet, load_ruleset
-from checker.ruletests import run_rule_tests
+from checker.input.files import InputRef, discover
+from checker.cli import rules_view as rules_report
+from checker.reports import json as json_report
+from checker.reports import report as terminal
+from checker.rules.loader import Rule, RuleError, RuleSet, load_ruleset
+from checker.rules.ruletests import run_rule_tests
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RULES = 0, 1, 2, 3
 PATTERNS = ("*.txt", "*.pdf", "*.docx")
@@ -76,7 +78,7 @@ class ColorChoice(str, Enum):
 
 
 #: Machine formats: the module in checker.reports that renders each.
-_RENDERERS = {"text": "lines", "json": "json_report", "sarif": "sarif", "junit": "junit", "github": "github", "csv": "csv_report"}
+_RENDERERS = {"text": "text", "json": "json", "sarif": "sarif", "junit": "junit", "github": "github", "csv": "csv"}
 
 
 def _version(value: bool) -> None:

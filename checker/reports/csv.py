@@ -20,7 +20,7 @@ import csv
 import io
 
 from checker.model import FileResult, Finding
-from checker.rules import RuleSet
+from checker.rules.loader import RuleSet
 
 HEADER = (
     "path",
