@@ -100,6 +100,39 @@ class Finding:
         return (span.line, span.column, self.rule, self.item or 0, self.message)
 
 
+@dataclass(frozen=True)
+class Problem:
+    """A part of the letter the reader could not read, or could not find.
+
+    The reader only records what it met; the built-in ``parse`` rules
+    (``rules/builtin/parse.yaml``) decide what to report and how loudly.
+    ``kind`` names the problem (``no-structure``, ``no-summary``, ``syntax``,
+    ``no-items``, ``item-heading``, ``no-decision``, ``no-rationale``);
+    ``text`` is the letter's words where there are some.
+    """
+
+    kind: str
+    span: Span
+    item: int | None = None
+    text: str = ""
+
+
+@dataclass
+class Suppression:
+    """A marker line ``imr-check: ignore RULE-ID -- reason`` in the letter.
+
+    Its scope is the item it sits in or directly precedes (``item``); a
+    marker outside the items covers the whole letter (``item`` None).
+    ``used`` is set by the rule engine when the marker acknowledges a finding.
+    """
+
+    ids: tuple[str, ...]
+    reason: str
+    span: Span
+    item: int | None = None
+    used: bool = False
+
+
 @dataclass
 class Field:
     """A labelled value as written in the letter, e.g. ``Date of Injury: 6/9/2005``."""
@@ -250,6 +283,10 @@ class Letter:
     reviewer: Reviewer = field(default_factory=Reviewer)
     sections: list[Section] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    #: What the reader could not read (reported by the built-in parse rules).
+    problems: list[Problem] = field(default_factory=list)
+    #: Suppression markers written in the letter (``imr-check: ignore ...``).
+    suppressions: list[Suppression] = field(default_factory=list)
     encoding: str = "utf-8"
     #: The normalised text and its map to the file, for steps that search prose.
     normal: NormalText | None = field(default=None, repr=False, compare=False)

@@ -14,7 +14,6 @@ from lark import Tree
 
 from checker.rules.engine import check_letter
 from checker.input.documents import extract
-from checker.letter.header import extract_facts
 from checker.facts.item_facts import Knowledge
 from checker.letter.grammars import classify_line
 from checker.knowledge.guideline import default_concepts, default_guideline
@@ -24,7 +23,7 @@ from checker.text.normalise import normalise
 from checker.letter.reader import parse_letter
 from checker.input.files import STDIN, InputError, InputRef, SourceText, decode, read_bytes
 from checker.rules.loader import RuleSet
-from checker.rules.suppressions import apply_suppressions
+from checker.letter.markers import read_markers
 
 
 @dataclass
@@ -78,11 +77,10 @@ def read_source(path: str, source: SourceText, ruleset: RuleSet | None = None, o
     try:
         normal = normalise(source, classify_line)
         parsed = parse_letter(path, normal)
-        extract_facts(parsed.letter)
-        findings = list(parsed.findings)
+        read_markers(source, parsed.letter)
+        findings = []
         if ruleset is not None:
-            findings += check_letter(parsed.letter, ruleset, knowledge_for(ruleset), only)
-            findings = apply_suppressions(source, parsed.letter, findings)
+            findings = check_letter(parsed.letter, ruleset, knowledge_for(ruleset), only)
     except RecursionError:
         return Reading(FileResult(path, error="letter too deeply nested to read"))
     except Exception as error:  # a bug must not end the batch; say so plainly

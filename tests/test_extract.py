@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from checker.letter.header import parse_date
+from checker.text.dates import parse_date
 from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD
-from checker.letter.reader import decision_word, necessity_polarity
+from checker.letter.conclusions import decision_word, necessity_polarity
 from tests import messify
 from tests.conftest import LETTERS, SEEDS, read_path, read_text
 

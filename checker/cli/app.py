@@ -235,7 +235,8 @@ def parse(
     tree: bool = typer.Option(False, "--tree", help="Print the raw Lark parse tree (for grammar and rule authors)."),
 ) -> None:
     """Show what each letter says: layout, patient, items, decisions and cited pages."""
-    readings: list[Reading] = [read_letter(ref, None) for ref in _refs(paths)]
+    builtin = _ruleset(Config(no_default_rules=True))
+    readings: list[Reading] = [read_letter(ref, builtin) for ref in _refs(paths)]
     results = [r.result for r in readings]
     if tree:
         for reading in readings:

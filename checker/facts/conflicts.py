@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions
-from checker.letter.header import INJURY_PHRASES, parse_date
+from checker.letter.header import INJURY_PHRASES
+from checker.text.dates import parse_date
 from checker.knowledge.guideline import Concept
 from checker.knowledge.lexicon import DrugMatch, Lexicon
 from checker.model import Item, Letter, Span

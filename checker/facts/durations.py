@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from checker.letter.header import DATE_PATTERN, MONTH_PATTERN, parse_date
+from checker.text.dates import DATE_PATTERN, MONTH_PATTERN, parse_date
 from checker.text.sentences import sentence_spans
 
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from checker.facts import conflicts as consistency
 from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions, status_by_concept
 from checker.facts.durations import durations, request_date, supply_days
-from checker.letter.header import parse_date
+from checker.text.dates import parse_date
 from checker.knowledge.guideline import Concept, Guideline, Statement, normalise_value
 from checker.knowledge.lexicon import Drug, Lexicon
 from checker.facts.records import Record, spanned
-from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD, Item, Letter, Span
+from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD, Item, Letter, Problem, Span
 from checker.text.sentences import sentence_at
 
 Facts = Record
@@ -50,6 +50,7 @@ def letter_facts(letter: Letter, knowledge: Knowledge, whole: Facts | None = Non
         ),
         "decisions": [i.decision for i in letter.items],
         "item_count": len(letter.items),
+        "problems": [_problem(p) for p in letter.problems if p.item is None],
         "patient": {
             "age": letter.patient.age,
             "sex": letter.patient.sex,
@@ -61,6 +62,18 @@ def letter_facts(letter: Letter, knowledge: Knowledge, whole: Facts | None = Non
             for key, records in (whole or letter_consistency(letter, knowledge)).items()
         },
     }
+
+
+def _problem(problem: Problem) -> Facts:
+    return spanned(problem.text or None, problem.span, kind=problem.kind, words=problem.text)
+
+
+def suppression_facts(letter: Letter) -> list[Facts]:
+    """The letter's suppression markers, after the engine has matched them with findings."""
+    return [
+        spanned(None, m.span, ids=list(m.ids), reason=m.reason, item=m.item, used=m.used)
+        for m in letter.suppressions
+    ]
 
 
 def _final_determination_span(letter: Letter) -> Span | None:
@@ -82,6 +95,7 @@ def item_facts(letter: Letter, item: Item, knowledge: Knowledge, whole: Facts | 
     duration = _duration(letter, item, drug)
     facts: Facts = {
         "index": item.index,
+        "problems": [_problem(p) for p in letter.problems if p.item == item.index],
         "decision": spanned(item.decision, item.decision_span, value=item.decision),
         "conclusion": spanned(
             item.conclusion.text if item.conclusion else None,

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable
 
-import yaml
 from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from checker.letter.grammars import parser
 from checker.model import Citation, PageRef, Span
-from checker.resources import rules_path
+from checker.knowledge.sources import source_id, sources
 from checker.text.sentences import sentence_at
 
 #: Map a [start, end) range of the text being read to a Span in the file.
@@ -38,38 +36,6 @@ class _RawRef:
     pages: tuple[int, ...]
     # (start, end, pages) of each single page or range, so a finding can point at "24" alone
     parts: tuple[tuple[int, int, tuple[int, ...]], ...] = ()
-
-
-@dataclass(frozen=True)
-class Sources:
-    """Guideline source names (``rules/sources.yaml``)."""
-
-    names: tuple[tuple[str, str], ...]  # (source id, name) longest name first
-    editions: dict[str, str]
-    record_words: frozenset[str]
-    guideline_words: re.Pattern[str]
-    name_pattern: re.Pattern[str]
-
-
-@lru_cache(maxsize=1)
-def sources() -> Sources:
-    data = yaml.safe_load(rules_path("sources.yaml").read_text(encoding="utf-8")) or {}
-    names = []
-    editions = {}
-    for src in data.get("sources", []):
-        editions[src["id"]] = str(src.get("default_edition") or "")
-        for name in [src["id"], *src.get("names", [])]:
-            names.append((src["id"], str(name)))
-    names.sort(key=lambda pair: (-len(pair[1]), pair[1]))
-    alternatives = "|".join(re.escape(n) for _, n in names)
-    guideline = "|".join(re.escape(w) for w in data.get("guideline_words", []))
-    return Sources(
-        names=tuple(names),
-        editions=editions,
-        record_words=frozenset(w.lower() for w in data.get("record_words", [])),
-        guideline_words=re.compile(rf"\b(?:{guideline})\b", re.I),
-        name_pattern=re.compile(rf"\b(?:{alternatives})\b", re.I),
-    )
 
 
 #: Where a page or section reference may start; the grammar reads from there.
@@ -171,7 +137,7 @@ def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> Citation:
     src = sources()
     # "Decision based on Non-MTUS Citation ODG ..." names ODG, not the MTUS.
     source_match = src.name_pattern.search(re.sub(r"(?i)\bnon[\s-]*MTUS(?:\s+citation)?", " ", text))
-    source = _source_id(source_match.group()) if source_match else None
+    source = source_id(source_match.group()) if source_match else None
     edition_match = re.search(r"\b(19|20)\d{2}\b", text)
     edition = edition_match.group() if edition_match else (src.editions.get(source or "", "") or None)
     citation = Citation(
@@ -215,16 +181,11 @@ def _page_ref_model(text: str, ref: _RawRef, span_of: SpanOf, source: str | None
 def _source_of(text: str, ref: _RawRef) -> str:
     """The guideline a page in prose belongs to: the one its sentence names (MTUS by default)."""
     start, end = sentence_at(text, ref.start)
-    named = {_source_id(m.group()) for m in sources().name_pattern.finditer(text[start:end])}
+    named = {source_id(m.group()) for m in sources().name_pattern.finditer(text[start:end])}
     named.discard(None)
     if named and "MTUS" not in named:
         return sorted(named)[0]
     return "MTUS"
-
-
-def _source_id(written: str) -> str | None:
-    written = written.lower()
-    return next((sid for sid, name in sources().names if name.lower() == written), None)
 
 
 def _is_guideline_page(text: str, ref: _RawRef) -> bool:

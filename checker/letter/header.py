@@ -1,20 +1,18 @@
-"""Step 4: extract the facts later steps need from the parsed letter.
+"""What the letter says about its case: header fields, the patient and the reviewer.
 
-The grammar says where things are; this step reads what they say: header
-fields, the patient's age, sex and date of injury as the letter states them,
-the reviewer's specialty and licensure, and each rationale's conclusion on
-medical necessity.  Every fact keeps its span in the original file.
+The grammar says where things are; this module reads what they say: the
+``Label: value`` header fields, the patient's age, sex and date of injury as
+the letter states them, and the reviewer's specialty and licensure.  Every
+value keeps its span in the original file.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
-from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD, Conclusion, Field, Letter
+from checker.model import Field, Letter
+from checker.text.dates import DATE, DATE_PATTERN, parse_date
 from checker.text.normalise import NormalText
-from checker.letter.reader import necessity_polarity
-from checker.text.sentences import sentence_spans
 
 # Labels of header fields; several may share one line ("Case Number: ... Date of Injury: ...").
 _FIELD_LABELS = re.compile(
@@ -25,26 +23,6 @@ _FIELD_LABELS = re.compile(
     r"Requesting (?:Provider|Physician)|Provider)\s*:",
     re.I,
 )
-
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-         ("oct", "october"), ("nov", "november"), ("dec", "december")],
-        start=1,
-    )
-    for m in names
-}
-MONTH_PATTERN = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
-    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
-DATE_PATTERN = (
-    r"(?:\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})(?!\d)"
-    rf"|{MONTH_PATTERN}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
-)
-_DATE = re.compile(DATE_PATTERN, re.I)
 
 _AGE_SEX = re.compile(
     r"\b(\d{1,3})[\s-]*(?:years?|yrs?|y/o|yo)[\s-]*(?:old)?,?\s+(?:(?:white|black|hispanic|asian|right[\s-]handed|left[\s-]handed)\s+)?"
@@ -68,42 +46,14 @@ _BOARD_CERTIFIED = re.compile(
 _LICENSED = re.compile(r"licensed\s+(?:to\s+practice\s+)?in\s+(?:the\s+state\s+of\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 
 
-def parse_date(text: str) -> dt.date | None:
-    """Read ``6/9/2005``, ``4/10/02``, ``08-02-2013`` or ``October 10, 2007``."""
-    text = text.strip()
-    m = re.fullmatch(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})", text)
-    if m:
-        month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if year < 100:
-            year += 2000 if year <= 40 else 1900
-        return _date(year, month, day)
-    m = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text)
-    if m and m.group(1).lower() in _MONTHS:
-        return _date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
-    return None
-
-
-def _date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def extract_facts(letter: Letter) -> None:
-    """Fill header fields, patient, reviewer and conclusions into ``letter``."""
+def read_case(letter: Letter) -> None:
+    """Fill header fields, patient and reviewer into ``letter``."""
     normal = letter.normal
     if normal is None:
         return
     _header_fields(letter, normal)
     _patient(letter, normal)
     _reviewer(letter, normal)
-    for item in letter.items:
-        item.conclusion = find_conclusion(item.rationale_text, item.rationale_start, normal)
-        if letter.format == 3 and item.decision is None and item.conclusion is not None:
-            # Format 3 states its determination in the rationale's last sentence.
-            item.decision = UPHELD if item.conclusion.polarity == NOT_NECESSARY else OVERTURNED
-            item.decision_span = item.conclusion.span
 
 
 def _header_fields(letter: Letter, normal: NormalText) -> None:
@@ -140,7 +90,7 @@ def _patient(letter: Letter, normal: NormalText) -> None:
                 patient.age_span = normal.span(summary.body_start + m.start(), summary.body_start + m.end())
     field = letter.header_value("Date of Injury") or letter.header_value("DOI")
     if field is not None:
-        m = _DATE.search(field.value)
+        m = DATE.search(field.value)
         if m and parse_date(m.group()):
             patient.injury_date = parse_date(m.group())
             patient.injury_date_span = field.span
@@ -178,39 +128,3 @@ def _reviewer(letter: Letter, normal: NormalText) -> None:
         m = _LICENSED.search(section.text)
         if m and reviewer.licensure is None:
             reviewer.licensure = m.group(1)
-
-
-# A conclusion without the words "medically necessary": "Therefore, the request is not certified."
-_VERDICT = re.compile(
-    r"\b(?:request|requested|treatment|medication|item|it)\b[^.]{0,80}?\b(?:is|are|was|were|be)\s+(?P<not>not\s+|non-?)?"
-    r"(?:certified|supported|recommended|warranted|indicated|appropriate|approved|authorized|justified|reasonable)\b",
-    re.I,
-)
-
-
-def find_conclusion(text: str, offset: int, normal: NormalText) -> Conclusion | None:
-    """The last sentence of a rationale that rules on medical necessity.
-
-    Failing that, a closing sentence that certifies or does not certify the
-    request in other words ("Therefore, the request is not certified.").
-    """
-    sentences = sentence_spans(text)
-    for start, end in reversed(sentences):
-        sentence = text[start:end]
-        polarity = necessity_polarity(sentence)
-        if polarity is None or not _rules_on_request(sentence):
-            continue
-        return Conclusion(sentence, normal.span(offset + start, offset + end), polarity)
-    for start, end in reversed(sentences[-2:]):
-        m = _VERDICT.search(text[start:end])
-        if m:
-            polarity = NOT_NECESSARY if m.group("not") else NECESSARY
-            return Conclusion(text[start:end], normal.span(offset + start, offset + end), polarity)
-    return None
-
-
-def _rules_on_request(sentence: str) -> bool:
-    """Skip sentences that only quote a criterion ("...as criteria necessary to support the medical necessity of")."""
-    low = sentence.lower()
-    return not re.search(r"criteria\s+necessary\s+to\s+support\s+the\s+medical\s+necessity", low)
-

@@ -11,23 +11,22 @@ point at the line where reading failed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from checker.letter.citations import read_guideline_line, read_rationale_pages
+from checker.letter.conclusions import decision_word, read_conclusions
+from checker.letter.header import read_case
 from checker.letter.grammars import letter_parser
 from checker.model import (
-    NECESSARY,
-    NOT_NECESSARY,
     OVERTURNED,
     UPHELD,
-    Finding,
+    Problem,
     Item,
     Letter,
     Section,
-    Severity,
     Span,
 )
 from checker.text.normalise import NormalText
@@ -86,13 +85,12 @@ class Parsed:
 
     letter: Letter
     tree: Tree | None
-    findings: list[Finding] = field(default_factory=list)
 
 
 def parse_letter(path: str, normal: NormalText) -> Parsed:
-    """Parse normalised text into a :class:`Letter` (facts are added by ``extract``)."""
+    """Parse normalised text into a :class:`Letter`; what cannot be read goes to ``letter.problems``."""
     letter = Letter(path=path, encoding=normal.source.encoding, normal=normal)
-    findings: list[Finding] = []
+    problems = letter.problems
     errors: list[UnexpectedInput] = []
 
     def on_error(error: UnexpectedInput) -> bool:
@@ -105,39 +103,38 @@ def parse_letter(path: str, normal: NormalText) -> Parsed:
         errors.append(error)
         tree = None
     for error in errors[:1]:
-        findings.append(_syntax_finding(normal, error))
-    walker = _Walker(letter, normal, findings)
+        problems.append(_syntax_problem(normal, error))
+    walker = _Walker(letter, normal, problems)
     if tree is not None:
         walker.walk(tree)
     letter.format = _detect_format(letter, tree, walker.numbered_items)
-    findings.extend(_missing_parts(letter, normal))
-    return Parsed(letter, tree, findings)
+    problems.extend(_missing_parts(letter, normal))
+    read_case(letter)
+    read_conclusions(letter)
+    problems.extend(_undecided(letter))
+    return Parsed(letter, tree)
 
 
-def _missing_parts(letter: Letter, normal: NormalText) -> list[Finding]:
+def _undecided(letter: Letter) -> list[Problem]:
+    """Items that end up with no decision, unless their heading was already reported unreadable."""
+    reported = {p.item for p in letter.problems if p.kind == "item-heading"}
+    return [
+        Problem("no-decision", item.heading_span, item.index)
+        for item in letter.items
+        if item.decision is None and item.index not in reported
+    ]
+
+
+def _missing_parts(letter: Letter, normal: NormalText) -> list[Problem]:
     """Required parts the letter lacks: any structure at all, the case summary."""
     if not letter.sections:
-        return [
-            Finding(
-                rule="parse-no-structure",
-                category="parse",
-                severity=Severity.WARNING,
-                message="no IMR letter structure found: none of the section headings of the three "
-                "layouts (e.g. 'CLINICAL CASE SUMMARY', 'IMR ISSUES, DECISIONS AND RATIONALES', "
-                "'ISSUE AT DISPUTE:') was found",
-                span=normal.span(0, max(1, normal.text.find("\n"))),
-            )
-        ]
+        return [Problem("no-structure", normal.span(0, max(1, normal.text.find("\n"))))]
     if letter.section("summary") is None:
         anchor = letter.section("issues") or letter.section("issue") or letter.sections[0]
         return [
-            Finding(
-                rule="parse-no-summary",
-                category="parse",
-                severity=Severity.WARNING,
-                message="no case summary found before this section: expected 'CLINICAL CASE SUMMARY' "
-                "or 'CASE SUMMARY:'",
-                span=anchor.span if anchor.span.line == anchor.span.end_line else Span(
+            Problem(
+                "no-summary",
+                anchor.span if anchor.span.line == anchor.span.end_line else Span(
                     anchor.span.line,
                     anchor.span.column,
                     anchor.span.line,
@@ -148,17 +145,11 @@ def _missing_parts(letter: Letter, normal: NormalText) -> list[Finding]:
     return []
 
 
-def _syntax_finding(normal: NormalText, error: UnexpectedInput) -> Finding:
+def _syntax_problem(normal: NormalText, error: UnexpectedInput) -> Problem:
     pos = getattr(error, "pos_in_stream", None) or 0
     end = normal.text.find("\n", pos)
     line = normal.text[pos : end if end != -1 else len(normal.text)]
-    return Finding(
-        rule="parse-syntax",
-        category="parse",
-        severity=Severity.WARNING,
-        message=f"could not read the letter's structure here: {line[:80]!r}",
-        span=normal.span(pos, max(pos + 1, end if end != -1 else pos + 1)),
-    )
+    return Problem("syntax", normal.span(pos, max(pos + 1, end if end != -1 else pos + 1)), text=line[:80])
 
 
 def _detect_format(letter: Letter, tree: Tree | None, numbered_items: int) -> int | None:
@@ -179,10 +170,10 @@ def _detect_format(letter: Letter, tree: Tree | None, numbered_items: int) -> in
 class _Walker:
     """Turns the parse tree into sections and items."""
 
-    def __init__(self, letter: Letter, normal: NormalText, findings: list[Finding]) -> None:
+    def __init__(self, letter: Letter, normal: NormalText, problems: list[Problem]) -> None:
         self.letter = letter
         self.normal = normal
-        self.findings = findings
+        self.problems = problems
         self.numbered_items = 0  # Format 2 headings seen
 
     # ----------------------------------------------------------------- helpers
@@ -278,16 +269,7 @@ class _Walker:
         for item in items:
             self.item(item)
         if not self.letter.items:
-            self.findings.append(
-                Finding(
-                    rule="parse-no-items",
-                    category="parse",
-                    severity=Severity.WARNING,
-                    message="no disputed item found: expected a line such as '<treatment>: Upheld' "
-                    "or '1. <treatment> is not medically necessary'",
-                    span=self.token_span(head),
-                )
-            )
+            self.problems.append(Problem("no-items", self.token_span(head)))
 
     def orphan_item(self, body: Tree) -> None:
         """Labelled lines before any readable item heading: an item whose heading was not read."""
@@ -339,17 +321,7 @@ class _Walker:
             decision = UPHELD if m.group(1).lower() == "upheld" else OVERTURNED
             text = text[: m.start()]
         anchor = heading[0] if heading else tokens[first_label]
-        self.findings.append(
-            Finding(
-                rule="parse-item-heading",
-                category="parse",
-                severity=Severity.WARNING,
-                message="cannot read this item's heading: expected '<treatment>: Upheld' or '<treatment>: Overturned' "
-                "on one paragraph",
-                span=self.token_span(anchor),
-                item=len(self.letter.items) + 1,
-            )
-        )
+        self.problems.append(Problem("item-heading", self.token_span(anchor), len(self.letter.items) + 1))
         self.build_item(anchor, text.strip(), anchor.start_pos, decision, None, tokens[first_label:])
 
     def build_item(
@@ -375,11 +347,6 @@ class _Walker:
         )
         self.fill_parts(item, parts)
         self.letter.items.append(item)
-        if decision is None and heading.type == "ITEM_HEAD":
-            self.findings.append(
-                Finding("parse-no-decision", "parse", Severity.WARNING,
-                        "item has no decision (Upheld or Overturned)", self.token_span(heading), index)
-            )
         return item
 
     def fill_parts(self, item: Item, parts: list[Token]) -> None:
@@ -426,10 +393,7 @@ class _Walker:
             if cited is not None:
                 item.citations.append(cited)
         if not item.rationale_text.strip():
-            self.findings.append(
-                Finding("parse-no-rationale", "parse", Severity.WARNING,
-                        "item has no decision rationale", item.heading_span, item.index)
-            )
+            self.problems.append(Problem("no-rationale", item.heading_span, item.index))
 
     def _continues_citation(self, citation: Token, token: Token) -> bool:
         """A short line right after a guideline line that reads as its continuation."""
@@ -472,10 +436,7 @@ class _Walker:
             if cited is not None:
                 item.citations.append(cited)
         else:
-            self.findings.append(
-                Finding("parse-no-rationale", "parse", Severity.WARNING,
-                        "no RATIONALE section found for the issue", issue.span, 1)
-            )
+            self.problems.append(Problem("no-rationale", issue.span, 1))
         self._format3_decision(item, issue)
         self.letter.items.append(item)
 
@@ -497,46 +458,3 @@ class _Walker:
                 item.decision = decision
                 item.decision_span = self.span(offset + m.start(), offset + m.end())
                 return
-
-
-def decision_word(text: str) -> str | None:
-    """Read a decision from a determination sentence or word."""
-    low = text.lower()
-    if re.search(r"\bpartial", low):
-        return None
-    if re.search(r"\b(?:overturn(?:ed)?|reversed|certified|approved)\b", low) and not re.search(
-        r"\bnon-?certified\b|\bnot\s+certified\b", low
-    ):
-        return OVERTURNED
-    if re.search(r"\b(?:uph(?:e|o)ld|upheld|non-?certified|not\s+certified|denied)\b", low):
-        return UPHELD
-    polarity = necessity_polarity(low)
-    if polarity == NECESSARY:
-        return OVERTURNED
-    if polarity == NOT_NECESSARY:
-        return UPHELD
-    return None
-
-
-_NECESSITY = re.compile(r"medically\s+necessary|medical\s+necessity", re.I)
-_NEGATION_BEFORE = re.compile(
-    r"(?:\bnot|n't|\bnever|\bcannot|\bno\s+longer|\bneither|\bnor)\b[^.;]{0,40}$", re.I
-)
-_NEGATION_AFTER = re.compile(
-    r"^[^.;]{0,45}\b(?:has|have|is|was|were|are)\s+not\s+(?:been\s+)?(?:established|demonstrated|supported|substantiated|met)"
-    r"|^[^.;]{0,15}\b(?:not\s+(?:established|supported|demonstrated))",
-    re.I,
-)
-
-
-def necessity_polarity(sentence: str) -> str | None:
-    """NECESSARY / NOT_NECESSARY for a sentence that rules on medical necessity."""
-    matches = list(_NECESSITY.finditer(sentence))
-    if not matches:
-        return None
-    m = matches[-1]
-    before = sentence[max(0, m.start() - 60) : m.start()]
-    after = sentence[m.end() : m.end() + 60]
-    clause_before = re.split(r"[,;:]|\b(?:therefore|thus|hence|so)\b", before)[-1]
-    negated = bool(_NEGATION_BEFORE.search(clause_before) or _NEGATION_AFTER.search(after))
-    return NOT_NECESSARY if negated else NECESSARY

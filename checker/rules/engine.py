@@ -10,19 +10,25 @@ rule and each item it applies to, the engine evaluates the rule's condition
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from checker.rules.expressions import resolve
 from checker.knowledge.guideline import compact_numbers
-from checker.facts.item_facts import Facts, Knowledge, item_facts, letter_consistency, letter_facts
-from checker.model import Evidence, Finding, Letter, Span
+from checker.facts.item_facts import Facts, Knowledge, item_facts, letter_consistency, letter_facts, suppression_facts
+from checker.model import Evidence, Finding, Letter, Span, Suppression
 from checker.rules.loader import Rule, RuleSet
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
 
 
 def check_letter(letter: Letter, ruleset: RuleSet, knowledge: Knowledge, only: set[str] | None = None) -> list[Finding]:
-    """Findings of every enabled rule (or only the rules in ``only``) on one letter."""
+    """Findings of every enabled rule (or only the rules in ``only``) on one letter.
+
+    Two stages: the ``check`` rules first; then the letter's suppression
+    markers acknowledge the findings they name; then the ``suppressions``
+    rules, which read what the markers matched (``unused-suppression``).
+    """
     rules = [r for r in ruleset.enabled() if only is None or r.id in only]
     if not rules:
         return []
@@ -30,6 +36,16 @@ def check_letter(letter: Letter, ruleset: RuleSet, knowledge: Knowledge, only: s
     whole = letter_facts(letter, knowledge, across)
     items = [item_facts(letter, item, knowledge, across) for item in letter.items]
     whole["items"] = items
+    findings = _run([r for r in rules if r.stage == "check"], letter, whole, items)
+    findings = _suppress(findings, letter)
+    later = [r for r in rules if r.stage == "suppressions"]
+    if later:
+        whole["suppressions"] = suppression_facts(letter)
+        findings += _run(later, letter, whole, items)
+    return _unique(findings)
+
+
+def _run(rules: list[Rule], letter: Letter, whole: Facts, items: list[Facts]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
         if rule.scope == "letter":
@@ -39,7 +55,27 @@ def check_letter(letter: Letter, ruleset: RuleSet, knowledge: Knowledge, only: s
             if _applies(rule, facts):
                 anchor = facts["heading"]["_span"]
                 findings.extend(_apply(rule, {"letter": whole, "item": facts}, facts["index"], anchor))
-    return _unique(findings)
+    return findings
+
+
+def _suppress(findings: list[Finding], letter: Letter) -> list[Finding]:
+    """Mark the findings the letter's markers acknowledge (and the markers as used)."""
+    if not letter.suppressions:
+        return findings
+    marked = []
+    for finding in findings:
+        marker = next((m for m in letter.suppressions if _covers(m, finding)), None)
+        if marker is not None:
+            marker.used = True
+            finding = replace(finding, suppressed=marker.reason)
+        marked.append(finding)
+    return marked
+
+
+def _covers(marker: Suppression, finding: Finding) -> bool:
+    if marker.item is not None and finding.item != marker.item:
+        return False
+    return finding.rule.lower() in marker.ids or finding.category.lower() in marker.ids
 
 
 def _letter_anchor(letter: Letter) -> Span | None:
@@ -81,7 +117,7 @@ def _apply(rule: Rule, context: dict[str, Any], item: int | None, anchor: Span |
                 severity=severity,
                 message=render(rule.message, ctx),
                 span=span or anchor,
-                item=item,
+                item=resolve(rule.item, ctx) if rule.item else item,
                 evidence=_evidence(rule, ctx),
             )
         )

@@ -30,8 +30,11 @@ from checker.model import Severity
 from checker.resources import rules_path
 
 #: Shipped rule sets, by name: the directory holding their rule files.
-SHIPPED_RULESETS = {"mtus": "mtus", "consistency": "consistency"}
+SHIPPED_RULESETS = {"builtin": "builtin", "mtus": "mtus", "consistency": "consistency"}
 DEFAULT_RULESETS = ("mtus", "consistency")
+#: Always loaded, even with ``--no-default-rules``: what the reader could not
+#: read, and markers that suppress nothing.
+BUILTIN_RULESETS = ("builtin",)
 
 _ROOTS = {"item", "letter"}
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
@@ -76,6 +79,10 @@ class Rule:
     enabled: bool = True
     guideline: dict[str, Any] = field(default_factory=dict)
     scope: str = "item"
+    #: ``check`` (default), or ``suppressions``: run after the markers have matched findings.
+    stage: str = "check"
+    #: For a letter-scope rule: the fact that names the item a finding concerns.
+    item: str | None = None
     topics: tuple[str, ...] = ()
     drugs: tuple[str, ...] = ()
     for_each: tuple[str, str] | None = None  # (variable, path)
@@ -292,6 +299,8 @@ def _compile_rule(
         enabled=raw.get("enabled", True),
         guideline=dict(raw.get("guideline") or {}),
         scope=scope,
+        stage=raw.get("stage", "check"),
+        item=raw.get("item"),
         topics=tuple(raw.get("topics") or ()),
         drugs=tuple(d.lower() for d in raw.get("drugs") or ()),
         for_each=for_each,
@@ -328,7 +337,9 @@ def load_ruleset(
     (a user's config); it is applied last, so the user always wins.
     """
     files: list[RuleFile] = []
-    loaded_sets: set[str] = set()
+    loaded_sets: set[str] = set(BUILTIN_RULESETS)
+    for name in BUILTIN_RULESETS:
+        files.extend(_load_shipped(name, guideline))
     if use_defaults:
         for name in DEFAULT_RULESETS:
             files.extend(_load_shipped(name, guideline))
