@@ -240,6 +240,8 @@ class Item:
     rationale_text: str = ""
     rationale_span: Span | None = None
     rationale_start: int = 0  # offset of rationale_text in the normalised text
+    #: The item's number as the letter writes it ("1)", "2."), where it numbers items.
+    number: int | None = None
 
     def citations_of(self, kind: str) -> list[Citation]:
         return [c for c in self.citations if c.kind == kind]
@@ -278,7 +280,8 @@ class Letter:
     path: str
     format: int | None = None
     header: list[Field] = field(default_factory=list)
-    final_determination: str | None = None  # Format 2: uphold / overturn / partial-overturn
+    final_determination: str | None = None  # uphold / overturn / partial-overturn, where stated
+    final_determination_span: Span | None = None
     patient: Patient = field(default_factory=Patient)
     reviewer: Reviewer = field(default_factory=Reviewer)
     sections: list[Section] = field(default_factory=list)

@@ -15,7 +15,7 @@ from lark import Tree
 from checker.rules.engine import check_letter
 from checker.input.documents import extract
 from checker.facts.item_facts import Knowledge
-from checker.letter.grammars import classify_line
+from checker.letter.layouts import detect
 from checker.knowledge.guideline import default_concepts, default_guideline
 from checker.knowledge.lexicon import default_lexicon
 from checker.model import FileResult
@@ -75,8 +75,9 @@ def read_letter(ref: InputRef, ruleset: RuleSet | None = None, only: set[str] | 
 def read_source(path: str, source: SourceText, ruleset: RuleSet | None = None, only: set[str] | None = None) -> Reading:
     """The steps after reading, for text already decoded (files, stdin, rule tests)."""
     try:
-        normal = normalise(source, classify_line)
-        parsed = parse_letter(path, normal)
+        layout = detect(source.text)
+        normal = normalise(source, layout.classify)
+        parsed = parse_letter(path, normal, layout)
         read_markers(source, parsed.letter)
         findings = []
         if ruleset is not None:

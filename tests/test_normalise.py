@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.letter.grammars import classify_line
+from checker.letter.layouts import by_number, detect
 from checker.text.normalise import NormalText, normalise
 from checker.input.files import SourceText, decode
 from tests import messify
@@ -31,7 +31,12 @@ def extracted(lines: list[str], newline: str = "\n") -> str:
 
 
 def norm(text: str) -> NormalText:
-    return normalise(SourceText(text), classify_line)
+    return normalised(SourceText(text))
+
+
+def normalised(source: SourceText) -> NormalText:
+    """Normalise as the pipeline does: with the structural lines of the letter's own layout."""
+    return normalise(source, detect(source.text).classify)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -156,12 +161,12 @@ def test_wrapped_format1_item_heading_becomes_one_line():
     got = paragraphs(text)
     heading = "OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH PAIN: Upheld"
     assert heading in got
-    assert classify_line(heading) == "ITEM_HEAD"
+    assert by_number(1).classify(heading) == "ITEM_HEAD"
     assert "PAIN: Upheld" not in got
 
 
 def test_seed_002_wrapped_heading_is_one_paragraph():
-    normal = normalise(decode((SEEDS / "002_79c63337c1751a54.txt").read_bytes()), classify_line)
+    normal = normalised(decode((SEEDS / "002_79c63337c1751a54.txt").read_bytes()))
     assert "OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH PAIN: Upheld" in normal.text.split("\n")
 
 
@@ -220,7 +225,7 @@ def _all_fixture_letters() -> list[Path]:
 @pytest.mark.parametrize("path", _all_fixture_letters(), ids=lambda p: p.name)
 def test_offset_map_on_fixture_letters(path):
     source = decode(path.read_bytes())
-    assert_offset_map(source, normalise(source, classify_line), path.name)
+    assert_offset_map(source, normalise(source, detect(source.text).classify), path.name)
 
 
 @pytest.mark.parametrize("path", sorted(LETTERS.glob("*.txt")), ids=lambda p: p.name)
@@ -237,7 +242,7 @@ def test_offset_map_on_messy_letters(path):
             variants["bom"] = messify.with_bom(messify.pdf_like(clean, seed=5))
         for label, data in variants.items():
             source = decode(data)
-            assert_offset_map(source, normalise(source, classify_line), f"{path.name} {label}")
+            assert_offset_map(source, normalise(source, detect(source.text).classify), f"{path.name} {label}")
 
 
 # --------------------------------------------------------------------------- spans
@@ -253,7 +258,7 @@ def test_span_of_a_word_points_at_the_original_line_and_column():
     lines = HOW + SUMMARY_HEAD + SUMMARY[:2] + ["Page 2 of 4"] + SUMMARY[2:] + [PARAGRAPH_BREAK] + ISSUES
     text = extracted(lines, "\r\n")
     source = SourceText(text)
-    normal = normalise(source, classify_line)
+    normal = normalise(source, detect(source.text).classify)
     for word in ("warehouse", "radiation", "45-year-old", "Family Medicine", "RATIONALES", "toes"):
         span, line = _word_span_text(source, normal, word)
         assert span.line == span.end_line
@@ -270,7 +275,7 @@ def test_span_of_a_rejoined_hyphenated_word_starts_at_its_first_half():
         "muscle spasm.",
     ]
     source = SourceText(extracted(lines))
-    normal = normalise(source, classify_line)
+    normal = normalise(source, detect(source.text).classify)
     span, line = _word_span_text(source, normal, "Cyclobenzaprine")
     assert line[span.column - 1 :].startswith("Cyclobenza-")
     assert span.end_line == span.line + 2  # "prine" sits two physical lines below
@@ -281,7 +286,7 @@ def test_span_of_a_rejoined_hyphenated_word_starts_at_its_first_half():
 def test_span_of_every_word_matches_the_original_text(path):
     """Words of the normalised text sit where the span says, in the original file."""
     source = decode(messify.crlf(messify.pdf_like(path.read_text(encoding="utf-8"), seed=11)).encode())
-    normal = normalise(source, classify_line)
+    normal = normalise(source, detect(source.text).classify)
     for m in re.finditer(r"[A-Za-z]{4,}", normal.text):
         span = normal.span(m.start(), m.end())
         if span.line != span.end_line:
@@ -292,7 +297,7 @@ def test_span_of_every_word_matches_the_original_text(path):
 
 def test_span_of_an_empty_range_is_one_character():
     source = SourceText("CLINICAL CASE SUMMARY\nThe patient is a 45-year-old male.\n")
-    normal = normalise(source, classify_line)
+    normal = normalise(source, detect(source.text).classify)
     i = normal.text.index("patient")
     span = normal.span(i, i)
     assert (span.line, span.column, span.end_line, span.end_column) == (2, 5, 2, 6)
@@ -300,7 +305,7 @@ def test_span_of_an_empty_range_is_one_character():
 
 def test_span_of_any_single_character_stays_inside_its_line():
     source = SourceText("CLINICAL CASE SUMMARY\nThe patient is a 45-year-old male.\n")
-    normal = normalise(source, classify_line)
+    normal = normalise(source, detect(source.text).classify)
     for i in range(len(normal.text)):
         span = normal.span(i, i + 1)
         assert span.end_column <= len(source.line_text(span.end_line)) + 1, (i, repr(normal.text[i]), span)
@@ -312,8 +317,33 @@ def test_page_break_after_a_page_label_keeps_the_pages():
         "MAXIMUS guideline: Decision based on MTUS Chronic Pain Treatment Guidelines Carisoprodol (Soma), Page(s):\n\n"
         "Page 2 of 3\n\nCM15-0012345\n\n29, 65.\n\nDecision rationale: Carisoprodol is not recommended.\n"
     )
-    normal = normalise(SourceText(text), classify_line)
+    normal = normalised(SourceText(text))
     assert "Page(s): 29, 65." in normal.text
-    assert "below:\nSoma" in normalise(
-        SourceText("set forth below:\n\nPage 2 of 3\n\nSoma 350 mg #60\n"), classify_line
+    assert "below:\nSoma" in normalised(
+        SourceText("set forth below:\n\nPage 2 of 3\n\nSoma 350 mg #60\n")
     ).text.replace("set forth below:", "below:")
+
+
+def test_a_heading_glued_to_the_end_of_a_sentence_starts_its_own_paragraph():
+    """PDF extraction can put a heading at the end of the previous sentence's line."""
+    glued = "He/she is familiar with governing laws and regulations. CLINICAL CASE SUMMARY"
+    text = "\n".join(HOW[:1] + [glued] + SUMMARY + ISSUES) + "\n"
+    normal = norm(text)
+    lines = normal.text.split("\n")
+    assert "CLINICAL CASE SUMMARY" in lines
+    assert "He/she is familiar with governing laws and regulations." in lines
+    heading = normal.text.index("CLINICAL CASE SUMMARY")
+    line, column = normal.source.position(normal.offset(heading))
+    assert (line, column) == (2, glued.index("CLINICAL") + 1)  # the original position
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The records were reviewed. Case summary indicates chronic pain.",  # mixed case, not alone: prose
+        "The reviewer read the clinical case summary",  # no sentence end before it
+    ],
+)
+def test_prose_that_names_a_heading_is_not_split(sentence):
+    text = "\n".join(HOW[:1] + [sentence] + SUMMARY + ISSUES) + "\n"
+    assert sentence in norm(text).text.split("\n")

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from checker.letter.grammars import classify_line
+from checker.letter.layouts import detect
 from checker.model import FileResult, Span
 from checker.text.normalise import normalise
 from checker.letter.reader import parse_letter
@@ -108,8 +108,8 @@ def mangled_fixture_letter(draw) -> bytes:
 
 def run_steps(source: SourceText) -> None:
     """normalise -> parse -> extract, as the pipeline runs them."""
-    normal = normalise(source, classify_line)
-    parse_letter("letter.txt", normal)
+    layout = detect(source.text)
+    parse_letter("letter.txt", normalise(source, layout.classify), layout)
 
 
 def decode_and_run(data: bytes) -> None:

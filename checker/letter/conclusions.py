@@ -93,16 +93,16 @@ def _rules_on_request(sentence: str) -> bool:
     return not re.search(r"criteria\s+necessary\s+to\s+support\s+the\s+medical\s+necessity", low)
 
 
-def read_conclusions(letter: Letter) -> None:
-    """Each item's conclusion; an item with no decision of its own takes it from there.
+def read_conclusions(letter: Letter, decide: bool = False) -> None:
+    """Each item's conclusion; with ``decide``, an item with no decision of its own takes it from there.
 
-    Format 3 states its determination in the rationale's last sentence.
+    Some layouts (Format 3) state the determination only in the rationale's last sentence.
     """
     normal = letter.normal
     if normal is None:
         return
     for item in letter.items:
         item.conclusion = find_conclusion(item.rationale_text, item.rationale_start, normal)
-        if letter.format == 3 and item.decision is None and item.conclusion is not None:
+        if decide and item.decision is None and item.conclusion is not None:
             item.decision = UPHELD if item.conclusion.polarity == NOT_NECESSARY else OVERTURNED
             item.decision_span = item.conclusion.span

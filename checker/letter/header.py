@@ -10,19 +10,10 @@ from __future__ import annotations
 
 import re
 
+from checker.letter.layouts.base import Layout
 from checker.model import Field, Letter
 from checker.text.dates import DATE, DATE_PATTERN, parse_date
 from checker.text.normalise import NormalText
-
-# Labels of header fields; several may share one line ("Case Number: ... Date of Injury: ...").
-_FIELD_LABELS = re.compile(
-    r"(?<![\w(])(Case (?:Number|No\.?)|IMR Case (?:Number|No\.?)|Date Assigned|Date of Injury|DOI|Decision Date|"
-    r"Date of (?:UR )?Decision|UR Denial Date|Priority|(?:IMR )?Application Received|State\(s\) of Licensure|"
-    r"States? of Licensure|Certification\(s\)/Specialty|Certifications?|Specialty|Employee|Injured Worker|"
-    r"Claims? (?:Number|No\.?)|Claims Administrator|Employer|Treating (?:Provider|Physician)|"
-    r"Requesting (?:Provider|Physician)|Provider)\s*:",
-    re.I,
-)
 
 _AGE_SEX = re.compile(
     r"\b(\d{1,3})[\s-]*(?:years?|yrs?|y/o|yo)[\s-]*(?:old)?,?\s+(?:(?:white|black|hispanic|asian|right[\s-]handed|left[\s-]handed)\s+)?"
@@ -46,28 +37,29 @@ _BOARD_CERTIFIED = re.compile(
 _LICENSED = re.compile(r"licensed\s+(?:to\s+practice\s+)?in\s+(?:the\s+state\s+of\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 
 
-def read_case(letter: Letter) -> None:
-    """Fill header fields, patient and reviewer into ``letter``."""
+def read_case(letter: Letter, layout: Layout) -> None:
+    """Fill header fields (labels as the layout's grammar names them), patient and reviewer into ``letter``."""
     normal = letter.normal
     if normal is None:
         return
-    _header_fields(letter, normal)
+    if layout.field_label is not None:
+        _header_fields(letter, normal, layout.field_label)
     _patient(letter, normal)
     _reviewer(letter, normal)
 
 
-def _header_fields(letter: Letter, normal: NormalText) -> None:
+def _header_fields(letter: Letter, normal: NormalText, labels: re.Pattern[str]) -> None:
     """Every ``Label: value`` field line of the letter, split when several share a line."""
     pos = 0
     text = normal.text
     for line in text.split("\n"):
         start = pos
         pos += len(line) + 1
-        labels = list(_FIELD_LABELS.finditer(line))
-        if not labels or labels[0].start() > 0 and line[: labels[0].start()].strip():
+        found = list(labels.finditer(line))
+        if not found or found[0].start() > 0 and line[: found[0].start()].strip():
             continue
-        for i, m in enumerate(labels):
-            end = labels[i + 1].start() if i + 1 < len(labels) else len(line)
+        for i, m in enumerate(found):
+            end = found[i + 1].start() if i + 1 < len(found) else len(line)
             value = line[m.end() : end].strip()
             label = re.sub(r"\s+", " ", m.group(1))
             letter.header.append(Field(label, value, normal.span(start + m.start(), start + m.start() + len(line[m.start():end].rstrip()))))

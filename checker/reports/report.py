@@ -19,10 +19,10 @@ from rich.table import Table
 from rich.text import Text
 
 from checker.knowledge.guideline import compact_numbers
+from checker.letter.layouts import by_number
 from checker.model import FileResult, Finding, Item, Letter, Severity
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_LAYOUTS = {1: "Format 1", 2: "Format 2 (2013)", 3: "Format 3 (professional review)", None: "layout not recognised"}
 _FRAME_CONTEXT = 0  # lines of context around a span
 
 
@@ -30,6 +30,12 @@ def _pages(item: Item, kind: str) -> str:
     shown = compact_numbers(item.pages(kind))
     sections = item.sections(kind) if kind != "rationale" else []
     return "; ".join(filter(None, [shown, *sections])) or "-"
+
+
+def layout_name(number: int | None) -> str:
+    """"Format 2, 2013 determination letter", or that the layout was not recognised."""
+    layout = by_number(number)
+    return f"{layout.name}, {layout.description}" if layout else "layout not recognised"
 
 
 def letter_header(path: str, letter: Letter, result: FileResult | None = None) -> Text:
@@ -47,7 +53,7 @@ def letter_header(path: str, letter: Letter, result: FileResult | None = None) -
     text = Text()
     text.append(path, style="bold")
     kind = f", {result.kind.upper()}" if result is not None and result.kind != "text" else ""
-    text.append(f"  ({_LAYOUTS.get(letter.format, 'layout not recognised')}{kind})", style="dim")
+    text.append(f"  ({layout_name(letter.format)}{kind})", style="dim")
     text.append(f"\n  patient:  {who or 'not stated'}")
     text.append(f"\n  reviewer: {reviewer or 'not stated'}")
     if letter.final_determination:

@@ -11,20 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from checker.letter.layouts import by_number
 from checker.model import Finding
 from checker.pipeline import read_source
 from checker.input.files import InputError, SourceText, decode
 from checker.rules.loader import Rule, RuleSet, RuleTest
-
-_BOILERPLATE = (
-    "MAXIMUS Federal Services sent the complete case file to an expert reviewer. "
-    "The expert reviewer is Board Certified in Internal Medicine and is licensed to practice in California."
-)
-_DEFAULT_SUMMARY = (
-    "The injured worker is a 45-year-old male who sustained an industrial injury on 1/15/2010. "
-    "He has chronic low back pain."
-)
-
 
 @dataclass
 class Outcome:
@@ -45,23 +36,11 @@ class Outcome:
 
 
 def letter_text(spec: dict) -> str:
-    """A Format 1 letter from an inline example: summary plus items."""
-    lines = []
-    if spec.get("header"):
-        lines += [spec["header"].strip(), ""]
-    lines += ["HOW THE IMR FINAL DETERMINATION WAS MADE", _BOILERPLATE, ""]
-    lines += ["CLINICAL CASE SUMMARY", (spec.get("summary") or _DEFAULT_SUMMARY).strip(), ""]
-    lines += ["IMR ISSUES, DECISIONS AND RATIONALES",
-              "The Final Determination was based on decisions for the disputed items/services set forth below:", ""]
-    for item in spec["items"]:
-        decision = str(item["decision"]).capitalize()
-        lines += [f"{item['request'].strip()}: {decision}", ""]
-        admin = item.get("admin") or "MTUS Chronic Pain Treatment Guidelines."
-        lines += [f"Claims Administrator guideline: Decision based on {admin.strip()}", ""]
-        if item.get("reviewer"):
-            lines += [f"MAXIMUS guideline: Decision based on {item['reviewer'].strip()}", ""]
-        lines += [f"Decision rationale: {item['rationale'].strip()}", ""]
-    return "\n".join(lines)
+    """A letter from an inline example, written in the layout it names (``layout:``, Format 1 by default)."""
+    layout = by_number(int(spec.get("layout", 1)))
+    if layout is None:
+        raise ValueError(f"no layout {spec.get('layout')!r}")
+    return layout.compose(spec)
 
 
 def run_rule_tests(ruleset: RuleSet, rule_ids: set[str] | None = None) -> list[Outcome]:
@@ -82,7 +61,7 @@ def _run(rule: Rule, test: RuleTest, ruleset: RuleSet, outcome: Outcome) -> None
     label = f"{test.where}: {test.name or test.expect}"
     try:
         source, path = _source(test)
-    except (OSError, InputError) as error:
+    except (OSError, InputError, ValueError) as error:
         outcome.errors.append(f"{label}: cannot read example ({error})")
         return
     reading = read_source(path, source, ruleset, only={rule.id})

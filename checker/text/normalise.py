@@ -170,7 +170,7 @@ def normalise(source: SourceText, classify: Callable[[str], str | None]) -> Norm
     :func:`checker.grammars.classify_line`); such lines always start a new
     paragraph.
     """
-    lines = _physical_lines(source.text)
+    lines = _split_glued_headings(_physical_lines(source.text), classify)
     _mark_furniture(lines)
     content = [ln for ln in lines if ln.kind == "content"]
     width = _wrap_width(content)
@@ -211,6 +211,37 @@ def _physical_lines(text: str) -> list[_Line]:
         kind = "content" if body.strip() else "blank"
         lines.append(_Line(match.start(), body, kind))
     return lines
+
+
+#: Where a heading glued to the end of a sentence may begin ("...appropriate.INDEPENDENT MEDICAL ...").
+_SENTENCE_END = re.compile(r"[.!?:;)](?=\s*[A-Z])\s*")
+#: A glued heading is short; longer tails are prose.
+_GLUED_HEADING_MAX = 120
+
+
+def _split_glued_headings(lines: list[_Line], classify: Callable[[str], str | None]) -> list[_Line]:
+    """Split a line whose tail, after a sentence's end, is a heading of the letter's layout.
+
+    PDF extraction sometimes glues a heading to the end of the previous
+    sentence's line ("... the UR denial. Case Summary:").  Only headings and
+    banners (terminals ending in _HEAD or _BANNER) are split off, and only
+    when the whole tail is the heading.
+    """
+    out: list[_Line] = []
+    for ln in lines:
+        out.append(ln)
+        if ln.kind != "content" or len(ln.text) < 8:
+            continue
+        for m in _SENTENCE_END.finditer(ln.text, 0, len(ln.text) - 3):
+            tail = ln.text[m.end() :]
+            if len(tail.strip()) > _GLUED_HEADING_MAX or not ln.text[: m.start()].strip():
+                continue
+            kind = classify(tail)
+            if kind is not None and kind.endswith(("_HEAD", "_BANNER")):
+                out[-1] = _Line(ln.start, ln.text[: m.start() + 1])  # up to and with the punctuation
+                out.append(_Line(ln.start + m.end(), tail))
+                break
+    return out
 
 
 def _leading(text: str) -> int:

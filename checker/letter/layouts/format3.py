@@ -1,0 +1,106 @@
+"""Format 3: the Medical Professional Review, one issue per letter.
+
+The issue is spread over sections (``format3.lark``): the request is the
+first line of ``ISSUE AT DISPUTE``, the reviewer's guideline line is the
+``MEDICAL TREATMENT GUIDELINE(S) RELIED UPON`` section, the rationale the
+``RATIONALE FOR WHY`` section.  The decision is read from a
+``DETERMINATION:`` line, else from a determination sentence in the issue
+section, else (by the conclusion reader) from the rationale's conclusion.
+"""
+
+from __future__ import annotations
+
+import re
+
+from checker.letter.conclusions import decision_word
+from checker.letter.layouts.base import Heading, Layout, Walker
+from checker.letter.layouts.format1 import DEFAULT_SUMMARY
+from checker.letter.request_line import parse_request
+from checker.model import Item, Problem, Section
+
+
+class Format3(Layout):
+    number = 3
+    name = "Format 3"
+    description = "medical professional review"
+    grammar_file = "format3.lark"
+    #: The conclusion reader takes an undecided item's decision from its conclusion.
+    decision_from_conclusion = True
+    markers = (
+        (r"^\s*ISSUES? (?:AT|IN) DISPUTE\b", 8),
+        (r"^\s*RATIONALE FOR WHY\b", 8),
+        (r"^\s*MEDICAL TREATMENT GUIDELINE(?:\(S\)|S)? RELIED UPON", 6),
+        (r"^\s*MEDICAL PROFESSIONAL REVIEW\s*$", 5),
+        (r"^\s*MEDICAL REVIEWER QUALIFICATIONS?", 3),
+    )
+
+    def finish(self, walker: Walker) -> None:
+        """Build the one item from its sections."""
+        letter = walker.letter
+        issue = letter.section("issue")
+        if letter.items or issue is None:
+            return
+        lines = [ln for ln in issue.text.split("\n") if ln.strip()]
+        request_text = lines[0].strip().rstrip(".") if lines else ""
+        start = issue.body_start + (issue.text.find(request_text) if request_text else 0)
+        item = Item(
+            index=1,
+            request_text=request_text,
+            request_span=walker.span(start, start + max(1, len(request_text))),
+            request=parse_request(request_text),
+            heading_span=issue.span,
+            request_start=start,
+        )
+        guidelines = letter.section("guidelines")
+        if guidelines is not None and guidelines.text.strip():
+            walker.add_citation(item, "reviewer", guidelines.body_start, guidelines.body_start + len(guidelines.text))
+        rationale = letter.section("rationale")
+        if rationale is not None and rationale.text.strip():
+            walker.set_rationale(item, rationale.body_start, rationale.body_start + len(rationale.text))
+        else:
+            walker.problems.append(Problem("no-rationale", issue.span, 1))
+        _decision(walker, item, issue)
+        letter.items.append(item)
+
+    def heading(self, token):  # pragma: no cover - this layout has no item headings
+        return Heading("", token.start_pos)
+
+    def compose(self, spec: dict) -> str:
+        if len(spec["items"]) != 1:
+            raise ValueError(f"{self.name} letters hold one issue: give one item")
+        (item,) = spec["items"]
+        decision = "Upheld" if str(item["decision"]).lower() == "upheld" else "Overturned"
+        lines = ["MEDICAL PROFESSIONAL REVIEW", ""]
+        if spec.get("header"):
+            lines += [spec["header"].strip(), ""]
+        lines += [f"ISSUE AT DISPUTE: {item['request'].strip()}", ""]
+        lines += ["CASE SUMMARY:", (spec.get("summary") or DEFAULT_SUMMARY).strip(), ""]
+        reviewer = item.get("reviewer") or "MTUS Chronic Pain Treatment Guidelines."
+        lines += ["MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY:", reviewer.strip(), ""]
+        lines += ["RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:",
+                  item["rationale"].strip(), ""]
+        lines += [f"DETERMINATION: {decision}", ""]
+        lines += ["MEDICAL REVIEWER QUALIFICATIONS:", "The reviewer is board certified in Internal Medicine and licensed in California.", ""]
+        return "\n".join(lines)
+
+
+def _decision(walker: Walker, item: Item, issue: Section) -> None:
+    """The determination: an explicit line, else a sentence in the issue section."""
+    for token in walker.seen.get("DETERMINATION_LINE", []):
+        value, start = walker.after_label(token)
+        decision = decision_word(value)
+        if decision:
+            item.decision = decision
+            item.decision_span = walker.span(start, start + len(value.rstrip()))
+            return
+    rest = issue.text.split("\n", 1)[1] if "\n" in issue.text else ""
+    offset = issue.body_start + (len(issue.text) - len(rest))
+    for m in re.finditer(r"[^.\n]*\b(?:upheld|overturned|medically necessary)\b[^.\n]*", rest, re.I):
+        decision = decision_word(m.group())
+        if decision:
+            item.decision = decision
+            item.decision_span = walker.span(offset + m.start(), offset + m.end())
+            return
+
+
+LAYOUT = Format3(__file__)
