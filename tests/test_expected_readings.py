@@ -27,8 +27,11 @@ def _strength(value):
 
 @pytest.mark.parametrize("folder,name", CASES, ids=[name for _, name in CASES])
 def test_letter_reads_as_expected(folder, name):
-    expected = load_expected(folder)[name]
-    result = read_path(folder / name)
+    assert_reads_as_expected(read_path(folder / name), load_expected(folder)[name])
+
+
+def assert_reads_as_expected(result, expected: dict) -> None:
+    """The letter's reading equals an expected.yaml entry, field by field."""
     assert result.error is None
     got = letter_dict(result.letter)
 
