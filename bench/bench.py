@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from checker.pipeline import read_letter  # noqa: E402
 from checker.knowledge.guideline import default_guideline  # noqa: E402
-from checker.input.files import InputRef  # noqa: E402
+from checker.input.discover import InputRef  # noqa: E402
 from checker.rules.loader import load_ruleset  # noqa: E402
 
 

@@ -13,7 +13,6 @@ from functools import lru_cache
 from lark import Tree
 
 from checker.rules.engine import check_letter
-from checker.input.documents import extract
 from checker.facts.item_facts import Knowledge
 from checker.letter.layouts import detect
 from checker.knowledge.guideline import default_concepts, default_guideline
@@ -21,7 +20,9 @@ from checker.knowledge.lexicon import default_lexicon
 from checker.model import FileResult
 from checker.text.normalise import normalise
 from checker.letter.reader import parse_letter
-from checker.input.files import STDIN, InputError, InputRef, SourceText, decode, read_bytes
+from checker.input.discover import STDIN, InputRef
+from checker.input.read import read_input
+from checker.input.source import InputError, SourceText
 from checker.rules.loader import RuleSet
 from checker.letter.markers import read_markers
 
@@ -65,8 +66,7 @@ def read_letter(ref: InputRef, ruleset: RuleSet | None = None, only: set[str] | 
     """Read, normalise, parse, extract (and check, given rules) one input; never raises."""
     path = display_path(ref)
     try:
-        data = read_bytes(ref)
-        source = extract(data, ref.path) or decode(data)  # PDF and Word by content, else text
+        source = read_input(ref)
     except InputError as error:
         return Reading(FileResult(path, error=str(error)))
     return read_source(path, source, ruleset, only)

@@ -12,7 +12,7 @@ from checker.knowledge.guideline import default_guideline
 from checker.model import FileResult
 from checker.rules.loader import RuleSet, load_ruleset
 from checker.pipeline import read_letter
-from checker.input.files import InputRef
+from checker.input.discover import InputRef
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"

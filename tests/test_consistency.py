@@ -13,7 +13,7 @@ import pytest
 from checker.knowledge.guideline import default_guideline
 from checker.model import Severity
 from checker.pipeline import read_letter
-from checker.input.files import InputRef
+from checker.input.discover import InputRef
 from checker.rules.loader import load_ruleset
 from tests.conftest import LETTERS, SEEDS, load_expected
 

@@ -39,7 +39,8 @@ from checker.input.documents import extract
 from checker.knowledge.guideline import default_guideline
 from checker.model import FileResult
 from checker.pipeline import read_letter
-from checker.input.files import InputError, InputRef, discover
+from checker.input.discover import InputRef, discover
+from checker.input.source import InputError
 from checker.rules.loader import load_ruleset
 from tests.conftest import LETTERS, SEEDS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.input.files import SourceText
+from checker.input.source import SourceText
 from checker.letter.layouts import by_number, detect, layouts
 from checker.pipeline import read_source
 from checker.rules.ruletests import letter_text

@@ -14,7 +14,8 @@ import pytest
 
 from checker.letter.layouts import by_number, detect
 from checker.text.normalise import NormalText, normalise
-from checker.input.files import SourceText, decode
+from checker.input.decode import decode
+from checker.input.source import SourceText
 from tests import messify
 from tests.conftest import LETTERS, SEEDS
 

@@ -17,7 +17,9 @@ from checker.model import FileResult, Span
 from checker.text.normalise import normalise
 from checker.letter.reader import parse_letter
 from checker.pipeline import read_letter
-from checker.input.files import InputError, InputRef, SourceText, decode
+from checker.input.decode import decode
+from checker.input.discover import InputRef
+from checker.input.source import InputError, SourceText
 from tests import messify
 from tests.conftest import LETTERS, SEEDS
 

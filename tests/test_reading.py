@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from checker.input.files import STDIN, InputError, InputRef, SourceText, decode, discover, read_bytes
+from checker.input.decode import decode
+from checker.input.discover import STDIN, InputRef, discover
+from checker.input.read import read_bytes
+from checker.input.source import InputError, SourceText
 from tests.conftest import LETTERS, SEEDS, read_path, read_text
 
 # --------------------------------------------------------------------------- decode
@@ -157,7 +160,7 @@ def test_directory_yields_every_txt_below_it_in_sorted_order(tmp_path):
         path.write_text("x\n")
     for name in ["notes.md", "sub/letter.pdf", "sub/deeper/data.json", "txt", "sub/readme"]:
         (tmp_path / name).write_text("x\n")
-    refs = discover([str(tmp_path)])
+    refs = discover([str(tmp_path)], ("*.txt",))
     got = [ref.path for ref in refs]
     assert all(ref.error is None for ref in refs)
     assert all(p.endswith(".txt") for p in got)

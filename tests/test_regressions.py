@@ -8,7 +8,7 @@ from checker.letter.citations import read_guideline_line
 from checker.knowledge.guideline import default_guideline
 from checker.model import Severity
 from checker.pipeline import read_letter
-from checker.input.files import InputRef
+from checker.input.discover import InputRef
 from checker.rules.loader import load_ruleset
 from checker.rules.ruletests import letter_text
 

@@ -20,7 +20,7 @@ import pytest
 from checker.knowledge.guideline import default_guideline
 from checker.model import Evidence, FileResult, Finding, Severity, Span
 from checker.pipeline import read_letter
-from checker.input.files import InputRef
+from checker.input.discover import InputRef
 from checker.reports import csv as csv_report
 from checker.reports import github, junit, sarif
 from checker.reports import text as lines

@@ -13,7 +13,6 @@ file.
 
 from __future__ import annotations
 
-import glob
 import importlib
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -30,7 +29,7 @@ from checker.cli.config import Config, ConfigError, find_config, load_config
 from checker.knowledge.guideline import default_guideline
 from checker.model import CATEGORIES, FileResult, Severity
 from checker.pipeline import Reading, read_letter
-from checker.input.files import InputRef, discover
+from checker.input.discover import InputRef, discover
 from checker.cli import rules_view as rules_report
 from checker.reports import json as json_report
 from checker.reports import report as terminal
@@ -38,7 +37,6 @@ from checker.rules.loader import Rule, RuleError, RuleSet, load_ruleset
 from checker.rules.ruletests import run_rule_tests
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RULES = 0, 1, 2, 3
-PATTERNS = ("*.txt", "*.pdf", "*.docx")
 #: Show a progress bar on a terminal from this many letters on.
 PROGRESS_FROM = 25
 
@@ -138,20 +136,8 @@ def _select(ruleset: RuleSet, config: Config) -> None:
             rule.enabled = False
 
 
-def _expand(paths: list[str]) -> list[str]:
-    """Expand globs the shell left alone (quoted patterns, Windows shells)."""
-    expanded: list[str] = []
-    for path in paths:
-        if any(ch in path for ch in "*?[") and not Path(path).exists():
-            matches = sorted(glob.glob(path, recursive=True))
-            expanded.extend(matches or [path])
-        else:
-            expanded.append(path)
-    return expanded
-
-
 def _refs(paths: list[str]) -> list[InputRef]:
-    refs = discover(_expand(paths), PATTERNS)
+    refs = discover(paths)
     if not refs:
         _error(f"no letters found in {' '.join(paths)}")
         raise typer.Exit(EXIT_USAGE)

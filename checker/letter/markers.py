@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from checker.input.files import SourceText
+from checker.input.source import SourceText
 from checker.model import Letter, Span, Suppression
 
 MARKER = re.compile(

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from checker.letter.layouts import by_number
 from checker.model import Finding
 from checker.pipeline import read_source
-from checker.input.files import InputError, SourceText, decode
+from checker.input.decode import decode
+from checker.input.source import InputError, SourceText
 from checker.rules.loader import Rule, RuleSet, RuleTest
 
 @dataclass

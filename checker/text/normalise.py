@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from checker.model import Span
-from checker.input.files import SourceText
+from checker.input.source import SourceText
 
 # Running page furniture.  A page number line, or a line made only of case
 # numbers, page numbers and the labels that go with them.

@@ -1,0 +1,60 @@
+"""What the input step hands on: the decoded text of a letter, or a one-line error.
+
+A :class:`SourceText` keeps a line index so an offset in the decoded text maps
+to the line and column an editor shows; every later step reports positions
+through it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: Reasons quoted from a library are cut to this length.
+_REASON_WIDTH = 80
+
+
+class InputError(Exception):
+    """An input that cannot be read at all; the message is one line for the user."""
+
+
+class SourceText:
+    """Decoded text of one file plus the index that maps offsets to line/column."""
+
+    def __init__(self, text: str, encoding: str = "utf-8", kind: str = "text", pages: list[int] | None = None) -> None:
+        self.text = text
+        self.encoding = encoding
+        #: "text", "pdf" or "docx": what the input was (see checker.input.documents).
+        self.kind = kind
+        #: For a PDF: the 1-based line where each page starts, for page/line positions.
+        self.pages = pages
+        starts = [0]
+        starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
+        self.line_starts = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based (line, column) of a character offset."""
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        # An offset inside a CRLF pair still belongs to the line it ends.
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its line break."""
+        if line < 1 or line > len(self.line_starts):
+            return ""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+
+def short_reason(error: Exception | str) -> str:
+    """The first line of an exception message, cut to a readable length."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    message = "".join(ch if ch.isprintable() else "?" for ch in message)
+    return message if len(message) <= _REASON_WIDTH else message[: _REASON_WIDTH - 3] + "..."
