@@ -14,7 +14,7 @@ from lark import Tree
 
 from checker.rules.engine import check_letter
 from checker.input.documents import extract
-from checker.facts.item_facts import Knowledge
+from checker.facts.scope import Knowledge
 from checker.letter.grammars import classify_line
 from checker.knowledge.guideline import default_concepts, default_guideline
 from checker.knowledge.lexicon import default_lexicon
