@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from checker.facts import conflicts
 from checker.facts.records import EXCERPT, PASSAGE, STATED, Record
-from checker.facts.registry import RecordType, fact, record
+from checker.facts.registry import DateString, RecordType, fact, record
 from checker.facts.scope import ItemFacts, LetterFacts
 
 
@@ -36,7 +36,7 @@ def _amount_conflict(name: str, value: Any, what: str) -> RecordType:
         other=(mention, "the first mention that disagrees"),
         others=(list[mention], "every mention that disagrees"),
         other_places=(list[str], "where they are (`summary`, `rationale`)"),
-        other_values=(list[value], f"the {what}s they give"),
+        other_values=(list[value], "the values they give"),
         others_say=(str, "`the summary gives`, `the summary and the rationale give`: for messages"),
     )
 
@@ -91,7 +91,7 @@ INJURY_DATE_CONFLICT = record(
     "injury_date_conflict",
     "a date of injury that differs from the one the letter states",
     spanned=True,
-    value=(str, "the differing date, as an ISO date"),
+    value=(DateString, "the differing date"),
     item=(int | None, "the item whose rationale says it; null: the case summary"),
     stated=(STATED, "the date the letter states (value: ISO date)"),
 )

@@ -48,7 +48,7 @@ def item_problems(scope: ItemFacts) -> list[Record]:
 @fact(
     "letter.suppressions",
     list[MARKER],
-    "the letter's suppression markers, after they have matched findings (rules of `stage: suppressions` only)",
+    "the letter's suppression markers, after they have matched the other rules' findings",
     stage="suppressions",
 )
 def suppressions(scope: LetterFacts) -> list[Record]:

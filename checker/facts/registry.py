@@ -97,12 +97,12 @@ class FactType:
         """``list of page``, ``int or null``: for docs and error messages."""
         if self.kind in _SCALARS:
             text = _SCALARS[self.kind][0]
-        elif self.kind == "list":
-            text = f"list of {self.of.describe() if self.of else '?'}"
+        elif self.kind == "list" and self.of is not None:
+            text = f"list of ({self.of.describe()})" if self.of.optional else f"list of {self.of.describe()}"
         elif self.kind == "map":
-            text = f"{self.key} id \u2192 {self.of.describe() if self.of else '?'}"
+            text = f"map of {self.key} id to {self.of.describe() if self.of else '?'}"
         else:
-            text = f"`{self.record.name}`" if self.record else "record"
+            text = self.record.name if self.record else "record"
         return f"{text} or null" if self.optional else text
 
     def problems(self, value: Any, where: str) -> list[str]:
@@ -231,8 +231,8 @@ class Fact:
 
 
 #: The scopes a rule sees: ``item`` (one disputed item) and ``letter``.
-ITEM = RecordType("item", "one disputed item", spanned=False, scope=True)
-LETTER = RecordType("letter", "the letter as a whole", spanned=False, scope=True)
+ITEM = RecordType("item", "the disputed item being checked: every item-scope rule sees it", spanned=False, scope=True)
+LETTER = RecordType("letter", "the letter as a whole: every rule sees it", spanned=False, scope=True)
 SCOPES = {"item": ITEM, "letter": LETTER}
 RECORDS: dict[str, RecordType] = {}
 _FACTS: dict[str, Fact] = {}

@@ -56,10 +56,10 @@ class Expression:
         return _evaluate(self.tree, context)
 
     def paths(self) -> list[str]:
-        """Every fact path the condition reads (for validation and docs)."""
+        """Every fact path the condition reads, in the order written (for validation and docs)."""
         found = []
         if isinstance(self.tree, Tree):
-            for node in self.tree.iter_subtrees():
+            for node in self.tree.iter_subtrees_topdown():
                 if node.data == "path":
                     found.append(".".join(str(t) for t in node.children))
         return found
