@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from checker.facts.registry import ITEM, LETTER, RECORDS, FactType, UnknownFact, as_type, declared, lookup
+from checker.facts.registry import (
+    ITEM,
+    LETTER,
+    RECORDS,
+    FactType,
+    UnknownFact,
+    as_type,
+    declared,
+    lookup,
+)
 from checker.model import Span
 
 ROOTS = {"item": FactType("record", record=ITEM), "letter": FactType("record", record=LETTER)}

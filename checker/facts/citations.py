@@ -10,7 +10,6 @@ from __future__ import annotations
 from checker.facts.records import Record, spanned
 from checker.facts.registry import fact, record
 from checker.facts.scope import ItemFacts
-from checker.facts.treatment import topic_of
 from checker.knowledge.guideline import Guideline
 from checker.model import Item
 
@@ -51,11 +50,6 @@ SECTION = record(
 )
 
 
-def _topic_id(scope: ItemFacts) -> str | None:
-    found = scope.shared(topic_of)
-    return found.id if found else None
-
-
 @fact("item.pages", PAGES, "cited pages by citation: `item.pages.admin`, `item.pages.reviewer`, `item.pages.rationale`")
 def pages(scope: ItemFacts) -> Record:
     return {kind: scope.item.pages(kind) for kind in ("admin", "reviewer", "rationale")}
@@ -73,12 +67,12 @@ def sections(scope: ItemFacts) -> list[str]:
 
 @fact("item.cited_pages", list[PAGE], "every cited page, with the page map's view of it")
 def cited_pages(scope: ItemFacts) -> list[Record]:
-    return _cited_pages(scope.item, _topic_id(scope), scope.knowledge.guideline)
+    return _cited_pages(scope.item, scope["topic"], scope.knowledge.guideline)
 
 
 @fact("item.cited_sections", list[SECTION], "every `Section(s):` citation")
 def cited_sections(scope: ItemFacts) -> list[Record]:
-    return _cited_sections(scope.item, _topic_id(scope), scope.knowledge.guideline)
+    return _cited_sections(scope.item, scope["topic"], scope.knowledge.guideline)
 
 
 def _cited_pages(item: Item, topic_id: str | None, guideline: Guideline) -> list[Record]:

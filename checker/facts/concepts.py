@@ -8,7 +8,13 @@ mention as a spanned record a rule can show as evidence.
 
 from __future__ import annotations
 
-from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, Mention, find_mentions, status_by_concept
+from checker.facts.documentation import (
+    DOCUMENTED,
+    NOT_DOCUMENTED,
+    Mention,
+    find_mentions,
+    status_by_concept,
+)
 from checker.facts.records import Record, spanned
 from checker.facts.registry import concept_map, fact, record
 from checker.facts.scope import ItemFacts

@@ -10,7 +10,8 @@ show both as evidence.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from checker.facts import conflicts
 from checker.facts.records import EXCERPT, PASSAGE, STATED, Record
@@ -40,6 +41,9 @@ def _amount_conflict(name: str, value: Any, what: str) -> RecordType:
         others_say=(str, "`the summary gives`, `the summary and the rationale give`: for messages"),
     )
 
+
+#: Where a patient record was found: an item's rationale, or the case summary.
+_PLACE = (int | None, "the item whose rationale says it; null: the case summary")
 
 QUANTITY_CONFLICT = _amount_conflict("quantity", int, "quantity")
 STRENGTH_CONFLICT = _amount_conflict("strength", str, "strength")
@@ -72,7 +76,7 @@ PRONOUN_CONFLICT = record(
     "a pronoun for the patient that contradicts the stated sex (first occurrence per place)",
     spanned=True,
     value=(str, "the pronoun as written"),
-    item=(int | None, "the item whose rationale it is in; null: the case summary"),
+    item=_PLACE,
     stated=(STATED, "the summary's age and sex (value: the sex)"),
     occurrences=(int, "how many such pronouns the place has"),
     others=(list[EXCERPT], "up to three more, each with its sentence"),
@@ -84,7 +88,7 @@ PATIENT_CONFLICT = record(
     spanned=True,
     value=(str, "as restated: `54-year-old male`"),
     kind=(str, "`age` or `sex`"),
-    item=(int | None, "the item whose rationale says it; null: the case summary"),
+    item=_PLACE,
     stated=(STATED, "the summary's age and sex"),
 )
 INJURY_DATE_CONFLICT = record(
@@ -92,7 +96,7 @@ INJURY_DATE_CONFLICT = record(
     "a date of injury that differs from the one the letter states",
     spanned=True,
     value=(DateString, "the differing date"),
-    item=(int | None, "the item whose rationale says it; null: the case summary"),
+    item=_PLACE,
     stated=(STATED, "the date the letter states (value: ISO date)"),
 )
 MISSPELLING = record(

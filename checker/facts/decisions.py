@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from checker.facts.records import EXCERPT, PASSAGE, Record, spanned
+from checker.facts.records import EXCERPT, PASSAGE, Record, passage, spanned
 from checker.facts.registry import ITEM, fact, record
 from checker.facts.scope import ItemFacts, LetterFacts
 from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD, Letter, Span
@@ -47,8 +47,7 @@ def heading(scope: ItemFacts) -> Record:
 
 @fact("item.decision", DECISION, "`upheld` / `overturned` / null, at the words that state it")
 def decision(scope: ItemFacts) -> Record:
-    item = scope.item
-    return spanned(item.decision, item.decision_span, value=item.decision)
+    return passage(scope.item.decision, scope.item.decision_span)
 
 
 @fact("item.conclusion", CONCLUSION, "polarity of the rationale's concluding sentence, at that sentence")
@@ -59,8 +58,7 @@ def conclusion(scope: ItemFacts) -> Record:
 
 @fact("item.rationale", PASSAGE, "the decision rationale")
 def rationale(scope: ItemFacts) -> Record:
-    item = scope.item
-    return spanned(item.rationale_text, item.rationale_span, value=item.rationale_text)
+    return passage(scope.item.rationale_text, scope.item.rationale_span)
 
 
 @fact("item.has_rationale", bool, "the item has a rationale with any words in it")
@@ -99,8 +97,7 @@ def letter_format(scope: LetterFacts) -> int | None:
     "`uphold` / `overturn` / `partial-overturn` from the `Final Determination:` line",
 )
 def final_determination(scope: LetterFacts) -> Record:
-    letter = scope.letter
-    return spanned(letter.final_determination, _final_determination_span(letter), value=letter.final_determination)
+    return passage(scope.letter.final_determination, _final_determination_span(scope.letter))
 
 
 def _final_determination_span(letter: Letter) -> Span | None:

@@ -13,8 +13,7 @@ import re
 from checker.facts.records import Record, spanned
 from checker.facts.registry import fact, record
 from checker.facts.scope import ItemFacts
-from checker.facts.treatment import topic_of
-from checker.knowledge.guideline import normalise_value
+from checker.knowledge.guideline import Statement, normalise_value
 from checker.model import Item
 from checker.text.sentences import sentence_at
 
@@ -77,35 +76,41 @@ def _relies_on_other_guideline(item: Item) -> bool:
 
 @fact("item.quotes", list[QUOTE], "guideline statements the rationale restates, with the value it gives")
 def quotes(scope: ItemFacts) -> list[Record]:
-    """Guideline statements the rationale restates, with the value it gives."""
-    found = scope.shared(topic_of)
-    topic_id = found.id if found else None
-    guideline = scope.knowledge.guideline
+    topic_id, guideline = scope["topic"], scope.knowledge.guideline
+    if topic_id is None:
+        return []
+    return [
+        record
+        for statement in scope.knowledge.statements
+        if guideline.covers(topic_id, statement.topic)
+        for record in _restated(scope, statement)
+    ]
+
+
+def _restated(scope: ItemFacts, statement: Statement) -> list[Record]:
+    """Where the rationale restates ``statement``, with the value it gives (not those it credits to ODG & co.)."""
     text = scope.item.rationale_text
     records = []
-    for statement in scope.knowledge.statements:
-        if topic_id is None or not guideline.covers(topic_id, statement.topic):
-            continue
-        for pattern in statement.patterns:
-            for m in pattern.finditer(text):
-                value_group = next((g for g in m.groupdict() if g.startswith("value") and m.group(g)), None)
-                if value_group is None:
-                    continue
-                s_start, s_end = sentence_at(text, m.start())
-                sentence = text[s_start:s_end]
-                if _OTHER_SOURCES.search(sentence) and not _MTUS.search(sentence):
-                    continue  # attributed to another guideline
-                value = normalise_value(m.group(value_group))
-                records.append(
-                    spanned(
-                        m.group(),
-                        scope.rationale_span(m.start(value_group), m.end(value_group)),
-                        statement=statement.id,
-                        value=value,
-                        expected=sorted(statement.expected),
-                        matches=value in statement.expected,
-                        says=statement.says,
-                        pages=list(statement.pages),
-                    )
+    for pattern in statement.patterns:
+        for m in pattern.finditer(text):
+            value_group = next((g for g in m.groupdict() if g.startswith("value") and m.group(g)), None)
+            if value_group is None:
+                continue
+            s_start, s_end = sentence_at(text, m.start())
+            sentence = text[s_start:s_end]
+            if _OTHER_SOURCES.search(sentence) and not _MTUS.search(sentence):
+                continue  # attributed to another guideline
+            value = normalise_value(m.group(value_group))
+            records.append(
+                spanned(
+                    m.group(),
+                    scope.rationale_span(m.start(value_group), m.end(value_group)),
+                    statement=statement.id,
+                    value=value,
+                    expected=sorted(statement.expected),
+                    matches=value in statement.expected,
+                    says=statement.says,
+                    pages=list(statement.pages),
                 )
+            )
     return records

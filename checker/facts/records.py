@@ -19,6 +19,11 @@ def spanned(text: str | None, span: Span | None, **values: Any) -> Record:
     return record
 
 
+def passage(text: str | None, span: Span | None) -> Record:
+    """A spanned record whose value is its own text (a decision, the request, the rationale)."""
+    return spanned(text, span, value=text)
+
+
 # Record types several fact families share (checker.facts.registry).
 EXCERPT = record(
     "excerpt",

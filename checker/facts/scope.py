@@ -12,9 +12,9 @@ letter's pronoun records) go through :meth:`Scope.shared`, computed once too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from checker.facts.registry import facts_of
 from checker.knowledge.guideline import Concept, Guideline, Statement

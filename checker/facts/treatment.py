@@ -8,10 +8,11 @@ quote facts build on (:func:`drug_of` and :func:`topic_of`).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from checker.facts.durations import supply_days
-from checker.facts.records import PASSAGE, Record, spanned
+from checker.facts.records import PASSAGE, Record, passage
 from checker.facts.registry import fact
 from checker.facts.scope import ItemFacts
 from checker.knowledge.guideline import Topic
@@ -37,8 +38,7 @@ def topic_of(scope: ItemFacts) -> Topic | None:
 
 @fact("item.request", PASSAGE, "the request text as the item heading gives it")
 def request(scope: ItemFacts) -> Record:
-    item = scope.item
-    return spanned(item.request_text, item.request_span, value=item.request_text)
+    return passage(scope.item.request_text, scope.item.request_span)
 
 
 def _from_request(read: Callable[[Request], Any]) -> Callable[[ItemFacts], Any]:
@@ -99,31 +99,24 @@ def _morphine_equivalent(
     return None
 
 
-@fact("item.topic", str | None, "the item's page-map topic (`carisoprodol`), from its drug or treatment name")
-def topic(scope: ItemFacts) -> str | None:
-    found = scope.shared(topic_of)
-    return found.id if found else None
+def _from_topic(read: Callable[[ItemFacts, Topic], Any], missing: Any) -> Callable[[ItemFacts], Any]:
+    def compute(scope: ItemFacts) -> Any:
+        found = scope.shared(topic_of)
+        return read(scope, found) if found else missing()
+
+    return compute
 
 
-@fact("item.topics", list[str], "the item's topic with its parents (`[carisoprodol, muscle-relaxants]`)")
-def topics(scope: ItemFacts) -> list[str]:
-    found = scope.shared(topic_of)
-    return [t.id for t in scope.knowledge.guideline.lineage(found.id)] if found else []
-
-
-@fact("item.topic_title", str | None, "the topic's title in the page map")
-def topic_title(scope: ItemFacts) -> str | None:
-    found = scope.shared(topic_of)
-    return found.title if found else None
-
-
-@fact("item.topic_certainty", str | None, "how sure the page map is of the topic's pages: `verified`, `likely`, `unverified`")
-def topic_certainty(scope: ItemFacts) -> str | None:
-    found = scope.shared(topic_of)
-    return found.certainty if found else None
-
-
-@fact("item.topic_pages", list[int], "the topic's own pages (`[29, 65]`)")
-def topic_pages(scope: ItemFacts) -> list[int]:
-    found = scope.shared(topic_of)
-    return sorted(found.pages) if found else []
+# The item's topic in the page map, and what the map says of it.
+for _name, _kind, _read, _missing, _doc in (
+    ("topic", str | None, lambda s, t: t.id, lambda: None,
+     "the item's page-map topic (`carisoprodol`), from its drug or treatment name"),
+    ("topics", list[str], lambda s, t: [p.id for p in s.knowledge.guideline.lineage(t.id)], list,
+     "the item's topic with its parents (`[carisoprodol, muscle-relaxants]`)"),
+    ("topic_title", str | None, lambda s, t: t.title, lambda: None, "the topic's title in the page map"),
+    ("topic_certainty", str | None, lambda s, t: t.certainty, lambda: None,
+     "how sure the page map is of the topic's pages: `verified`, `likely`, `unverified`"),
+    ("topic_pages", list[int], lambda s, t: sorted(t.pages), list, "the topic's own pages (`[29, 65]`)"),
+):
+    fact(f"item.{_name}", _kind, _doc)(_from_topic(_read, _missing))
+del _name, _kind, _read, _missing, _doc

@@ -10,7 +10,8 @@ fact that has no value to show (a whole map, a record without value or text).
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from checker.knowledge.guideline import compact_numbers
 from checker.rules.expressions import resolve
