@@ -139,3 +139,16 @@ def test_a_scope_reads_like_a_mapping_of_its_declared_facts():
     assert item.get("no_such_fact") is None
     assert item["duration_days"] == item["duration"]["days"]
     assert whole["items"][0] is item
+
+
+def test_a_fact_that_fails_is_not_read_as_missing(monkeypatch):
+    """A KeyError inside a fact's function must surface, not turn into null."""
+
+    def broken(scope):
+        raise KeyError("days")
+
+    monkeypatch.setattr(declared()["item.duration_days"], "compute", broken)
+    item = LetterFacts(read_path(SEED).letter, default_knowledge()).items[0]
+    assert "duration_days" in item and "no_such_fact" not in item
+    with pytest.raises(KeyError):
+        item.get("duration_days")

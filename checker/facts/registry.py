@@ -23,6 +23,7 @@ A type is ``int``, ``float``, ``str``, ``bool``, ``DateString``, a
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
 import re
 import types
@@ -270,14 +271,13 @@ def facts_of(scope: str) -> dict[str, Fact]:
 
 
 _BY_SCOPE: dict[str, dict[str, Fact]] = {}
-_LOADED: list[bool] = []
 
 
+@functools.cache
 def _load_families() -> None:
-    if not _LOADED:
-        _LOADED.append(True)
-        for family in FAMILIES:
-            importlib.import_module(f"checker.facts.{family}")
+    """Import the family modules once: their ``@fact`` declarations fill the registry."""
+    for family in FAMILIES:
+        importlib.import_module(f"checker.facts.{family}")
 
 
 # ----------------------------------------------------------------- paths

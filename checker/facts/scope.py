@@ -54,6 +54,17 @@ class Scope(Mapping[str, Any]):
         value = self._values[name] = declared.compute(self)
         return value
 
+    def get(self, name: str, default: Any = None) -> Any:
+        """The fact ``name``, or ``default`` when no such fact is declared.
+
+        Unlike ``Mapping.get`` this never swallows a KeyError raised while
+        computing a fact: a bug must not read as "the letter does not say".
+        """
+        return self[name] if name in facts_of(self.kind) else default
+
+    def __contains__(self, name: object) -> bool:
+        return name in facts_of(self.kind)
+
     def __iter__(self) -> Iterator[str]:
         return iter(facts_of(self.kind))
 

@@ -60,6 +60,10 @@ def check_rule_facts(
         raise VocabularyError(["message"], f"{stray!r} is not a placeholder (write {{item.drug}}, {{page.number}} ...)")
 
 
+class _Unusable(ValueError):
+    """A declared fact used where it cannot serve (``at: item.drug``)."""
+
+
 class _Context:
     """The names one rule sees, and what each use of a path requires of it."""
 
@@ -69,20 +73,20 @@ class _Context:
     def use(self, key: list, path: str, role: str) -> FactType:
         try:
             return self._read(path, role)
-        except (UnknownFact, ValueError) as error:
+        except (UnknownFact, _Unusable) as error:
             message = f"placeholder {{{path}}}: {error}" if role == "placeholder" else str(error)
             raise VocabularyError(key, message) from None
 
     def _read(self, path: str, role: str) -> FactType:
         root = path.split(".")[0]
         if root == "item" and root not in self.roots:
-            raise ValueError(f"{path!r}: a letter-scope rule has no item (read letter.*, or for_each over letter.items)")
+            raise _Unusable(f"{path!r}: a letter-scope rule has no item (read letter.*, or for_each over letter.items)")
         reading = lookup(path, self.roots, self.keys)
         if STAGES.index(reading.stage) > STAGES.index(self.stage):
-            raise ValueError(f"{path!r} is known only at stage {reading.stage!r}: add 'stage: {reading.stage}' to the rule")
+            raise _Unusable(f"{path!r} is known only at stage {reading.stage!r}: add 'stage: {reading.stage}' to the rule")
         problem = _ROLES[role](reading.type)
         if problem:
-            raise ValueError(f"{path!r} ({reading.type.describe()}) {problem}")
+            raise _Unusable(f"{path!r} ({reading.type.describe()}) {problem}")
         return reading.type
 
 
