@@ -13,7 +13,7 @@ from functools import lru_cache
 from lark import Tree
 
 from checker.rules.engine import check_letter
-from checker.facts.item_facts import Knowledge
+from checker.facts.scope import Knowledge
 from checker.letter.layouts import detect
 from checker.knowledge.guideline import default_concepts, default_guideline
 from checker.knowledge.lexicon import default_lexicon

@@ -1,26 +1,24 @@
 """Step 5: apply the rules to a letter's facts and produce findings.
 
 The engine knows nothing about carisoprodol or page 24: rules (YAML) say what
-to look for, facts (``checker.facts.item_facts``) say what the letter states.  For each
-rule and each item it applies to, the engine evaluates the rule's condition
-(once, or once per element of ``for_each``), and for every match builds a
-:class:`Finding` at the span the rule names, with the evidence it names.
+to look for, facts (``checker.facts``, declared in ``checker.facts.registry``)
+say what the letter states.  For each rule and each item it applies to, the
+engine evaluates the rule's condition (once, or once per element of
+``for_each``), and for every match builds a :class:`Finding` at the span the
+rule names, with the evidence it names.  Facts are computed as the rules read
+them, at most once per letter (``checker.facts.scope``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
-from checker.rules.expressions import resolve
-from checker.knowledge.guideline import compact_numbers
-from checker.facts.item_facts import Facts, Knowledge, item_facts, letter_consistency, letter_facts, suppression_facts
+from checker.facts.scope import ItemFacts, Knowledge, LetterFacts
 from checker.model import Evidence, Finding, Letter, Span, Suppression
+from checker.rules.expressions import resolve
 from checker.rules.loader import Rule, RuleSet
-
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
-
+from checker.rules.messages import render
 
 def check_letter(letter: Letter, ruleset: RuleSet, knowledge: Knowledge, only: set[str] | None = None) -> list[Finding]:
     """Findings of every enabled rule (or only the rules in ``only``) on one letter.
@@ -32,26 +30,22 @@ def check_letter(letter: Letter, ruleset: RuleSet, knowledge: Knowledge, only: s
     rules = [r for r in ruleset.enabled() if only is None or r.id in only]
     if not rules:
         return []
-    across = letter_consistency(letter, knowledge)
-    whole = letter_facts(letter, knowledge, across)
-    items = [item_facts(letter, item, knowledge, across) for item in letter.items]
-    whole["items"] = items
-    findings = _run([r for r in rules if r.stage == "check"], letter, whole, items)
+    facts = LetterFacts(letter, knowledge)
+    findings = _run([r for r in rules if r.stage == "check"], facts)
     findings = _suppress(findings, letter)
     later = [r for r in rules if r.stage == "suppressions"]
     if later:
-        whole["suppressions"] = suppression_facts(letter)
-        findings += _run(later, letter, whole, items)
+        findings += _run(later, facts)
     return _unique(findings)
 
 
-def _run(rules: list[Rule], letter: Letter, whole: Facts, items: list[Facts]) -> list[Finding]:
+def _run(rules: list[Rule], whole: LetterFacts) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
         if rule.scope == "letter":
-            findings.extend(_apply(rule, {"letter": whole}, None, _letter_anchor(letter)))
+            findings.extend(_apply(rule, {"letter": whole}, None, _letter_anchor(whole.letter)))
             continue
-        for facts in items:
+        for facts in whole.items:
             if _applies(rule, facts):
                 anchor = facts["heading"]["_span"]
                 findings.extend(_apply(rule, {"letter": whole, "item": facts}, facts["index"], anchor))
@@ -84,7 +78,7 @@ def _letter_anchor(letter: Letter) -> Span | None:
     return letter.sections[0].span if letter.sections else None
 
 
-def _applies(rule: Rule, facts: Facts) -> bool:
+def _applies(rule: Rule, facts: ItemFacts) -> bool:
     if rule.drugs and facts.get("drug") not in rule.drugs:
         return False
     if rule.topics and not set(rule.topics) & set(facts.get("topics") or []):
@@ -146,32 +140,6 @@ def _evidence(rule: Rule, context: dict[str, Any]) -> list[Evidence]:
 def _shorten(text: str, limit: int = 240) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
-
-
-def render(template: str, context: dict[str, Any]) -> str:
-    """Fill ``{item.drug}``-style placeholders; lists are joined, null reads "not stated"."""
-
-    def value(m: re.Match[str]) -> str:
-        found = resolve(m.group(1), context)
-        if isinstance(found, dict) and "_span" in found:
-            found = found.get("value", found.get("_text"))
-        if found is None:
-            return "not stated"
-        if isinstance(found, float) and found.is_integer():
-            return str(int(found))
-        if isinstance(found, list):
-            if found and all(isinstance(v, int) for v in found):
-                return compact_numbers(found, min_run=3)
-            return ", ".join(_plain(v) for v in found) or "none"
-        return _plain(found)
-
-    return " ".join(_PLACEHOLDER.sub(value, template).split())
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -1,7 +1,9 @@
 """The condition language of rule files, parsed by ``grammar/expression.lark``.
 
 A condition is compiled once when its rule is loaded (so a typo fails at load
-time with the rule's file and line) and evaluated against plain fact records.
+time with the rule's file and line; ``paths()`` lets the loader check every
+fact it reads against ``checker.facts.registry``) and evaluated against fact
+records and scopes.
 Semantics chosen for rule authors, not programmers:
 
 * a missing fact is ``null``; comparing ``null`` with ``<``/``>`` is false,
@@ -13,6 +15,7 @@ Semantics chosen for rule authors, not programmers:
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -49,14 +52,14 @@ class Expression:
     source: str
     tree: Tree | Token
 
-    def evaluate(self, context: dict[str, Any]) -> Any:
+    def evaluate(self, context: Mapping[str, Any]) -> Any:
         return _evaluate(self.tree, context)
 
     def paths(self) -> list[str]:
-        """Every fact path the condition reads (for validation and docs)."""
+        """Every fact path the condition reads, in the order written (for validation and docs)."""
         found = []
         if isinstance(self.tree, Tree):
-            for node in self.tree.iter_subtrees():
+            for node in self.tree.iter_subtrees_topdown():
                 if node.data == "path":
                     found.append(".".join(str(t) for t in node.children))
         return found
@@ -79,11 +82,15 @@ def compile_expression(source: str) -> Expression:
     return Expression(source, tree)
 
 
-def resolve(path: str | list[str], context: dict[str, Any]) -> Any:
-    """Look up a dotted path in nested records; a missing step gives None."""
+def resolve(path: str | list[str], context: Mapping[str, Any]) -> Any:
+    """Look up a dotted path in nested records; a missing step gives None.
+
+    Any mapping will do: plain records, and the lazy fact scopes of
+    ``checker.facts.scope``, whose lookups compute a fact on first read.
+    """
     value: Any = context
     for name in path.split(".") if isinstance(path, str) else path:
-        if isinstance(value, dict) and not name.startswith("_"):
+        if isinstance(value, Mapping) and not name.startswith("_"):
             value = value.get(name)
         else:
             return None
@@ -97,7 +104,7 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _evaluate(node: Tree | Token, context: dict[str, Any]) -> Any:
+def _evaluate(node: Tree | Token, context: Mapping[str, Any]) -> Any:
     if isinstance(node, Token):
         return str(node)
     kind = node.data

@@ -2,9 +2,11 @@
 
 A rule file is YAML (read with ``safe_load``; nothing in it is executed),
 validated against ``rules/schema/rules.schema.json`` and then checked for
-what a schema cannot see: conditions that do not parse, unknown topics,
-placeholders that name no fact.  Every error names the file, line and key,
-and a broken rule file stops every command before any letter is read.
+what a schema cannot see: conditions that do not parse, unknown topics, and
+every fact, record field, concept and drug a rule names (checked by
+``checker.rules.vocabulary`` against ``checker.facts.registry``).  Every
+error names the file, line and key, and a broken rule file stops every
+command before any letter is read.
 
 Rule sets: every file names the set it belongs to (``ruleset:``), may
 ``extends:`` other sets (their rules are loaded too) and may ``overrides:``
@@ -25,7 +27,9 @@ import jsonschema
 import yaml
 
 from checker.rules.expressions import Expression, ExpressionError, compile_expression
-from checker.knowledge.guideline import Concept, Guideline, Statement, load_concepts, load_statements
+from checker.knowledge.guideline import Concept, Guideline, Statement, default_concepts, load_concepts, load_statements
+from checker.knowledge.lexicon import default_lexicon
+from checker.rules.vocabulary import VocabularyError, check_drug, check_rule_facts
 from checker.model import Severity
 from checker.resources import rules_path
 
@@ -37,7 +41,6 @@ DEFAULT_RULESETS = ("mtus", "consistency")
 BUILTIN_RULESETS = ("builtin",)
 
 _ROOTS = {"item", "letter"}
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
 
 
 class RuleError(Exception):
@@ -171,15 +174,16 @@ def load_rule_file(path: Path, guideline: Guideline, display: str | None = None)
     if errors:
         raise RuleError(_schema_message(shown, root, _best_error(errors[0])))
     ruleset = str(data.get("ruleset") or path.parent.name)
-    rules = [
-        _compile_rule(raw, Where(shown, _line(root, ["rules", i])), ruleset, root, ["rules", i], guideline, path)
-        for i, raw in enumerate(data.get("rules") or [])
-    ]
     try:
         concepts = load_concepts(data)
         statements = load_statements(data)
     except re.error as error:
         raise RuleError(f"{shown}: invalid pattern in concepts or statements: {error}") from None
+    known = _Known(guideline, {*default_concepts(), *concepts})
+    rules = [
+        _compile_rule(raw, Where(shown, _line(root, ["rules", i])), ruleset, root, ["rules", i], known, path)
+        for i, raw in enumerate(data.get("rules") or [])
+    ]
     return RuleFile(
         path=path,
         ruleset=ruleset,
@@ -240,49 +244,55 @@ def _line(root: yaml.Node | None, location: list) -> int:
     return line
 
 
-def _compile_rule(
-    raw: dict[str, Any], where: Where, ruleset: str, root: yaml.Node, location: list, guideline: Guideline, path: Path
-) -> Rule:
-    def fail(key: str, message: str) -> RuleError:
-        return RuleError(f"{where.path}:{_line(root, location + [key])}: {_key_name(location + [key])}: {message}")
+@dataclass(frozen=True)
+class _Known:
+    """What a rule file's names are checked against: the page map, and the concepts it may use."""
 
-    def expression(key: str, source: str, sub: list | None = None) -> Expression:
+    guideline: Guideline
+    concept_ids: set[str]
+
+
+def _compile_rule(
+    raw: dict[str, Any], where: Where, ruleset: str, root: yaml.Node, location: list, known: _Known, path: Path
+) -> Rule:
+    def fail(key: str | list, message: str) -> RuleError:
+        sub = key if isinstance(key, list) else [key]
+        return RuleError(f"{where.path}:{_line(root, location + sub)}: {_key_name(location + sub)}: {message}")
+
+    def expression(key: list, source: str) -> Expression:
         try:
             return compile_expression(source)
         except ExpressionError as error:
-            line = _line(root, location + (sub or [key]))
-            raise RuleError(f"{where.path}:{line}: {_key_name(location + (sub or [key]))}: {error}") from None
+            raise fail(key, str(error)) from None
 
     for_each = None
-    names = set(_ROOTS)
     if raw.get("for_each"):
         variable, _, source = re.split(r"\s+(in)\s+", raw["for_each"].strip(), maxsplit=1)
         if variable in _ROOTS:
             raise fail("for_each", f"the loop variable may not be called {variable!r}")
         for_each = (variable, source)
-        names.add(variable)
     scope = raw.get("scope", "item")
     if scope == "letter" and raw.get("topics"):
         raise fail("topics", "a letter-scope rule cannot be limited to topics")
+    guideline = known.guideline
     for topic in raw.get("topics") or []:
         if guideline.topic(topic) is None:
-            known = ", ".join(sorted(guideline.topics))
-            raise fail("topics", f"unknown topic {topic!r} (known: {known})")
-    when = expression("when", raw["when"]) if raw.get("when") else None
+            raise fail("topics", f"unknown topic {topic!r} (known: {', '.join(sorted(guideline.topics))})")
+    for i, drug in enumerate(raw.get("drugs") or []):
+        problem = check_drug(drug, default_lexicon())
+        if problem:
+            raise fail(["drugs", i], problem)
+    when = expression(["when"], raw["when"]) if raw.get("when") else None
     severity_when = tuple(
-        (expression("when", s["when"], ["severity_when", i, "when"]), Severity(s["severity"]))
+        (expression(["severity_when", i, "when"], s["when"]), Severity(s["severity"]))
         for i, s in enumerate(raw.get("severity_when") or [])
     )
-    for key in ("at",):
-        if raw.get(key) and raw[key].split(".")[0] not in names:
-            raise fail(key, f"{raw[key]!r} names no fact (start with one of {sorted(names)})")
-    for i, ev in enumerate(raw.get("evidence") or []):
-        if ev.split(".")[0] not in names:
-            line = _line(root, location + ["evidence", i])
-            raise RuleError(f"{where.path}:{line}: {_key_name(location + ['evidence', i])}: {ev!r} names no fact")
-    for m in _PLACEHOLDER.finditer(raw["message"]):
-        if m.group(1).split(".")[0] not in names:
-            raise fail("message", f"placeholder {{{m.group(1)}}} names no fact (start with one of {sorted(names)})")
+    conditions = [(["when"], when)] if when else []
+    conditions += [(["severity_when", i, "when"], c) for i, (c, _) in enumerate(severity_when)]
+    try:
+        check_rule_facts(raw, for_each, conditions, known.concept_ids)
+    except VocabularyError as error:
+        raise fail(error.key, str(error)) from None
     tests = [
         _compile_test(t, Where(where.path, _line(root, location + ["tests", i])), path)
         for i, t in enumerate(raw.get("tests") or [])

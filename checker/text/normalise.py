@@ -167,7 +167,7 @@ def normalise(source: SourceText, classify: Callable[[str], str | None]) -> Norm
     """Normalise ``source`` into paragraphs, one per line, each ending in a newline.
 
     ``classify`` names the structural terminal a line starts with (see
-    :func:`checker.grammars.classify_line`); such lines always start a new
+    :meth:`checker.letter.layouts.base.Layout.classify`); such lines always start a new
     paragraph.
     """
     lines = _split_glued_headings(_physical_lines(source.text), classify)
