@@ -1,13 +1,20 @@
-"""Shared test helpers: fixture locations and a one-call letter reader."""
+"""Shared test helpers: fixture locations, a one-call letter reader, and the CLI run in-process."""
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping, Sequence
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
+from typer.testing import CliRunner, Result
 
+from checker.cli.app import _with_default_command, app
 from checker.knowledge.guideline import default_guideline
 from checker.model import FileResult
 from checker.rules.loader import RuleSet, load_ruleset
@@ -18,9 +25,33 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"
 LETTERS = FIXTURES / "letters"
 
+# --------------------------------------------------------------------------- hypothesis
+# Property tests run derandomized (the same examples every run).  The default
+# profile keeps the suite quick; ``HYPOTHESIS_PROFILE=thorough`` (or
+# ``pytest --hypothesis-profile=thorough``) runs the full example counts.
+_HYPOTHESIS = dict(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("fast", max_examples=40, **_HYPOTHESIS)
+settings.register_profile("thorough", max_examples=150, **_HYPOTHESIS)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+
+
+# --------------------------------------------------------------------------- fixtures
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=None)
+def _expected(folder: Path) -> dict:
+    return yaml.load((folder / "expected.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+
 
 def load_expected(folder: Path) -> dict:
-    return yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
+    """The expectations of a fixture folder (parsed once; each caller gets its own copy)."""
+    return copy.deepcopy(_expected(folder))
 
 
 @lru_cache(maxsize=1)
@@ -47,3 +78,51 @@ def read_text(text: str | bytes, tmp_path: Path, name: str = "letter.txt") -> Fi
 @pytest.fixture
 def seeds_expected() -> dict:
     return load_expected(SEEDS)
+
+
+# --------------------------------------------------------------------------- the CLI, in-process
+#: The environment every in-process run sees: no colour, a fixed width (so a
+#: long temporary path cannot wrap a report line differently from run to run),
+#: and none of the variables that would force colour or a terminal on.
+CLI_ENV: dict[str, str | None] = {
+    "NO_COLOR": "1",
+    "COLUMNS": "100",
+    "LINES": "50",
+    "TERM": "dumb",
+    "FORCE_COLOR": None,
+    "CLICOLOR_FORCE": None,
+    "TTY_COMPATIBLE": None,
+    "TTY_INTERACTIVE": None,
+}
+
+
+def run_cli(
+    args: Sequence[str],
+    cwd: Path | str | None = None,
+    input: str | bytes | None = None,
+    env: Mapping[str, str | None] | None = None,
+) -> Result:
+    """``imr-check ARGS`` run in this process, as ``checker.cli.app.main`` runs it.
+
+    The arguments go through ``_with_default_command`` (``imr-check x.txt``
+    means ``imr-check check x.txt``) exactly as ``main()`` sends them.  The
+    working directory is ``cwd`` for the run (configuration is found by
+    walking up from it), stdin holds ``input`` (empty when None), and stdout
+    and stderr are captured separately: ``result.stdout``/``result.stderr``
+    (text) and ``result.stdout_bytes``/``result.stderr_bytes``.  An exception
+    the command does not turn into an exit code propagates (the test fails
+    with its traceback), as a crash would in a real run.
+    """
+    runner = CliRunner()
+    with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
+        result = runner.invoke(
+            app,
+            _with_default_command(list(args)),
+            input=input if input is not None else b"",
+            env={**CLI_ENV, **(env or {})},
+            prog_name="imr-check",
+            catch_exceptions=False,
+        )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Traceback" not in result.stdout, result.stdout
+    return result
