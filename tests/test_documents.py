@@ -24,8 +24,6 @@ import functools
 import io
 import json
 import re
-import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +39,7 @@ from checker.model import FileResult
 from checker.pipeline import read_letter
 from checker.input.files import InputError, InputRef, discover
 from checker.rules.loader import load_ruleset
-from tests.conftest import LETTERS, SEEDS
+from tests.conftest import LETTERS, SEEDS, run_cli
 
 # --------------------------------------------------------------------------
 # building documents from letter text
@@ -563,20 +561,14 @@ def test_cli_reports_broken_documents_in_one_line_each_and_checks_the_rest(tmp_p
     }
     for name, (data, _) in files.items():
         (tmp_path / name).write_bytes(data)
-    proc = subprocess.run(
-        [sys.executable, "-m", "checker", "--format", "json", *files, str(SEEDS / "000_a530ee4abe81adc8.txt")],
-        cwd=tmp_path,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    stderr = [line for line in proc.stderr.decode("utf-8").splitlines() if line.strip()]
-    assert "Traceback" not in proc.stderr.decode("utf-8")
-    assert proc.returncode == 2
+    proc = run_cli(["--format", "json", *files, str(SEEDS / "000_a530ee4abe81adc8.txt")], cwd=tmp_path)
+    stderr = [line for line in proc.stderr_bytes.decode("utf-8").splitlines() if line.strip()]
+    assert "Traceback" not in proc.stderr_bytes.decode("utf-8")
+    assert proc.exit_code == 2
     assert len(stderr) == 4, stderr
     for line, (name, (_, message)) in zip(stderr, [(n, v) for n, v in files.items() if v[1]]):
         assert name in line and message in line, line
-    report = json.loads(proc.stdout.decode("utf-8"))
+    report = json.loads(proc.stdout_bytes.decode("utf-8"))
     by_path = {Path(f["path"]).name: f for f in report["files"]}
     assert by_path["e_good.pdf"]["error"] is None and by_path["e_good.pdf"]["letter"]["items"]
     assert by_path["000_a530ee4abe81adc8.txt"]["error"] is None
