@@ -385,6 +385,8 @@ def test_pdf_and_docx_give_the_findings_of_the_text(name, ruleset, tmp_path):
     # positions make sense: page and line on the page of the PDF, paragraph of the DOCX
     pages = _pages(built)
     assert len(pdf.page_starts) == built.pages and word.page_starts is None
+    # every span of the text's findings has its counterpart to check below (none on a clean letter)
+    assert len(_spans(pdf)) == len(_spans(word)) == len(_spans(text))
     pdf_source = extract(built.data, "letter.pdf")
     for span in _spans(pdf):
         page, line = pdf.page_of(span.line)
@@ -426,9 +428,15 @@ def test_multi_page_positions_are_page_and_line_on_the_page(ruleset, tmp_path):
     assert pages[2][0] == result.letter.normal.source.line_text(result.page_starts[2])
 
 
-@pytest.mark.parametrize("name", ["f2_soma_upheld.txt", "000_a530ee4abe81adc8.txt"])
-def test_docx_lines_are_paragraphs(name, ruleset, tmp_path):
-    """Line N of a Word letter is its Nth paragraph (table cells' paragraphs included, in order)."""
+@pytest.mark.parametrize(
+    ("name", "has_findings"),
+    [("f2_soma_upheld.txt", False), ("000_a530ee4abe81adc8.txt", False), ("003_f03b8f82d3723e56.txt", True)],
+)
+def test_docx_lines_are_paragraphs(name, has_findings, ruleset, tmp_path):
+    """Line N of a Word letter is its Nth paragraph (table cells' paragraphs included, in order).
+
+    Seed 003 has findings (and evidence) on several paragraphs, so the positions are really checked.
+    """
     text = _source_path(name).read_text(encoding="utf-8")
     blocks = letter_blocks(text) if name not in SEED_NAMES else seed_blocks(text)
     path = tmp_path / "letter.docx"
@@ -436,8 +444,10 @@ def test_docx_lines_are_paragraphs(name, ruleset, tmp_path):
     source = extract(path.read_bytes(), str(path))
     assert source.kind == "docx" and source.pages is None
     assert source.text.split("\n")[:-1] == docx_paragraphs(blocks)
-    for finding in _check(path, ruleset).findings:
-        assert source.line_text(finding.span.line) == docx_paragraphs(blocks)[finding.span.line - 1]
+    result = _check(path, ruleset)
+    assert bool(result.findings) is has_findings
+    for span in _spans(result):
+        assert source.line_text(span.line) == docx_paragraphs(blocks)[span.line - 1]
 
 
 def test_two_column_header_rows_stay_one_line_in_pdf_and_become_cells_in_docx(tmp_path):

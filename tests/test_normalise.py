@@ -282,12 +282,15 @@ def test_span_of_every_word_matches_the_original_text(path):
     """Words of the normalised text sit where the span says, in the original file."""
     source = decode(messify.crlf(messify.pdf_like(path.read_text(encoding="utf-8"), seed=11)).encode())
     normal = normalise(source, classify_line)
+    checked = 0
     for m in re.finditer(r"[A-Za-z]{4,}", normal.text):
         span = normal.span(m.start(), m.end())
         if span.line != span.end_line:
             continue  # a hyphenated word split over lines
         line = source.line_text(span.line)
         assert line[span.column - 1 : span.end_column - 1] == m.group(), (path.name, m.group(), span)
+        checked += 1
+    assert checked > 200, f"only {checked} words checked in {path.name}"
 
 
 def test_span_of_an_empty_range_is_one_character():
