@@ -2,9 +2,9 @@
 
 Everything else about the command line is tested in-process (tests/test_cli.py,
 tests/test_cli_reports.py, ...), which is much faster; these few check what
-only a real process shows: ``python -m checker`` and the installed console
-script start at all, a real stdin is read, and ``--jobs`` worker processes
-give the same results as one process.
+only a real process shows: ``python -m checker`` and the installed
+``imr-check`` console script start and check a letter, a real stdin is read,
+and ``--jobs`` worker processes give the same results as one process.
 """
 
 from __future__ import annotations
@@ -37,6 +37,11 @@ def python_m_checker(*args: str, cwd: Path, stdin: bytes = b"") -> subprocess.Co
     return run([sys.executable, "-m", "checker", *args], cwd=cwd, stdin=stdin)
 
 
+def _imr_check() -> list[str]:
+    """The installed console script, else ``python -m checker``."""
+    return [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.is_file() else [sys.executable, "-m", "checker"]
+
+
 def test_version(tmp_path):
     done = python_m_checker("--version", cwd=tmp_path)
     assert done.returncode == 0
@@ -44,13 +49,23 @@ def test_version(tmp_path):
     assert done.stderr == b""
 
 
+@pytest.mark.skipif(not CONSOLE_SCRIPT.is_file(), reason="imr-check console script not installed next to this Python")
+def test_installed_console_script(tmp_path):
+    """The console script is the same command (its checking is the README test below)."""
+    done = run([str(CONSOLE_SCRIPT), "--version"], cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.decode().strip() == f"imr-check {checker.__version__}"
+
+
 def test_checking_an_example_letter_as_the_readme_does():
     """``imr-check examples/carisoprodol-hydrocodone.txt``: the human report, exit 0.
 
-    Three warnings (misspelling, quantity conflict, pronoun) and an info; none reaches the
-    default fail-on (error).
+    Run with the installed console script when there is one (as the README
+    does), else with ``python -m checker``.  Three warnings (misspelling,
+    quantity conflict, pronoun) and an info; none reaches the default fail-on
+    (error).
     """
-    done = python_m_checker("examples/carisoprodol-hydrocodone.txt", cwd=ROOT)
+    done = run([*_imr_check(), "examples/carisoprodol-hydrocodone.txt"], cwd=ROOT)
     assert done.returncode == 0, done.stderr  # warnings do not reach the default fail-on (error)
     out = done.stdout.decode("utf-8")
     assert out.startswith("examples/carisoprodol-hydrocodone.txt")
@@ -70,19 +85,14 @@ def test_stdin_is_read_as_one_letter(tmp_path):
 
 
 def test_jobs_give_the_same_results_in_the_same_order(tmp_path):
-    """Two worker processes give, byte for byte, what one process gives (run in-process here)."""
-    two = python_m_checker("-f", "json", "--jobs", "2", str(SEEDS), cwd=tmp_path)
-    one = run_cli(["-f", "json", "--jobs", "1", str(SEEDS)], cwd=tmp_path)
-    assert two.returncode == one.exit_code == 0
+    """Two worker processes give, byte for byte, what one process gives (run in-process here).
+
+    With ``--fail-on warning`` the seeds' warnings fail the run: exit 1 from a real process.
+    """
+    two = python_m_checker("-f", "json", "--fail-on", "warning", "--jobs", "2", str(SEEDS), cwd=tmp_path)
+    one = run_cli(["-f", "json", "--fail-on", "warning", "--jobs", "1", str(SEEDS)], cwd=tmp_path)
+    assert two.returncode == one.exit_code == 1
     assert two.stdout == one.stdout_bytes
     files = json.loads(two.stdout)["files"]
     assert [f["path"] for f in files] == sorted(str(p) for p in SEEDS.glob("*.txt"))
     assert sum(len(f["findings"]) for f in files) > 0
-
-
-@pytest.mark.skipif(not CONSOLE_SCRIPT.is_file(), reason="imr-check console script not installed next to this Python")
-def test_installed_console_script(tmp_path):
-    done = run([str(CONSOLE_SCRIPT), "--fail-on", "warning", "--format", "text", str(SEED_002)], cwd=tmp_path)
-    assert done.returncode == 1  # the seed's one warning reaches --fail-on warning
-    lines = done.stdout.decode("utf-8").splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"{SEED_002}:67:10: warning [cited-page-off-topic]")
