@@ -23,7 +23,8 @@ EXAMPLES = ROOT / "examples"
 
 
 def run(args: list[str], cwd: Path, stdin: bytes | None = None) -> Result:
-    return run_cli(args, cwd=cwd, input=stdin if stdin is not None else b"")
+    """In-process, rendered wide: no test here reads layout, and no path may wrap (wherever the checkout is)."""
+    return run_cli(args, cwd=cwd, input=stdin if stdin is not None else b"", env={"COLUMNS": "1000"})
 
 
 def parse_json(proc: Result) -> dict:

@@ -19,7 +19,12 @@ SEED_002 = SEEDS / "002_79c63337c1751a54.txt"  # one citation-topic warning
 SEED_003 = SEEDS / "003_f03b8f82d3723e56.txt"  # spelling, fact-conflict warnings, one info
 
 
+#: Wide enough that no path (a temporary directory, wherever the project is checked out) wraps or folds.
+WIDE = 1000
+
+
 def run(*args: str, cwd: Path = ROOT, stdin: str | None = None, columns: int = 100) -> Result:
+    """``imr-check ARGS`` in-process, the report rendered ``columns`` wide (100: the snapshot's width)."""
     return run_cli(args, cwd=cwd, input=stdin, env={"COLUMNS": str(columns)})
 
 
@@ -44,7 +49,7 @@ def test_config_is_found_by_walking_up_and_flags_win(tmp_path):
     assert done.exit_code == 1 and json.loads(done.stdout)["summary"]["warnings"] == 1
     flags = run("--fail-on", "error", "--format", "text", str(SEED_002), cwd=deep)
     assert flags.exit_code == 0 and flags.stdout.startswith(str(SEED_002))
-    shown = run("config", cwd=deep)
+    shown = run("config", cwd=deep, columns=WIDE)
     assert str(tmp_path / ".imr-check.yaml") in shown.stdout and "fail-on = warning" in shown.stdout
 
 
@@ -112,14 +117,14 @@ def test_baseline_reports_only_new_findings_even_after_edits_above(tmp_path):
 
 
 def test_output_file_and_quiet(tmp_path):
-    done = run("-o", "report.txt", "-q", str(SEED_002), cwd=tmp_path)
+    done = run("-o", "report.txt", "-q", str(SEED_002), cwd=tmp_path, columns=WIDE)
     assert done.stdout == "" and done.exit_code == 0
     report = (tmp_path / "report.txt").read_text(encoding="utf-8")
     assert "[cited-page-off-topic]" in report and "letters checked" not in report and "\x1b[" not in report
 
 
 def test_statistics(tmp_path):
-    done = run("--statistics", "-q", str(SEED_003), cwd=tmp_path)
+    done = run("--statistics", "-q", str(SEED_003), cwd=tmp_path, columns=WIDE)
     assert done.exit_code == 0  # warnings and an info only
     assert "quantity-differs-within-letter" in done.stdout and "count" in done.stdout
 
