@@ -301,3 +301,35 @@ def test_input_is_never_modified_and_output_is_deterministic(tmp_path):
 def test_unknown_option_is_a_usage_error(tmp_path):
     proc = run(["parse", "--no-such-option", "x.txt"], tmp_path)
     assert proc.exit_code == 2
+
+
+_REPORT_OUTPUT_BUG = pytest.mark.xfail(
+    strict=True,
+    raises=FileNotFoundError,
+    reason="product bug: with the default report format, -o to an unwritable path ends in a traceback "
+    "(exit 1) instead of 'cannot write output' and exit 2 as the machine formats do",
+)
+
+
+@pytest.mark.parametrize("fmt", ["json", pytest.param("report", marks=_REPORT_OUTPUT_BUG)])
+def test_unwritable_output_file_is_a_usage_error(tmp_path, fmt):
+    shutil.copy(SEEDS / "002_79c63337c1751a54.txt", tmp_path / "letter.txt")
+    proc = run(["--format", fmt, "-o", "no-such-dir/report.out", "letter.txt"], tmp_path)
+    assert proc.exit_code == 2
+    assert stderr_lines(proc) == [
+        "imr-check: error: no-such-dir/report.out: cannot write output (No such file or directory)"
+    ]
+    assert not (tmp_path / "no-such-dir").exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=FileNotFoundError,
+    reason="product bug: --write-baseline to an unwritable path ends in a traceback (exit 1), not one error line and exit 2",
+)
+def test_unwritable_baseline_is_a_usage_error(tmp_path):
+    shutil.copy(SEEDS / "002_79c63337c1751a54.txt", tmp_path / "letter.txt")
+    proc = run(["--write-baseline", "no-such-dir/base.json", "letter.txt"], tmp_path)
+    assert proc.exit_code == 2
+    (line,) = stderr_lines(proc)
+    assert line.startswith("imr-check: error: no-such-dir/base.json:")
