@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import pytest
 import yaml
@@ -16,11 +16,11 @@ from typer.testing import CliRunner, Result
 
 import checker.rules.loader
 from checker.cli.app import _with_default_command, app
+from checker.input.files import InputRef
 from checker.knowledge.guideline import default_guideline
 from checker.model import FileResult
-from checker.rules.loader import RuleSet, load_ruleset
 from checker.pipeline import read_letter
-from checker.input.files import InputRef
+from checker.rules.loader import RuleSet, load_ruleset
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"
@@ -30,12 +30,12 @@ LETTERS = FIXTURES / "letters"
 # Property tests run derandomized (the same examples every run).  The default
 # profile keeps the suite quick; ``HYPOTHESIS_PROFILE=thorough`` (or
 # ``pytest --hypothesis-profile=thorough``) runs the full example counts.
-_HYPOTHESIS = dict(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+_HYPOTHESIS = {
+    "deadline": None,
+    "derandomize": True,
+    "database": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
 settings.register_profile("fast", max_examples=40, **_HYPOTHESIS)
 settings.register_profile("thorough", max_examples=150, **_HYPOTHESIS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
@@ -72,7 +72,7 @@ class _ParsedOnce:
             self._loaded[stream] = self._module.safe_load(stream)
         return copy.deepcopy(self._loaded[stream])
 
-    def compose(self, stream, Loader=None):  # noqa: N803 (PyYAML's name)
+    def compose(self, stream, Loader=None):  # PyYAML's parameter name
         loader = Loader or self._module.Loader
         if not isinstance(stream, str):
             return self._module.compose(stream, Loader=loader)
@@ -96,7 +96,7 @@ def _rule_yaml_parsed_once():
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _expected(folder: Path) -> dict:
     return yaml.load((folder / "expected.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
 

@@ -132,8 +132,8 @@ def test_a_known_gap_that_now_triggers_is_noted_but_does_not_fail(tmp_path):
     outcome = _outcome(_write(tmp_path, fixed))
     gap_line = _line_of(fixed, "- name: norco is not tracked yet")
     assert outcome.fixed_gaps == [
-        f"{tmp_path / 'rules' / 'mine.yaml'}:{gap_line}: norco is not tracked yet: "
-        "known gap now triggers; change it to 'expect: hit'"
+        f"{tmp_path / 'rules' / 'mine.yaml'}:{gap_line}: norco is not tracked yet: known gap now triggers; "
+        + "change it to 'expect: hit'"
     ]
     assert (outcome.hits, outcome.passes, outcome.gaps) == (1, 1, 0)
     assert not outcome.failed
