@@ -1,26 +1,109 @@
-"""Shared test helpers: fixture locations and a one-call letter reader."""
+"""Shared test helpers: fixture locations, a one-call letter reader, and the CLI run in-process."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import contextlib
+import copy
+import os
+from collections.abc import Mapping, Sequence
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
+from typer.testing import CliRunner, Result
 
+import checker.rules.loader
+from checker.cli.app import _with_default_command, app
 from checker.knowledge.guideline import default_guideline
 from checker.model import FileResult
-from checker.rules.loader import RuleSet, load_ruleset
 from checker.pipeline import read_letter
 from checker.input.discover import InputRef
+from checker.rules.loader import RuleSet, load_ruleset
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"
 LETTERS = FIXTURES / "letters"
 
+# --------------------------------------------------------------------------- hypothesis
+# Property tests run derandomized (the same examples every run).  The default
+# profile keeps the suite quick; ``HYPOTHESIS_PROFILE=thorough`` (or
+# ``pytest --hypothesis-profile=thorough``) runs the full example counts.
+_HYPOTHESIS = {
+    "deadline": None,
+    "derandomize": True,
+    "database": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+settings.register_profile("fast", max_examples=40, **_HYPOTHESIS)
+settings.register_profile("thorough", max_examples=150, **_HYPOTHESIS)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+
+
+# --------------------------------------------------------------------------- rule-file YAML, parsed once
+class _ParsedOnce:
+    """PyYAML as ``checker.rules.loader`` sees it, remembering what identical text parses to.
+
+    Every CLI run loads the shipped rule files afresh, and the loader parses
+    each one twice (``safe_load`` and ``compose``) with the pure-Python
+    parser: about 0.35 s a run, most of what an in-process CLI test costs.
+    Parsing is a pure function of the text, so the suite parses each distinct
+    text once; everything after parsing (schema validation, compiling the
+    conditions, extends, overrides, severities) still runs every time, and
+    text seen for the first time, broken YAML included, goes to PyYAML as
+    before (errors are raised, never remembered).  Each caller gets its own
+    deep copy of the data; the composed node tree is only read (line
+    numbers).  Set IMR_CHECK_TESTS_REPARSE_YAML=1 to parse every time.
+    """
+
+    def __init__(self, module) -> None:
+        self._module = module
+        self._loaded: dict[str, object] = {}
+        self._composed: dict[tuple[str, object], object] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._module, name)
+
+    def safe_load(self, stream):
+        if not isinstance(stream, str):
+            return self._module.safe_load(stream)
+        if stream not in self._loaded:
+            self._loaded[stream] = self._module.safe_load(stream)
+        return copy.deepcopy(self._loaded[stream])
+
+    def compose(self, stream, Loader=None):  # PyYAML's parameter name
+        loader = Loader or self._module.Loader
+        if not isinstance(stream, str):
+            return self._module.compose(stream, Loader=loader)
+        key = (stream, loader)
+        if key not in self._composed:
+            self._composed[key] = self._module.compose(stream, Loader=loader)
+        return self._composed[key]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _rule_yaml_parsed_once():
+    if os.environ.get("IMR_CHECK_TESTS_REPARSE_YAML") or getattr(checker.rules.loader, "yaml", None) is not yaml:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checker.rules.loader, "yaml", _ParsedOnce(yaml))
+        yield
+
+
+# --------------------------------------------------------------------------- fixtures
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@cache
+def _expected(folder: Path) -> dict:
+    return yaml.load((folder / "expected.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+
 
 def load_expected(folder: Path) -> dict:
-    return yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
+    """The expectations of a fixture folder (parsed once; each caller gets its own copy)."""
+    return copy.deepcopy(_expected(folder))
 
 
 @lru_cache(maxsize=1)
@@ -47,3 +130,51 @@ def read_text(text: str | bytes, tmp_path: Path, name: str = "letter.txt") -> Fi
 @pytest.fixture
 def seeds_expected() -> dict:
     return load_expected(SEEDS)
+
+
+# --------------------------------------------------------------------------- the CLI, in-process
+#: The environment every in-process run sees: no colour, a fixed width (so a
+#: long temporary path cannot wrap a report line differently from run to run),
+#: and none of the variables that would force colour or a terminal on.
+CLI_ENV: dict[str, str | None] = {
+    "NO_COLOR": "1",
+    "COLUMNS": "100",
+    "LINES": "50",
+    "TERM": "dumb",
+    "FORCE_COLOR": None,
+    "CLICOLOR_FORCE": None,
+    "TTY_COMPATIBLE": None,
+    "TTY_INTERACTIVE": None,
+}
+
+
+def run_cli(
+    args: Sequence[str],
+    cwd: Path | str | None = None,
+    input: str | bytes | None = None,
+    env: Mapping[str, str | None] | None = None,
+) -> Result:
+    """``imr-check ARGS`` run in this process, as ``checker.cli.app.main`` runs it.
+
+    The arguments go through ``_with_default_command`` (``imr-check x.txt``
+    means ``imr-check check x.txt``) exactly as ``main()`` sends them.  The
+    working directory is ``cwd`` for the run (configuration is found by
+    walking up from it), stdin holds ``input`` (empty when None), and stdout
+    and stderr are captured separately: ``result.stdout``/``result.stderr``
+    (text) and ``result.stdout_bytes``/``result.stderr_bytes``.  An exception
+    the command does not turn into an exit code propagates (the test fails
+    with its traceback), as a crash would in a real run.
+    """
+    runner = CliRunner()
+    with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
+        result = runner.invoke(
+            app,
+            _with_default_command(list(args)),
+            input=input if input is not None else b"",
+            env={**CLI_ENV, **(env or {})},
+            prog_name="imr-check",
+            catch_exceptions=False,
+        )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Traceback" not in result.stdout, result.stdout
+    return result

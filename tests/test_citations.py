@@ -160,7 +160,9 @@ def test_guideline_edition():
 
 
 def test_every_source_name_is_recognised():
-    for source_id, name in sources().names:
+    names = sources().names
+    assert {source_id for source_id, _ in names} >= {"MTUS", "ODG", "ACOEM"}
+    for source_id, name in names:
         citation = read_guideline_line("reviewer", f"Decision based on {name}, page 12.", span_of)
         assert citation.source == source_id, name
         assert citation.pages == [12]

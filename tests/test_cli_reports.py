@@ -1,16 +1,17 @@
-"""End-to-end: exit codes, --fail-on, config discovery, select/ignore, severity
-overrides, suppressions, baselines, --jobs, --output, and the terminal report."""
+"""The CLI in-process: exit codes, --fail-on, config discovery, select/ignore, severity
+overrides, suppressions, baselines, --output, and the terminal report.
+
+(--jobs, which starts worker processes, is tested end to end in tests/test_end_to_end.py.)
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from typer.testing import Result
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -18,24 +19,26 @@ SEED_002 = SEEDS / "002_79c63337c1751a54.txt"  # one citation-topic warning
 SEED_003 = SEEDS / "003_f03b8f82d3723e56.txt"  # spelling, fact-conflict warnings, one info
 
 
-def run(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", "TERM": "dumb"}
-    return subprocess.run(
-        [sys.executable, "-m", "checker", *args], cwd=cwd, capture_output=True, text=True, env=env, input=stdin
-    )
+#: Wide enough that no path (a temporary directory, wherever the project is checked out) wraps or folds.
+WIDE = 1000
 
 
-def findings_of(done: subprocess.CompletedProcess) -> list[dict]:
+def run(*args: str, cwd: Path = ROOT, stdin: str | None = None, columns: int = 100) -> Result:
+    """``imr-check ARGS`` in-process, the report rendered ``columns`` wide (100: the snapshot's width)."""
+    return run_cli(args, cwd=cwd, input=stdin, env={"COLUMNS": str(columns)})
+
+
+def findings_of(done: Result) -> list[dict]:
     return [f for file in json.loads(done.stdout)["files"] for f in file["findings"]]
 
 
 def test_exit_codes_follow_fail_on(tmp_path):
-    assert run(str(SEED_002), cwd=tmp_path).returncode == 0  # a warning; default fail-on is error
-    assert run("--fail-on", "warning", str(SEED_002), cwd=tmp_path).returncode == 1
-    assert run("--fail-on", "info", str(SEEDS / "000_a530ee4abe81adc8.txt"), cwd=tmp_path).returncode == 0
-    assert run("--fail-on", "warning", "--exit-zero", str(SEED_002), cwd=tmp_path).returncode == 0
-    assert run("--fail-on", "loud", str(SEED_002), cwd=tmp_path).returncode == 2
-    assert run(str(tmp_path / "missing.txt"), cwd=tmp_path).returncode == 2
+    assert run(str(SEED_002), cwd=tmp_path).exit_code == 0  # a warning; default fail-on is error
+    assert run("--fail-on", "warning", str(SEED_002), cwd=tmp_path).exit_code == 1
+    assert run("--fail-on", "info", str(SEEDS / "000_a530ee4abe81adc8.txt"), cwd=tmp_path).exit_code == 0
+    assert run("--fail-on", "warning", "--exit-zero", str(SEED_002), cwd=tmp_path).exit_code == 0
+    assert run("--fail-on", "loud", str(SEED_002), cwd=tmp_path).exit_code == 2
+    assert run(str(tmp_path / "missing.txt"), cwd=tmp_path).exit_code == 2
 
 
 def test_config_is_found_by_walking_up_and_flags_win(tmp_path):
@@ -43,10 +46,10 @@ def test_config_is_found_by_walking_up_and_flags_win(tmp_path):
     deep = tmp_path / "a" / "b"
     deep.mkdir(parents=True)
     done = run(str(SEED_002), cwd=deep)
-    assert done.returncode == 1 and json.loads(done.stdout)["summary"]["warnings"] == 1
+    assert done.exit_code == 1 and json.loads(done.stdout)["summary"]["warnings"] == 1
     flags = run("--fail-on", "error", "--format", "text", str(SEED_002), cwd=deep)
-    assert flags.returncode == 0 and flags.stdout.startswith(str(SEED_002))
-    shown = run("config", cwd=deep)
+    assert flags.exit_code == 0 and flags.stdout.startswith(str(SEED_002))
+    shown = run("config", cwd=deep, columns=WIDE)
     assert str(tmp_path / ".imr-check.yaml") in shown.stdout and "fail-on = warning" in shown.stdout
 
 
@@ -58,13 +61,13 @@ def test_select_and_ignore_by_rule_and_category(tmp_path):
     (tmp_path / ".imr-check.yaml").write_text("ignore: [spelling]\n", encoding="utf-8")
     assert {f["category"] for f in findings_of(run("-f", "json", str(SEED_003), cwd=tmp_path))} == {"fact-conflict"}
     bad = run("--select", "no-such-rule", str(SEED_003), cwd=tmp_path)
-    assert bad.returncode == 2 and "unknown rule or category 'no-such-rule'" in bad.stderr
+    assert bad.exit_code == 2 and "unknown rule or category 'no-such-rule'" in bad.stderr
 
 
 def test_severity_override_in_config(tmp_path):
     (tmp_path / ".imr-check.yaml").write_text("rules:\n  cited-page-off-topic: error\n", encoding="utf-8")
     done = run("-f", "json", str(SEED_002), cwd=tmp_path)
-    assert done.returncode == 1
+    assert done.exit_code == 1
     assert [f["severity"] for f in findings_of(done)] == ["error"]
 
 
@@ -79,7 +82,7 @@ def _with_marker(tmp_path: Path, marker: str) -> Path:
 def test_suppression_marks_the_finding_and_leaves_the_exit_code_alone(tmp_path):
     path = _with_marker(tmp_path, "imr-check: ignore cited-page-off-topic -- the administrator's citation is quoted verbatim")
     done = run("-f", "json", "--fail-on", "warning", str(path), cwd=tmp_path)
-    assert done.returncode == 0
+    assert done.exit_code == 0
     (finding,) = findings_of(done)
     assert finding["rule"] == "cited-page-off-topic"
     assert finding["suppressed"] == {"reason": "the administrator's citation is quoted verbatim"}
@@ -92,7 +95,7 @@ def test_suppression_marks_the_finding_and_leaves_the_exit_code_alone(tmp_path):
 def test_unused_suppression_is_reported_at_info(tmp_path):
     path = _with_marker(tmp_path, "imr-check: ignore guideline-misquoted -- nothing to suppress")
     done = run("-f", "json", "--fail-on", "warning", str(path), cwd=tmp_path)
-    assert done.returncode == 1  # the real warning still counts
+    assert done.exit_code == 1  # the real warning still counts
     unused = [f for f in findings_of(done) if f["rule"] == "unused-suppression"]
     assert len(unused) == 1 and unused[0]["severity"] == "info" and unused[0]["item"] == 1
 
@@ -101,11 +104,11 @@ def test_baseline_reports_only_new_findings_even_after_edits_above(tmp_path):
     letter = tmp_path / "letter.txt"
     letter.write_text(SEED_003.read_text(encoding="utf-8"), encoding="utf-8")
     written = run("--write-baseline", "base.json", "letter.txt", cwd=tmp_path)
-    assert written.returncode == 0 and (tmp_path / "base.json").is_file()
+    assert written.exit_code == 0 and (tmp_path / "base.json").is_file()
     # lines added at the top move every finding down; none comes back
     letter.write_text("Case Number: CM15-0012345\n\nDate Assigned: 2/20/2015\n\n" + SEED_003.read_text(encoding="utf-8"), encoding="utf-8")
     again = run("--baseline", "base.json", "-f", "json", "--fail-on", "info", "letter.txt", cwd=tmp_path)
-    assert findings_of(again) == [] and again.returncode == 0
+    assert findings_of(again) == [] and again.exit_code == 0
     # a new problem is reported
     text = letter.read_text(encoding="utf-8").replace("is a 60-year-old male", "is a 60-year-old female", 1)
     letter.write_text(text, encoding="utf-8")
@@ -113,28 +116,22 @@ def test_baseline_reports_only_new_findings_even_after_edits_above(tmp_path):
     assert findings_of(new), "a new finding must not be hidden by the baseline"
 
 
-def test_jobs_give_the_same_results_in_the_same_order(tmp_path):
-    one = run("-f", "json", "--jobs", "1", str(SEEDS), cwd=tmp_path)
-    two = run("-f", "json", "--jobs", "2", str(SEEDS), cwd=tmp_path)
-    assert one.stdout == two.stdout
-    assert [f["path"] for f in json.loads(one.stdout)["files"]] == sorted(str(p) for p in SEEDS.glob("*.txt"))
-
-
 def test_output_file_and_quiet(tmp_path):
-    done = run("-o", "report.txt", "-q", str(SEED_002), cwd=tmp_path)
-    assert done.stdout == "" and done.returncode == 0
+    done = run("-o", "report.txt", "-q", str(SEED_002), cwd=tmp_path, columns=WIDE)
+    assert done.stdout == "" and done.exit_code == 0
     report = (tmp_path / "report.txt").read_text(encoding="utf-8")
     assert "[cited-page-off-topic]" in report and "letters checked" not in report and "\x1b[" not in report
 
 
 def test_statistics(tmp_path):
-    done = run("--statistics", "-q", str(SEED_003), cwd=tmp_path)
+    done = run("--statistics", "-q", str(SEED_003), cwd=tmp_path, columns=WIDE)
+    assert done.exit_code == 0  # warnings and an info only
     assert "quantity-differs-within-letter" in done.stdout and "count" in done.stdout
 
 
 def test_explain(tmp_path):
     done = run("explain", "carisoprodol-long-term-approved", cwd=tmp_path)
-    assert done.returncode == 0
+    assert done.exit_code == 0
     assert "MTUS 2009, pp. 29, 65" in done.stdout and "example" in done.stdout
 
 
@@ -145,14 +142,11 @@ def test_terminal_report_snapshot():
     > tests/snapshots/report-seed-003.txt (then read it as a newcomer would).
     """
     done = run("tests/fixtures/seeds/003_f03b8f82d3723e56.txt")
-    assert done.returncode == 0
+    assert done.exit_code == 0
     assert done.stdout == (SNAPSHOTS / "report-seed-003.txt").read_text(encoding="utf-8")
 
 
 def test_narrow_terminal_lists_items_instead_of_a_table(tmp_path):
-    env_run = subprocess.run(
-        [sys.executable, "-m", "checker", str(SEED_002)], cwd=tmp_path, capture_output=True, text=True,
-        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "80", "TERM": "dumb"},
-    )
+    env_run = run(str(SEED_002), cwd=tmp_path, columns=80)
     assert "  2. OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH PAIN" in env_run.stdout
     assert "pages: admin 79-81; reviewer 74-80, 92; rationale -" in env_run.stdout

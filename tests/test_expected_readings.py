@@ -63,3 +63,14 @@ def assert_reads_as_expected(result, expected: dict) -> None:
         if "sections" in want:
             for kind, sections in want["sections"].items():
                 assert have["sections"][kind] == sections, label
+
+
+def test_the_optional_expectations_are_used():
+    """The optional keys checked above occur in the expectations, so none of those checks is dead."""
+    entries = [load_expected(folder)[name] for folder, name in CASES]
+    assert len(entries) > 20
+    for key in ("reviewer", "final_determination"):
+        assert any(key in entry for entry in entries), key
+    items = [item for entry in entries for item in entry["items"]]
+    for key in ("days_supply", "refills", "frequency", "sections"):
+        assert any(key in item for item in items), key

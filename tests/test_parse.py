@@ -151,6 +151,7 @@ def test_seed_section_spans_start_at_their_headings(name):
     path = SEEDS / name
     lines = lines_of(path)
     letter = read_path(path).letter
+    assert [s.kind for s in letter.sections] == ["how", "summary", "issues"]
     for section in letter.sections:
         assert section.title in lines[section.span.line - 1]
         assert lines[section.span.line - 1][section.span.column - 1 :].startswith(section.title)
@@ -288,6 +289,8 @@ def test_spans_of_degenerate_letters_stay_inside_their_lines(tmp_path, data):
     spans = [f.span for f in result.findings]
     for item in result.letter.items:
         spans += [item.request_span, item.heading_span, item.decision_span, item.rationale_span]
-    for span in filter(None, spans):
+    spans = [span for span in spans if span is not None]
+    assert spans, "the degenerate letter gave no span to check"
+    for span in spans:
         assert span.end_column <= len(lines[span.end_line - 1]) + 1, span
         assert span.column <= len(lines[span.line - 1]) + 1, span

@@ -69,7 +69,8 @@ def test_a_claim_limited_in_time_is_only_info(tmp_path, ruleset):
         "items": [{"request": "Tramadol 50 mg #90", "decision": "Upheld",
                    "rationale": "No urine drug screen has been documented since 2013. The request is not medically necessary."}],
     }, ruleset)
-    assert all(f.severity is Severity.INFO for f in result.findings if f.rule == "documented-finding-said-missing")
+    (finding,) = [f for f in result.findings if f.rule == "documented-finding-said-missing"]
+    assert finding.severity is Severity.INFO and finding.item == 1
 
 
 def test_format3_determination_line_is_not_a_final_determination(tmp_path):

@@ -11,16 +11,28 @@ from checker.rules.ruletests import letter_text, run_rule_tests
 RULESET = load_ruleset(default_guideline())
 
 
-@pytest.mark.parametrize("rule", [r for r in RULESET.rules if r.tests], ids=lambda r: r.id)
+RULES_WITH_EXAMPLES = [r for r in RULESET.rules if r.tests]
+
+
+@pytest.mark.parametrize("rule", RULES_WITH_EXAMPLES, ids=lambda r: r.id)
 def test_rule_examples(rule):
     (outcome,) = run_rule_tests(RULESET, {rule.id})
     assert not outcome.errors, outcome.errors
     assert not outcome.misses, outcome.misses
     assert not outcome.false_alarms, outcome.false_alarms
     assert not outcome.fixed_gaps, outcome.fixed_gaps
+    # every example was run and counted: each hit triggered, each ok stayed quiet, each gap is still one
+    expects = [t.expect for t in rule.tests]
+    assert (outcome.hits, outcome.passes, outcome.gaps) == (expects.count("hit"), expects.count("ok"), expects.count("gap"))
+
+
+def test_the_shipped_rules_carry_examples():
+    assert len(RULES_WITH_EXAMPLES) > 20
+    assert len(RULES_WITH_EXAMPLES) == len(RULESET.rules)
 
 
 def test_every_shipped_rule_has_examples_both_ways():
+    assert RULESET.rules
     for rule in RULESET.rules:
         kinds = {t.expect for t in rule.tests}
         assert {"hit", "ok"} <= kinds, f"{rule.id} needs examples that must and must not trigger it"

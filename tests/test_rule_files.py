@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -14,7 +11,7 @@ import pytest
 from checker.knowledge.guideline import default_guideline
 from checker.model import Severity
 from checker.rules.loader import RuleError, load_rule_file, load_ruleset
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS_RULES = ROOT / "docs" / "examples" / "odg-rules"
@@ -119,9 +116,9 @@ def test_user_severities_win(tmp_path):
     assert not ruleset.get("carisoprodol-approved").enabled
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "checker", *args], cwd=cwd, capture_output=True, text=True, env=env)
+def _cli(*args: str, cwd: Path):
+    """``imr-check ARGS`` in-process; wide, so a long temporary path cannot wrap a line."""
+    return run_cli(args, cwd=cwd, env={"COLUMNS": "200"})
 
 
 def test_broken_rule_file_stops_every_command_with_exit_3(tmp_path):
@@ -131,7 +128,7 @@ def test_broken_rule_file_stops_every_command_with_exit_3(tmp_path):
     seed = str(SEEDS / "000_a530ee4abe81adc8.txt")
     for args in (["--rules", str(rules), seed], ["rules", "list", "--rules", str(rules)], ["rules", "test", str(rules)]):
         done = _cli(*args, cwd=tmp_path)
-        assert done.returncode == 3, (args, done.stderr)
+        assert done.exit_code == 3, (args, done.stderr)
         assert "mine.yaml:6:" in done.stderr and "severity" in done.stderr
         assert "Traceback" not in done.stderr
 
@@ -142,7 +139,7 @@ def test_config_file_switches_a_rule_off_in_one_line(tmp_path):
     assert '"cited-page-off-topic"' in before.stdout
     (tmp_path / ".imr-check.yaml").write_text("rules:\n  cited-page-off-topic: off\n", encoding="utf-8")
     after = _cli("--format", "json", seed, cwd=tmp_path)
-    assert after.returncode == 0 and '"cited-page-off-topic"' not in after.stdout
+    assert after.exit_code == 0 and '"cited-page-off-topic"' not in after.stdout
 
 
 def test_config_in_pyproject_changes_a_severity(tmp_path):
@@ -150,7 +147,7 @@ def test_config_in_pyproject_changes_a_severity(tmp_path):
     nested = tmp_path / "drafts"
     nested.mkdir()
     done = _cli("--format", "json", str(SEEDS / "002_79c63337c1751a54.txt"), cwd=nested)
-    assert done.returncode == 1  # an error now reaches the default fail-on threshold
+    assert done.exit_code == 1  # an error now reaches the default fail-on threshold
     assert '"severity": "error"' in done.stdout
 
 
@@ -159,9 +156,9 @@ def test_docs_worked_example_validates_tests_and_runs(tmp_path):
     rules = tmp_path / "odg-rules"
     shutil.copytree(DOCS_RULES, rules)
     validated = _cli("rules", "validate", "odg-rules", cwd=tmp_path)
-    assert validated.returncode == 0 and validated.stdout.startswith("ok:")
+    assert validated.exit_code == 0 and validated.stdout.startswith("ok:")
     tested = _cli("rules", "test", "odg-rules", "--rule", "zolpidem-long-term-approved", cwd=tmp_path)
-    assert tested.returncode == 0, tested.stdout
+    assert tested.exit_code == 0, tested.stdout
     assert "1 hits, 0 misses, 0 false alarms, 2 quiet" in tested.stdout
     letter = tmp_path / "ambien.txt"
     letter.write_text(
@@ -175,4 +172,4 @@ def test_docs_worked_example_validates_tests_and_runs(tmp_path):
     )
     ran = _cli("--rules", "odg-rules", "--format", "json", "ambien.txt", cwd=tmp_path)
     assert '"zolpidem-long-term-approved"' in ran.stdout
-    assert ran.returncode == 0  # a warning does not reach the default fail-on (error)
+    assert ran.exit_code == 0  # a warning does not reach the default fail-on (error)

@@ -174,6 +174,7 @@ def test_brand_maps_to_its_generic(brand, generic):
 
 def test_generic_names_identify_themselves():
     lexicon = default_lexicon()
+    assert len(lexicon.drugs) > 20
     for drug in lexicon.drugs.values():
         match = lexicon.identify(drug.generic)
         assert match is not None and match.drug.generic == drug.generic, drug.generic

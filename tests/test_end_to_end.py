@@ -1,0 +1,98 @@
+"""A handful of true end-to-end runs: a real process, as a user starts it.
+
+Everything else about the command line is tested in-process (tests/test_cli.py,
+tests/test_cli_reports.py, ...), which is much faster; these few check what
+only a real process shows: ``python -m checker`` and the installed
+``imr-check`` console script start and check a letter, a real stdin is read,
+and ``--jobs`` worker processes give the same results as one process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import checker
+from tests.conftest import SEEDS, run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_001 = SEEDS / "001_ed7318db5454d5ef.txt"
+SEED_002 = SEEDS / "002_79c63337c1751a54.txt"  # one citation-topic warning
+CONSOLE_SCRIPT = Path(sys.executable).parent / ("imr-check.exe" if os.name == "nt" else "imr-check")
+
+
+def run(command: list[str], cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", "TERM": "dumb"}
+    done = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, env=env, timeout=120, check=False)
+    assert b"Traceback" not in done.stderr, done.stderr.decode(errors="replace")
+    return done
+
+
+def python_m_checker(*args: str, cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "checker", *args], cwd=cwd, stdin=stdin)
+
+
+def _imr_check() -> list[str]:
+    """The installed console script, else ``python -m checker``."""
+    return [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.is_file() else [sys.executable, "-m", "checker"]
+
+
+def test_version(tmp_path):
+    done = python_m_checker("--version", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.decode().strip() == f"imr-check {checker.__version__}"
+    assert done.stderr == b""
+
+
+@pytest.mark.skipif(not CONSOLE_SCRIPT.is_file(), reason="imr-check console script not installed next to this Python")
+def test_installed_console_script(tmp_path):
+    """The console script is the same command (its checking is the README test below)."""
+    done = run([str(CONSOLE_SCRIPT), "--version"], cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.decode().strip() == f"imr-check {checker.__version__}"
+
+
+def test_checking_an_example_letter_as_the_readme_does():
+    """``imr-check examples/carisoprodol-hydrocodone.txt``: the human report, exit 0.
+
+    Run with the installed console script when there is one (as the README
+    does), else with ``python -m checker``.  Three warnings (misspelling,
+    quantity conflict, pronoun) and an info; none reaches the default fail-on
+    (error).
+    """
+    done = run([*_imr_check(), "examples/carisoprodol-hydrocodone.txt"], cwd=ROOT)
+    assert done.returncode == 0, done.stderr  # warnings do not reach the default fail-on (error)
+    out = done.stdout.decode("utf-8")
+    assert out.startswith("examples/carisoprodol-hydrocodone.txt")
+    assert "examples/carisoprodol-hydrocodone.txt:83:1: warning [quantity-differs-within-letter]" in out
+    assert "[drug-name-misspelled]" in out and "[pronoun-contradicts-sex]" in out
+    assert "1 letter checked: 0 errors, 3 warnings, 1 info" in out
+    assert done.stderr == b""
+
+
+def test_stdin_is_read_as_one_letter(tmp_path):
+    done = python_m_checker("-f", "json", "-", cwd=tmp_path, stdin=SEED_001.read_bytes())
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout.decode("utf-8"))
+    assert [f["path"] for f in doc["files"]] == ["<stdin>"]
+    assert [i["drug"] for i in doc["files"][0]["letter"]["items"]] == ["carisoprodol", "alprazolam"]
+    assert doc["summary"]["files"] == 1 and doc["summary"]["unreadable"] == 0
+
+
+def test_jobs_give_the_same_results_in_the_same_order(tmp_path):
+    """Two worker processes give, byte for byte, what one process gives (run in-process here).
+
+    With ``--fail-on warning`` the seeds' warnings fail the run: exit 1 from a real process.
+    """
+    two = python_m_checker("-f", "json", "--fail-on", "warning", "--jobs", "2", str(SEEDS), cwd=tmp_path)
+    one = run_cli(["-f", "json", "--fail-on", "warning", "--jobs", "1", str(SEEDS)], cwd=tmp_path)
+    assert two.returncode == one.exit_code == 1
+    assert two.stdout == one.stdout_bytes
+    files = json.loads(two.stdout)["files"]
+    assert [f["path"] for f in files] == sorted(str(p) for p in SEEDS.glob("*.txt"))
+    assert sum(len(f["findings"]) for f in files) > 0
