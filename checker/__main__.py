@@ -1,5 +1,5 @@
 """Allow ``python -m checker``."""
 
-from checker.cli.app import main
+from checker.cli import main
 
 main()

@@ -21,8 +21,8 @@ from checker.model import FileResult
 from checker.text.normalise import normalise
 from checker.letter.reader import parse_letter
 from checker.input.discover import STDIN, InputRef
-from checker.input.read import read_input
-from checker.input.source import InputError, SourceText
+from checker.input.read import MAX_BYTES, read_input
+from checker.input.source import InputError, SourceText, short_reason
 from checker.rules.loader import RuleSet
 from checker.letter.markers import read_markers
 
@@ -62,11 +62,13 @@ def display_path(ref: InputRef) -> str:
     return "<stdin>" if ref.path == STDIN else ref.path
 
 
-def read_letter(ref: InputRef, ruleset: RuleSet | None = None, only: set[str] | None = None) -> Reading:
+def read_letter(
+    ref: InputRef, ruleset: RuleSet | None = None, only: set[str] | None = None, max_bytes: int = MAX_BYTES
+) -> Reading:
     """Read, normalise, parse, extract (and check, given rules) one input; never raises."""
     path = display_path(ref)
     try:
-        source = read_input(ref)
+        source = read_input(ref, max_bytes)
     except InputError as error:
         return Reading(FileResult(path, error=str(error)))
     return read_source(path, source, ruleset, only)
@@ -85,7 +87,8 @@ def read_source(path: str, source: SourceText, ruleset: RuleSet | None = None, o
     except RecursionError:
         return Reading(FileResult(path, error="letter too deeply nested to read"))
     except Exception as error:  # a bug must not end the batch; say so plainly
-        return Reading(FileResult(path, error=f"internal error while reading ({type(error).__name__}: {error})"))
+        reason = short_reason(error)
+        return Reading(FileResult(path, error=f"internal error while reading ({type(error).__name__}: {reason})"))
     findings.sort(key=lambda f: f.sort_key())
     return Reading(
         FileResult(path, parsed.letter, findings, kind=source.kind, page_starts=source.pages), parsed.tree

@@ -14,7 +14,6 @@ import yaml
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
-import checker.rules.loader
 from checker.cli.app import _with_default_command, app
 from checker.knowledge.guideline import default_guideline
 from checker.model import FileResult
@@ -39,57 +38,6 @@ _HYPOTHESIS = {
 settings.register_profile("fast", max_examples=40, **_HYPOTHESIS)
 settings.register_profile("thorough", max_examples=150, **_HYPOTHESIS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
-
-
-# --------------------------------------------------------------------------- rule-file YAML, parsed once
-class _ParsedOnce:
-    """PyYAML as ``checker.rules.loader`` sees it, remembering what identical text parses to.
-
-    Every CLI run loads the shipped rule files afresh, and the loader parses
-    each one twice (``safe_load`` and ``compose``) with the pure-Python
-    parser: about 0.35 s a run, most of what an in-process CLI test costs.
-    Parsing is a pure function of the text, so the suite parses each distinct
-    text once; everything after parsing (schema validation, compiling the
-    conditions, extends, overrides, severities) still runs every time, and
-    text seen for the first time, broken YAML included, goes to PyYAML as
-    before (errors are raised, never remembered).  Each caller gets its own
-    deep copy of the data; the composed node tree is only read (line
-    numbers).  Set IMR_CHECK_TESTS_REPARSE_YAML=1 to parse every time.
-    """
-
-    def __init__(self, module) -> None:
-        self._module = module
-        self._loaded: dict[str, object] = {}
-        self._composed: dict[tuple[str, object], object] = {}
-
-    def __getattr__(self, name: str):
-        return getattr(self._module, name)
-
-    def safe_load(self, stream):
-        if not isinstance(stream, str):
-            return self._module.safe_load(stream)
-        if stream not in self._loaded:
-            self._loaded[stream] = self._module.safe_load(stream)
-        return copy.deepcopy(self._loaded[stream])
-
-    def compose(self, stream, Loader=None):  # PyYAML's parameter name
-        loader = Loader or self._module.Loader
-        if not isinstance(stream, str):
-            return self._module.compose(stream, Loader=loader)
-        key = (stream, loader)
-        if key not in self._composed:
-            self._composed[key] = self._module.compose(stream, Loader=loader)
-        return self._composed[key]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _rule_yaml_parsed_once():
-    if os.environ.get("IMR_CHECK_TESTS_REPARSE_YAML") or getattr(checker.rules.loader, "yaml", None) is not yaml:
-        yield
-        return
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(checker.rules.loader, "yaml", _ParsedOnce(yaml))
-        yield
 
 
 # --------------------------------------------------------------------------- fixtures

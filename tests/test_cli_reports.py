@@ -50,7 +50,7 @@ def test_config_is_found_by_walking_up_and_flags_win(tmp_path):
     flags = run("--fail-on", "error", "--format", "text", str(SEED_002), cwd=deep)
     assert flags.exit_code == 0 and flags.stdout.startswith(str(SEED_002))
     shown = run("config", cwd=deep, columns=WIDE)
-    assert str(tmp_path / ".imr-check.yaml") in shown.stdout and "fail-on = warning" in shown.stdout
+    assert str(tmp_path / ".imr-check.yaml") in shown.stdout and "fail-on: warning" in shown.stdout
 
 
 def test_select_and_ignore_by_rule_and_category(tmp_path):

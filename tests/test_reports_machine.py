@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import io
 import json
+import shutil
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -25,7 +26,7 @@ from checker.reports import csv as csv_report
 from checker.reports import github, junit, sarif
 from checker.reports import text as lines
 from checker.rules.loader import load_ruleset
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, run_cli
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 REPORTERS = {"text": lines, "sarif": sarif, "junit": junit, "github": github, "csv": csv_report}
@@ -226,8 +227,10 @@ def test_sarif_uris():
 
 
 # --------------------------------------------------------------------- JUnit
-def test_junit_one_testcase_per_letter(results, ruleset):
-    text = junit.render(results, ruleset)
+@pytest.mark.parametrize("fail_on", [Severity.ERROR, Severity.WARNING, Severity.INFO])
+def test_junit_one_testcase_per_letter_failing_as_the_run_would(results, ruleset, fail_on):
+    """A letter fails exactly when its findings reach --fail-on, so JUnit and the exit code agree."""
+    text = junit.render(results, ruleset, fail_on)
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
     root = ET.fromstring(text.encode("utf-8"))
     assert root.tag == "testsuites" and root.get("name") == "imr-check"
@@ -235,23 +238,34 @@ def test_junit_one_testcase_per_letter(results, ruleset):
     cases = suite.findall("testcase")
     assert [c.get("name") for c in cases] == [r.path for r in results]
     assert all(c.get("classname") == "imr-check" for c in cases)
+    failing_letters = 0
     for case, result in zip(cases, results):
-        loud = [f for f in result.findings if f.severity.rank >= Severity.WARNING.rank and not f.suppressed]
+        loud = [f for f in result.findings if f.severity.rank >= fail_on.rank and not f.suppressed]
         failures = case.findall("failure")
         if result.error:
             assert case.find("error") is not None and not failures
             continue
         assert len(failures) == (1 if loud else 0), result.path
+        failing_letters += bool(loud)
         if loud:
             assert failures[0].get("message").startswith(f"{len(loud)} finding")
+            assert f"at {fail_on.value} or above" in failures[0].get("message")
             assert len(failures[0].text.strip().splitlines()) == len(loud)
-    expected_failures = sum(
-        1 for r in results if any(f.severity.rank >= Severity.WARNING.rank and not f.suppressed for f in r.findings)
-    )
+    assert failing_letters > 0 or fail_on is Severity.ERROR
     for element in (root, suite):
         assert element.get("tests") == str(len(results))
-        assert element.get("failures") == str(expected_failures)
+        assert element.get("failures") == str(failing_letters)
         assert element.get("errors") == "1"
+
+
+def test_junit_failures_agree_with_the_exit_code(tmp_path):
+    """Warnings only: exit 0 by default and no JUnit failure; with --fail-on warning, exit 1 and failures."""
+    shutil.copy(SEEDS / "002_79c63337c1751a54.txt", tmp_path / "letter.txt")  # one citation-topic warning
+    for extra, code in (([], 0), (["--fail-on", "warning"], 1)):
+        done = run_cli(["-f", "junit", *extra, "letter.txt"], cwd=tmp_path)
+        assert done.exit_code == code
+        root = ET.fromstring(done.stdout.encode("utf-8"))
+        assert root.get("failures") == str(code)
 
 
 def test_junit_info_only_and_suppressed_letters_pass():

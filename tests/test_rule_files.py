@@ -106,7 +106,7 @@ def test_extends_loads_the_shipped_set_and_overrides_change_it(tmp_path):
 
 def test_extending_an_unknown_set_is_an_error(tmp_path):
     _write(tmp_path, GOOD_RULE.replace("ruleset: mine\n", "ruleset: mine\nextends: [nope]\n"))
-    with pytest.raises(RuleError, match="extends unknown rule set 'nope'"):
+    with pytest.raises(RuleError, match=r"mine.yaml:2: extends: unknown rule set 'nope'"):
         load_ruleset(default_guideline(), extra_dirs=[tmp_path], use_defaults=False)
 
 

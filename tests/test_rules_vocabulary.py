@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from checker.cli.app import EXIT_RULES, app
+from checker.cli.app import app
+from checker.cli.session import EXIT_RULES
 from tests.conftest import SEEDS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,67 +1,47 @@
-"""The ``imr-check`` command line.
+"""The ``imr-check`` commands.
 
 ``imr-check PATH...`` checks letters (``check`` is the default command, so it
 need not be typed); ``imr-check parse PATH...`` shows what the letters say;
 ``imr-check rules ...`` lists, shows, validates and tests rules;
 ``imr-check explain RULE-ID`` documents a rule; ``imr-check config`` shows the
-effective configuration.
+effective configuration.  A file whose name starts with a dash goes after
+``--``: ``imr-check -- -draft.txt``.
 
 Exit codes: 0 nothing at or above the failure threshold, 1 findings reach it
-(or rule tests fail), 2 usage errors or unreadable input, 3 a broken rule
-file.
+(or rule tests fail), 2 a usage or configuration error or an unreadable
+input, 3 a broken rule file.
+
+This module imports only what defining the commands needs; each command
+imports the steps it runs, so ``--help`` stays quick.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 
-from checker import __version__
-from checker.cli.baseline import BaselineError, filter_new, load_baseline, write_baseline
-from checker.cli.config import Config, ConfigError, find_config, load_config
-from checker.knowledge.guideline import default_guideline
-from checker.model import CATEGORIES, FileResult, Severity
-from checker.pipeline import Reading, read_letter
-from checker.input.discover import InputRef, discover
-from checker.cli import rules_view as rules_report
-from checker.reports import json as json_report
-from checker.reports import report as terminal
-from checker.rules.loader import Rule, RuleError, RuleSet, load_ruleset
-from checker.rules.ruletests import run_rule_tests
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RULES = 0, 1, 2, 3
-#: Show a progress bar on a terminal from this many letters on.
-PROGRESS_FROM = 25
+from checker import __version__, reports
+from checker.cli import session
+from checker.cli.config import Config, cap_jobs
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,
     help="Check California IMR determination letters against the MTUS guidelines.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 rules_app = typer.Typer(
     no_args_is_help=True,
+    rich_markup_mode=None,
     help="List, show, validate and test the rules.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(rules_app, name="rules")
-
-
-class OutputFormat(str, Enum):
-    report = "report"
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    junit = "junit"
-    github = "github"
-    csv = "csv"
 
 
 class ParseFormat(str, Enum):
@@ -75,8 +55,10 @@ class ColorChoice(str, Enum):
     never = "never"
 
 
-#: Machine formats: the module in checker.reports that renders each.
-_RENDERERS = {"text": "text", "json": "json", "sarif": "sarif", "junit": "junit", "github": "github", "csv": "csv"}
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
 
 
 def _version(value: bool) -> None:
@@ -85,314 +67,264 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _format(value: Optional[str]) -> Optional[str]:
+    if value is not None and value not in reports.formats():
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(reports.formats())}")
+    return value
+
+
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
     """Check California IMR determination letters against the MTUS guidelines."""
 
 
-# ----------------------------------------------------------------- helpers
-def _error(message: str) -> None:
-    print(f"imr-check: error: {message}", file=sys.stderr)
-
-
-def _config() -> Config:
+def _run(command) -> None:
+    """Run a command body, turning a :class:`session.Stop` into its exit code."""
     try:
-        return load_config(find_config(Path.cwd()))
-    except ConfigError as error:
-        _error(str(error))
-        raise typer.Exit(EXIT_USAGE) from None
+        code = command()
+    except session.Stop as stop:
+        code = stop.code
+    raise typer.Exit(code or 0)
 
 
-def _ruleset(config: Config) -> RuleSet:
-    """Load the run's rules or stop every command with exit code 3."""
-    try:
-        ruleset = load_ruleset(
-            default_guideline(),
-            extra_dirs=list(config.rule_dirs),
-            use_defaults=not config.no_default_rules,
-            severities=config.rules,
-        )
-    except RuleError as error:
-        print(f"imr-check: rule error: {error}", file=sys.stderr)
-        raise typer.Exit(EXIT_RULES) from None
-    _select(ruleset, config)
-    return ruleset
+_PATHS = typer.Argument(..., metavar="PATH", show_default=False,
+                        help="Letters (.txt, .pdf, .docx), folders, globs, or - for standard input.")
+_RULES = typer.Option([], "--rules", metavar="DIR", help="Add a folder (or file) of rules; repeatable.")
+_NO_DEFAULT_RULES = typer.Option(False, "--no-default-rules", help="Do not load the shipped rule sets.")
 
 
-def _select(ruleset: RuleSet, config: Config) -> None:
-    """Apply select/ignore (rule ids or categories), as ruff does."""
-    known = {r.id for r in ruleset.rules} | set(CATEGORIES)
-    for key, names in (("select", config.select), ("ignore", config.ignore)):
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            _error(f"{key}: unknown rule or category {unknown[0]!r} (from {config.source(key)})")
-            raise typer.Exit(EXIT_USAGE)
-    for rule in ruleset.rules:
-        if config.select and rule.id not in config.select and rule.category not in config.select:
-            rule.enabled = False
-        if rule.id in config.ignore or rule.category in config.ignore:
-            rule.enabled = False
-
-
-def _refs(paths: list[str]) -> list[InputRef]:
-    refs = discover(paths)
-    if not refs:
-        _error(f"no letters found in {' '.join(paths)}")
-        raise typer.Exit(EXIT_USAGE)
-    return refs
-
-
-_WORKER_RULES: RuleSet | None = None
-
-
-def _init_worker(config: Config) -> None:
-    global _WORKER_RULES
-    _WORKER_RULES = _ruleset(config)
-
-
-def _check_in_worker(ref: InputRef) -> FileResult:
-    return read_letter(ref, _WORKER_RULES).result
-
-
-def _check_all(refs: list[InputRef], ruleset: RuleSet, config: Config, jobs: int) -> list[FileResult]:
-    """Check every input, in input order; in parallel with ``jobs`` > 1 (same results)."""
-    stdin_used = any(r.path == "-" for r in refs)
-    show_progress = len(refs) >= PROGRESS_FROM and sys.stderr.isatty()
-    if jobs > 1 and len(refs) > 1 and not stdin_used:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
-            iterator = pool.map(_check_in_worker, refs, chunksize=max(1, len(refs) // (jobs * 8)))
-            return list(_with_progress(iterator, len(refs), show_progress))
-    iterator = (read_letter(ref, ruleset).result for ref in refs)
-    return list(_with_progress(iterator, len(refs), show_progress))
-
-
-def _with_progress(iterator, total: int, show: bool):
-    if not show:
-        yield from iterator
-        return
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("checking letters", total=total)
-        for result in iterator:
-            progress.advance(task)
-            yield result
-
-
-def _report_unreadable(results: list[FileResult]) -> bool:
-    """One line on stderr per unreadable input; True when there was any."""
-    bad = False
-    for result in results:
-        if result.error:
-            _error(f"{result.path}: {result.error}")
-            bad = True
-    return bad
-
-
-def _console(color: ColorChoice, output: Path | None, file=None) -> Console:
-    if color is ColorChoice.never or output is not None:
-        return Console(file=file, color_system=None, no_color=True, force_terminal=False)
-    if color is ColorChoice.always:
-        return Console(file=file, force_terminal=True)
-    return Console(file=file)
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_bytes(text.encode("utf-8"))  # exact bytes: no newline translation
-    except OSError as error:
-        _error(f"{output}: cannot write output ({error.strerror or error})")
-        raise typer.Exit(EXIT_USAGE) from None
-
-
-_PATHS = typer.Argument(..., metavar="PATH...", help="Letters (.txt, .pdf, .docx), directories, globs, or - for stdin.")
-
-
-# ----------------------------------------------------------------- commands
-@app.command()
-def parse(
-    paths: List[str] = _PATHS,
-    output_format: ParseFormat = typer.Option(ParseFormat.text, "--format", "-f", help="Output format."),
-    tree: bool = typer.Option(False, "--tree", help="Print the raw Lark parse tree (for grammar and rule authors)."),
-) -> None:
-    """Show what each letter says: layout, patient, items, decisions and cited pages."""
-    builtin = _ruleset(Config(no_default_rules=True))
-    readings: list[Reading] = [read_letter(ref, builtin) for ref in _refs(paths)]
-    results = [r.result for r in readings]
-    if tree:
-        for reading in readings:
-            if reading.tree is not None:
-                print(f"# {reading.result.path}")
-                print(reading.tree.pretty())
-    elif output_format is ParseFormat.json:
-        sys.stdout.write(json_report.render(results, None, include_findings=False))
-    else:
-        terminal.render_parse(Console(), results)
-    bad = _report_unreadable(results)
-    raise typer.Exit(EXIT_USAGE if bad else EXIT_OK)
-
-
+# ----------------------------------------------------------------- check
 @app.command()
 def check(
     paths: List[str] = _PATHS,
-    output_format: Optional[OutputFormat] = typer.Option(
-        None, "--format", "-f", help="report (default, for people), text (one line per finding), json, sarif, junit, github, csv."
+    output_format: Optional[str] = typer.Option(
+        None, "--format", "-f", metavar="FORMAT", callback=_format,
+        help="report (default, for people), " + ", ".join(f for f in reports.formats() if f != "report") + ".",
     ),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
-    fail_on: Optional[Severity] = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity (default error)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of standard output."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", metavar="SEVERITY", help="Exit 1 when a finding reaches this severity: error (default), warning or info."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when findings reach --fail-on."),
-    select: List[str] = typer.Option([], "--select", help="Only these rule ids or categories (comma-separated, repeatable)."),
-    ignore: List[str] = typer.Option([], "--ignore", help="Skip these rule ids or categories (comma-separated, repeatable)."),
-    rule_dirs: List[Path] = typer.Option([], "--rules", help="Add a directory (or file) of rules; repeatable."),
-    no_default_rules: bool = typer.Option(False, "--no-default-rules", help="Do not load the shipped rule sets."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Check letters in N processes (same results, same order)."),
+    select: List[str] = typer.Option([], "--select", metavar="RULES", help="Only these rule ids or categories (comma-separated, repeatable)."),
+    ignore: List[str] = typer.Option([], "--ignore", metavar="RULES", help="Skip these rule ids or categories (comma-separated, repeatable)."),
+    rule_dirs: List[Path] = _RULES,
+    no_default_rules: bool = _NO_DEFAULT_RULES,
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", min=1, help="Check letters in N processes, at most one per CPU (same results, same order)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the findings."),
-    statistics: bool = typer.Option(False, "--statistics", help="Print counts per rule."),
-    color: ColorChoice = typer.Option(ColorChoice.auto, "--color", help="Colour in the report: auto, always or never."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not recorded in this baseline file."),
-    write_baseline_to: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings in FILE and exit 0."),
+    statistics: bool = typer.Option(False, "--statistics", help="Print counts per rule, and the total."),
+    color: ColorChoice = typer.Option(ColorChoice.auto, "--color", metavar="WHEN", help="Colour in the report: auto (default), always or never."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE", help="Report only findings not recorded in this baseline file."),
+    write_baseline_to: Optional[Path] = typer.Option(None, "--write-baseline", metavar="FILE", help="Record today's findings in FILE and exit 0."),
+    max_size: Optional[int] = typer.Option(None, "--max-size", metavar="MB", min=1, help="Refuse inputs larger than this many megabytes (default 20)."),
+    time_budget: Optional[float] = typer.Option(None, "--time-budget", metavar="SECONDS", min=0.01, max=3600, help="Give up on a letter after this many seconds (default 30)."),
 ) -> None:
     """Check letters against the rules and report findings (the default command)."""
-    config = _config()
-    flag = "command line"
-    if output_format is not None:
-        config.set("format", output_format.value, flag)
-    if fail_on is not None:
-        config.set("fail-on", fail_on.value, flag)
+    from checker.cli.check import Run, run
+
+    def body() -> int:
+        flags = session.Flags({
+            "format": output_format,
+            "fail-on": fail_on.value if fail_on else None,
+            "select": session.split(select),
+            "max-size": max_size,
+            "time-budget": time_budget,
+            "jobs": cap_jobs(jobs) if jobs is not None else None,
+            "no-default-rules": no_default_rules,
+        })
+        settings = flags.apply(session.config())
+        if ignore:
+            settings.set("ignore", [*settings.ignore, *session.split(ignore)], session.COMMAND_LINE)
+        if rule_dirs:
+            settings.set("rule-dirs", [*settings.rule_dirs, *rule_dirs], session.COMMAND_LINE)
+        job = Run(paths, settings, output, exit_zero, quiet, statistics, color.value, baseline, write_baseline_to)
+        return run(job)
+
+    _run(body)
+
+
+# ----------------------------------------------------------------- parse
+@app.command()
+def parse(
+    paths: List[str] = _PATHS,
+    output_format: ParseFormat = typer.Option(ParseFormat.text, "--format", "-f", metavar="FORMAT", help="text (default) or json."),
+    tree: bool = typer.Option(False, "--tree", help="Print the raw Lark parse tree (for grammar and rule authors)."),
+) -> None:
+    """Show what each letter says: layout, patient, items, decisions and cited pages."""
+
+    def body() -> int:
+        from checker.pipeline import read_letter
+        from checker.reports import ReportOptions, Summary
+        from checker.reports.json import Reporter as JsonReporter
+        from checker.reports.report import ParseReporter
+
+        settings = session.config()
+        builtin = session.ruleset(Config(no_default_rules=True))
+        options = ReportOptions(builtin, include_findings=False)
+        reporter = None if tree else (JsonReporter if output_format is ParseFormat.json else ParseReporter)(sys.stdout, options)
+        summary = Summary()
+        if reporter is not None:
+            reporter.begin()
+        for ref in session.inputs(paths):
+            reading = read_letter(ref, builtin, max_bytes=settings.max_bytes)
+            session.report_unreadable(reading.result)
+            summary.add(reading.result)
+            if reporter is not None:
+                reporter.add(reading.result)
+            elif reading.tree is not None:
+                print(f"# {reading.result.path}")
+                print(reading.tree.pretty())
+        if reporter is not None:
+            reporter.end(summary)
+        return session.EXIT_USAGE if summary.unreadable else session.EXIT_OK
+
+    _run(body)
+
+
+# ----------------------------------------------------------------- rules
+def _rule_settings(rule_dirs: list[Path], no_default_rules: bool) -> Config:
+    settings = session.config()
     if rule_dirs:
-        config.set("rule-dirs", [*config.rule_dirs, *rule_dirs], flag)
+        settings.set("rule-dirs", [*settings.rule_dirs, *rule_dirs], session.COMMAND_LINE)
     if no_default_rules:
-        config.set("no-default-rules", True, flag)
-    if select:
-        config.set("select", _split(select), flag)
-    if ignore:
-        config.set("ignore", [*config.ignore, *_split(ignore)], flag)
-    if jobs is not None:
-        config.set("jobs", jobs, flag)
-    ruleset = _ruleset(config)
-    known_baseline = None
-    if baseline is not None:
-        try:
-            known_baseline = load_baseline(baseline)
-        except BaselineError as error:
-            _error(str(error))
-            raise typer.Exit(EXIT_USAGE) from None
-
-    results = _check_all(_refs(paths), ruleset, config, config.jobs)
-
-    if write_baseline_to is not None:
-        count = write_baseline(write_baseline_to, results)
-        print(f"imr-check: wrote {count} findings to baseline {write_baseline_to}", file=sys.stderr)
-        _report_unreadable(results)
-        raise typer.Exit(EXIT_OK)
-    if known_baseline is not None:
-        dropped = filter_new(results, known_baseline)
-        if dropped:
-            print(f"imr-check: {dropped} findings already in the baseline are not shown", file=sys.stderr)
-
-    if config.format == "report":
-        console = _console(color, output, file=open(output, "w", encoding="utf-8") if output else None)  # noqa: SIM115
-        try:
-            terminal.render_check(console, results, quiet=quiet, statistics=statistics)
-        finally:
-            if output is not None:
-                console.file.close()
-    else:
-        module = importlib.import_module(f"checker.reports.{_RENDERERS[config.format]}")
-        _write(module.render(results, ruleset), output)
-        if statistics:
-            terminal.render_statistics(Console(stderr=True), results)
-
-    bad = _report_unreadable(results)
-    if bad:
-        raise typer.Exit(EXIT_USAGE)
-    threshold = Severity(config.fail_on)
-    failing = any(f.severity.rank >= threshold.rank and not f.suppressed for r in results for f in r.findings)
-    raise typer.Exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+        settings.set("no-default-rules", True, session.COMMAND_LINE)
+    return settings
 
 
-def _rule_or_exit(ruleset: RuleSet, rule_id: str) -> Rule:
+def _rule(ruleset, rule_id: str):
     rule = ruleset.get(rule_id)
     if rule is None:
-        _error(f"no rule {rule_id!r} (see `imr-check rules list`)")
-        raise typer.Exit(EXIT_USAGE)
+        session.fail(f"no rule {rule_id!r} (see `imr-check rules list`)")
     return rule
-
-
-def _split(values: list[str]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 @app.command()
 def explain(rule_id: str = typer.Argument(..., metavar="RULE-ID")) -> None:
     """Explain a rule: what it checks, why (the guideline), and examples."""
-    rules_report.render_explain(Console(), _rule_or_exit(_ruleset(_config()), rule_id))
+
+    def body() -> int:
+        from rich.console import Console
+
+        from checker.cli.rules_view import render_explain
+
+        render_explain(Console(), _rule(session.ruleset(session.config()), rule_id))
+        return session.EXIT_OK
+
+    _run(body)
 
 
 @rules_app.command("list")
-def rules_list(
-    rule_dirs: List[Path] = typer.Option([], "--rules", help="Add a directory (or file) of rules; repeatable."),
-    no_default_rules: bool = typer.Option(False, "--no-default-rules", help="Do not load the shipped rule sets."),
-) -> None:
+def rules_list(rule_dirs: List[Path] = _RULES, no_default_rules: bool = _NO_DEFAULT_RULES) -> None:
     """List the rules of this run: id, category, severity, title."""
-    rules_report.render_list(Console(), _ruleset(_with_rules(_config(), rule_dirs, no_default_rules)))
+
+    def body() -> int:
+        from rich.console import Console
+
+        from checker.cli.rules_view import render_list
+
+        render_list(Console(), session.ruleset(_rule_settings(rule_dirs, no_default_rules)))
+        return session.EXIT_OK
+
+    _run(body)
 
 
 @rules_app.command("show")
 def rules_show(
     rule_id: str = typer.Argument(..., metavar="RULE-ID"),
-    rule_dirs: List[Path] = typer.Option([], "--rules", help="Add a directory (or file) of rules; repeatable."),
-    no_default_rules: bool = typer.Option(False, "--no-default-rules", help="Do not load the shipped rule sets."),
+    rule_dirs: List[Path] = _RULES,
+    no_default_rules: bool = _NO_DEFAULT_RULES,
 ) -> None:
     """Show one rule: what it checks, its guideline reference, condition and examples."""
-    ruleset = _ruleset(_with_rules(_config(), rule_dirs, no_default_rules))
-    rules_report.render_rule(Console(), _rule_or_exit(ruleset, rule_id))
+
+    def body() -> int:
+        from rich.console import Console
+
+        from checker.cli.rules_view import render_rule
+
+        render_rule(Console(), _rule(session.ruleset(_rule_settings(rule_dirs, no_default_rules)), rule_id))
+        return session.EXIT_OK
+
+    _run(body)
+
+
+def _rules_of(paths: list[Path], ruleset) -> list:
+    """The rules defined in the given files or folders (not the shipped ones loaded beside them)."""
+    roots = [p.resolve() for p in paths]
+    return [r for r in ruleset.rules if r.file and any(r.file == root or root in r.file.parents for root in roots)]
 
 
 @rules_app.command("validate")
 def rules_validate(
-    paths: List[Path] = typer.Argument(None, metavar="[PATH]...", help="Rule files or directories (default: the run's rules)."),
-    no_default_rules: bool = typer.Option(False, "--no-default-rules", help="Do not load the shipped rule sets."),
+    paths: List[Path] = typer.Argument(None, metavar="[PATH]...", show_default=False, help="Rule files or folders (default: the run's rules)."),
+    no_default_rules: bool = _NO_DEFAULT_RULES,
 ) -> None:
     """Validate rule files against the schema and compile their conditions."""
-    ruleset = _ruleset(_with_rules(_config(), list(paths or []), no_default_rules or bool(paths)))
-    print(f"ok: {len(ruleset.rules)} rules in {len(ruleset.files)} files")
+
+    def body() -> int:
+        given = list(paths or [])
+        for path in given:
+            if not path.exists():
+                session.fail(f"{path}: no such file or folder")
+        ruleset = session.ruleset(_rule_settings(given, no_default_rules or bool(given)))
+        rules = _rules_of(given, ruleset) if given else ruleset.rules
+        files = {r.file for r in rules}
+        print(f"ok: {len(rules)} rules in {len(files)} files")
+        return session.EXIT_OK
+
+    _run(body)
 
 
 @rules_app.command("test")
 def rules_test(
-    paths: List[Path] = typer.Argument(None, metavar="[PATH]...", help="Rule files or directories (default: the run's rules)."),
-    rule: List[str] = typer.Option([], "--rule", help="Only test this rule id; repeatable."),
-    no_default_rules: bool = typer.Option(False, "--no-default-rules", help="Do not load the shipped rule sets."),
+    paths: List[Path] = typer.Argument(None, metavar="[PATH]...", show_default=False, help="Rule files or folders (default: the run's rules)."),
+    rule: List[str] = typer.Option([], "--rule", metavar="RULE-ID", help="Only test this rule id; repeatable."),
+    require_tests: bool = typer.Option(False, "--require-tests", help="Fail when a rule has no examples."),
+    no_default_rules: bool = _NO_DEFAULT_RULES,
 ) -> None:
     """Run the examples rule files carry: hits, misses and false alarms per rule."""
-    config = _with_rules(_config(), list(paths or []), no_default_rules or bool(paths))
-    config.select, config.ignore = [], []  # test every rule, even those the user switched off
-    ruleset = _ruleset(config)
-    for r in ruleset.rules:
-        r.enabled = True
-    outcomes = run_rule_tests(ruleset, set(rule) or None)
-    failed = rules_report.render_tests(Console(), outcomes)
-    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+    def body() -> int:
+        from rich.console import Console
+
+        from checker.cli.rules_view import render_tests
+        from checker.rules.ruletests import run_rule_tests
+
+        given = list(paths or [])
+        for path in given:
+            if not path.exists():
+                session.fail(f"{path}: no such file or folder")
+        settings = _rule_settings(given, no_default_rules or bool(given))
+        settings.select, settings.ignore = [], []  # test every rule, even those the user switched off
+        ruleset = session.ruleset(settings)
+        for r in ruleset.rules:
+            r.enabled = True
+        tested = _rules_of(given, ruleset) if given else ruleset.rules
+        for rule_id in rule:
+            if rule_id not in {r.id for r in tested}:
+                session.fail(f"no rule {rule_id!r} among the rules tested (see `imr-check rules list`)")
+        chosen = [r for r in tested if not rule or r.id in rule]
+        outcomes = run_rule_tests(ruleset, {r.id for r in chosen})
+        untested = [r.id for r in chosen if not r.tests]
+        failed = render_tests(Console(), outcomes, untested, require_tests)
+        return session.EXIT_FINDINGS if failed else session.EXIT_OK
+
+    _run(body)
 
 
-def _with_rules(config: Config, rule_dirs: list[Path], no_default_rules: bool) -> Config:
-    if rule_dirs:
-        config.set("rule-dirs", [*config.rule_dirs, *rule_dirs], "command line")
-    if no_default_rules:
-        config.set("no-default-rules", True, "command line")
-    return config
-
-
+# ----------------------------------------------------------------- config
 @app.command("config")
 def show_config() -> None:
     """Print the effective configuration and where each value came from."""
-    rules_report.render_config(Console(), _config())
+
+    def body() -> int:
+        from rich.console import Console
+
+        from checker.cli.rules_view import render_config
+
+        render_config(Console(), session.config())
+        return session.EXIT_OK
+
+    _run(body)
 
 
 _COMMANDS = {"parse", "check", "rules", "config", "explain"}
@@ -400,7 +332,7 @@ _COMMANDS = {"parse", "check", "rules", "config", "explain"}
 
 def _with_default_command(args: list[str]) -> list[str]:
     """``imr-check letter.txt`` means ``imr-check check letter.txt``."""
-    if not args or args[0] in _COMMANDS or args[0] in ("-h", "--help", "--version"):
+    if not args or args[0] in _COMMANDS or args[0] in ("-h", "--help", "--version", "-V"):
         return args
     return ["check", *args]
 

@@ -31,7 +31,7 @@ def render_rule(console: Console, rule: Rule) -> None:
         text.append(f"guideline: {rule.guideline_reference}\n")
     if rule.topics or rule.drugs:
         text.append(f"applies to: {', '.join([*rule.topics, *rule.drugs])}\n")
-    text.append(f"defined at: {rule.where}\n")
+    text.append(f"defined at: {rule.file or rule.where.path}:{rule.where.line}\n")
     if rule.description:
         text.append(f"\n{rule.description}\n")
     if rule.for_each:
@@ -47,8 +47,8 @@ def render_rule(console: Console, rule: Rule) -> None:
     console.print(text)
 
 
-def render_tests(console: Console, outcomes: list[Outcome]) -> bool:
-    """Print per-rule results; True when any rule failed."""
+def render_tests(console: Console, outcomes: list[Outcome], untested: list[str] = (), require_tests: bool = False) -> bool:
+    """Print per-rule results and the rules without examples; True when the run failed."""
     failed = False
     totals = {"hits": 0, "passes": 0, "misses": 0, "false_alarms": 0, "gaps": 0}
     for o in outcomes:
@@ -69,18 +69,35 @@ def render_tests(console: Console, outcomes: list[Outcome]) -> bool:
         totals["misses"] += len(o.misses)
         totals["false_alarms"] += len(o.false_alarms)
         totals["gaps"] += o.gaps
+    for rule_id in untested:
+        label = Text("FAIL", style="bold red") if require_tests else Text("none", style="yellow")
+        console.print(Text.assemble(label, f" {rule_id}: no examples (untested)"))
     console.print(
         f"{len(outcomes)} rules tested: {totals['hits']} hits, {totals['misses']} misses, "
         f"{totals['false_alarms']} false alarms, {totals['passes']} quiet, {totals['gaps']} known gaps"
+        + (f"; {len(untested)} untested" if untested else "")
     )
-    return failed
+    return failed or (require_tests and bool(untested))
 
 
 def render_config(console: Console, config: Config) -> None:
     source = str(config.path) if config.path else "no .imr-check.yaml or [tool.imr-check] found; defaults"
     console.print(f"configuration file: {source}", markup=False)
     for key, value in config.as_dict().items():
-        console.print(f"  {key} = {value}    ({config.source(key)})", markup=False)
+        console.print(f"  {key}: {_plain(value)}    ({config.source(key)})", markup=False)
+
+
+def _plain(value: object) -> str:
+    """A configuration value as a person writes it, not as Python prints it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "(none)"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items()) or "(none)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def render_explain(console: Console, rule: Rule) -> None:

@@ -13,6 +13,8 @@ import re
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: Reasons quoted from a library are cut to this length.
 _REASON_WIDTH = 80
+#: A memory address in a message (" at 0x7f3a9c0d2e10"), different on every run.
+_ADDRESS = re.compile(r"(?:\s+at)?\s+0x[0-9a-fA-F]+")
 
 
 class InputError(Exception):
@@ -54,7 +56,12 @@ class SourceText:
 
 
 def short_reason(error: Exception | str) -> str:
-    """The first line of an exception message, cut to a readable length."""
+    """The first line of an exception message, cut to a readable length, the same on every run.
+
+    Libraries put memory addresses into messages ("<IndirectObject at
+    0x7f3a...>"); they differ from run to run, so they are dropped.
+    """
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    message = _ADDRESS.sub("", message)
     message = "".join(ch if ch.isprintable() else "?" for ch in message)
     return message if len(message) <= _REASON_WIDTH else message[: _REASON_WIDTH - 3] + "..."

@@ -17,8 +17,8 @@ cells get a leading ``'``, the usual neutralisation, which spreadsheets hide.
 from __future__ import annotations
 
 import csv
-import io
 
+from checker import reports
 from checker.model import FileResult, Finding
 from checker.rules.loader import RuleSet
 
@@ -71,17 +71,25 @@ def error_row(path: str, error: str) -> list[str]:
     return [_cell(path), "", "", "", "", "error", "", "unreadable", "", _cell(error), "", ""]
 
 
-def render(results: list[FileResult], ruleset: RuleSet | None = None) -> str:
-    """Header and rows as one string.
+DESCRIPTION = "one row per finding, for spreadsheets"
 
-    ``ruleset`` is accepted for a uniform reporter signature; this format needs
-    no rule metadata.
-    """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
-    for result in results:
+
+class Reporter(reports.Reporter):
+    """The header, then the rows of each file as it comes."""
+
+    def __init__(self, out, options: reports.ReportOptions) -> None:
+        super().__init__(out, options)
+        self.writer = csv.writer(out, lineterminator="\n")
+
+    def begin(self) -> None:
+        self.writer.writerow(HEADER)
+
+    def add(self, result: FileResult) -> None:
         if result.error is not None:
-            writer.writerow(error_row(result.path, result.error))
-        writer.writerows(finding_row(result.path, f) for f in result.findings)
-    return out.getvalue()
+            self.writer.writerow(error_row(result.path, result.error))
+        self.writer.writerows(finding_row(result.path, f) for f in result.findings)
+
+
+def render(results: list[FileResult], ruleset: RuleSet | None = None) -> str:
+    """Header and rows as one string (for callers holding all results)."""
+    return reports.render("csv", results, reports.ReportOptions(ruleset))

@@ -11,6 +11,7 @@ that spans several lines, so they are only sent for one-line spans.
 
 from __future__ import annotations
 
+from checker import reports
 from checker.model import FileResult, Finding, Severity
 from checker.reports.text import display_message
 from checker.rules.loader import RuleSet
@@ -47,15 +48,20 @@ def finding_command(path: str, finding: Finding) -> str:
     return _command(_COMMANDS[finding.severity], properties, display_message(finding))
 
 
-def render(results: list[FileResult], ruleset: RuleSet | None = None) -> str:
-    """All commands, one a line.
+DESCRIPTION = "GitHub Actions workflow commands: annotations on a pull request"
 
-    ``ruleset`` is accepted for a uniform reporter signature; this format needs
-    no rule metadata.
-    """
-    lines: list[str] = []
-    for result in results:
+
+class Reporter(reports.Reporter):
+    """One command per unsuppressed finding, and one per unreadable file."""
+
+    def add(self, result: FileResult) -> None:
         if result.error is not None:
-            lines.append(_command("error", [("file", result.path)], result.error))
-        lines.extend(finding_command(result.path, f) for f in result.findings if f.suppressed is None)
-    return "".join(line + "\n" for line in lines)
+            self.out.write(_command("error", [("file", result.path)], result.error) + "\n")
+        for finding in result.findings:
+            if finding.suppressed is None:
+                self.out.write(finding_command(result.path, finding) + "\n")
+
+
+def render(results: list[FileResult], ruleset: RuleSet | None = None) -> str:
+    """All commands, one a line (for callers holding all results)."""
+    return reports.render("github", results, reports.ReportOptions(ruleset))

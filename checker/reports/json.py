@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from checker import __version__
+from checker import reports
 from checker.model import FileResult, Finding, Item, Letter, Severity, Span
 
 
@@ -81,40 +82,75 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
+DESCRIPTION = "one JSON document: what each letter says and its findings (DOMAIN.md section 6)"
+
+
+def file_entry(result: FileResult, include_findings: bool = True) -> dict[str, Any]:
+    """One file's entry of the ``files`` list."""
+    entry: dict[str, Any] = {
+        "path": result.path,
+        "error": result.error,
+        "letter": letter_dict(result.letter) if result.letter else None,
+    }
+    if include_findings:
+        entry["findings"] = [finding_dict(f) for f in result.findings]
+    if result.page_starts:
+        entry["kind"] = result.kind
+        entry["page_starts"] = result.page_starts
+        for finding, data in zip(result.findings, entry.get("findings", []), strict=False):
+            where = result.page_of(finding.span.line) if finding.span else None
+            data["page"], data["line_in_page"] = where if where else (None, None)
+    elif result.kind != "text":
+        entry["kind"] = result.kind
+    return entry
+
+
+def summary_dict(summary: reports.Summary, include_findings: bool = True) -> dict[str, int]:
+    counts: dict[str, int] = {"files": summary.files}
+    if include_findings:
+        counts.update(
+            errors=summary.by_severity[Severity.ERROR],
+            warnings=summary.by_severity[Severity.WARNING],
+            infos=summary.by_severity[Severity.INFO],
+        )
+    counts["unreadable"] = summary.unreadable
+    return counts
+
+
+class Reporter(reports.Reporter):
+    """Writes the document as the files come: the same bytes as ``json.dumps(document, indent=2)``."""
+
+    def __init__(self, out, options: reports.ReportOptions) -> None:
+        super().__init__(out, options)
+        self.first = True
+
+    def begin(self) -> None:
+        self.out.write('{\n  "version": ' + _dumps(__version__) + ',\n  "files": [')
+
+    def add(self, result: FileResult) -> None:
+        entry = _dumps(file_entry(result, self.options.include_findings))
+        self.out.write(("\n" if self.first else ",\n") + _indent(entry, "    "))
+        self.first = False
+
+    def end(self, summary: reports.Summary) -> None:
+        self.out.write("]" if self.first else "\n  ]")
+        counts = _dumps(summary_dict(summary, self.options.include_findings))
+        self.out.write(',\n  "summary": ' + _indent(counts, "  ").lstrip() + "\n}\n")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.split("\n"))
+
+
 def render(results: list[FileResult], ruleset: object = None, include_findings: bool = True) -> str:
-    """The JSON document as text (``ruleset`` is accepted for the common reporter signature)."""
-    return json.dumps(document(results, include_findings), indent=2, ensure_ascii=False) + "\n"
+    """The JSON document as text (for callers holding all results)."""
+    return reports.render("json", results, reports.ReportOptions(include_findings=include_findings))
 
 
 def document(results: list[FileResult], include_findings: bool = True) -> dict[str, Any]:
-    files = []
-    counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
-    for result in results:
-        entry: dict[str, Any] = {
-            "path": result.path,
-            "error": result.error,
-            "letter": letter_dict(result.letter) if result.letter else None,
-        }
-        if include_findings:
-            entry["findings"] = [finding_dict(f) for f in result.findings]
-            for f in result.findings:
-                if not f.suppressed:
-                    counts[f.severity] += 1
-        if result.page_starts:
-            entry["kind"] = result.kind
-            entry["page_starts"] = result.page_starts
-            for finding, data in zip(result.findings, entry.get("findings", []), strict=False):
-                where = result.page_of(finding.span.line) if finding.span else None
-                data["page"], data["line_in_page"] = where if where else (None, None)
-        elif result.kind != "text":
-            entry["kind"] = result.kind
-        files.append(entry)
-    doc: dict[str, Any] = {"version": __version__, "files": files}
-    summary: dict[str, int] = {"files": len(results)}
-    if include_findings:
-        summary.update(
-            errors=counts[Severity.ERROR], warnings=counts[Severity.WARNING], infos=counts[Severity.INFO]
-        )
-    summary["unreadable"] = sum(1 for r in results if r.error)
-    doc["summary"] = summary
-    return doc
+    """The JSON document as a dict."""
+    return json.loads(render(results, include_findings=include_findings))

@@ -11,16 +11,18 @@ is set; tables use plain ASCII-friendly rules so the text survives a pipe.
 
 from __future__ import annotations
 
-from collections import Counter
+from typing import TextIO
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from checker import reports
 from checker.knowledge.guideline import compact_numbers
 from checker.letter.layouts import by_number
 from checker.model import FileResult, Finding, Item, Letter, Severity
+from checker.reports import ReportOptions, Summary
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _FRAME_CONTEXT = 0  # lines of context around a span
@@ -87,28 +89,26 @@ def items_view(letter: Letter, width: int) -> Table | Text:
 
 
 def items_table(letter: Letter) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_header=True, header_style="bold", pad_edge=False, expand=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("request", ratio=4, overflow="fold")
-    table.add_column("decision", no_wrap=True)
-    table.add_column("conclusion", ratio=1, overflow="fold")
-    table.add_column("drug", ratio=2, overflow="fold")
-    table.add_column("pages: admin | reviewer | rationale", ratio=2, overflow="fold")
+    """One row per item: request, decision over its conclusion, drug, and the pages each citation names."""
+    conclusion = {"medically-necessary": "necessary", "not-medically-necessary": "not necessary"}
+    rows = []
     for item in letter.items:
-        drug = item.request.drug or "-"
-        if item.request.strength:
-            drug += f" {item.request.strength}"
-        if item.request.quantity is not None:
-            drug += f" #{item.request.quantity}"
-        conclusion = {"medically-necessary": "necessary", "not-medically-necessary": "not necessary"}
-        table.add_row(
-            str(item.index),
-            item.request_text,
-            item.decision or "missing",
-            conclusion.get(item.conclusion.polarity, "?") if item.conclusion else "missing",
-            drug,
-            " | ".join(_pages(item, kind) for kind in ("admin", "reviewer", "rationale")),
+        drug = " ".join(
+            x for x in (item.request.drug, item.request.strength,
+                        f"#{item.request.quantity}" if item.request.quantity is not None else None) if x
         )
+        said = conclusion.get(item.conclusion.polarity, "?") if item.conclusion else "no conclusion"
+        pages = "\n".join(f"{kind} {_pages(item, kind)}" for kind in ("admin", "reviewer", "rationale"))
+        rows.append((str(item.index), item.request_text, f"{item.decision or 'no decision'}\n({said})", drug or "-", pages))
+    table = Table(box=box.SIMPLE_HEAD, show_header=True, header_style="bold", pad_edge=False, expand=False)
+    headers = ("#", "request", "decision", "drug", "pages cited")
+    for column, header in enumerate(headers):
+        # Never split a word (a drug name, a page range) across lines: a column is at least its longest word.
+        longest = max([len(w) for row in rows for w in row[column].split()] + [len(header.split()[0])])
+        table.add_column(header, justify="right" if column == 0 else "left", min_width=min(longest, 30),
+                         overflow="fold", ratio=3 if column == 1 else None)
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
@@ -152,7 +152,7 @@ def code_frame(letter: Letter | None, finding: Finding, width: int) -> Text | No
         end = (span.end_column if number == span.end_line else len(line) + 1) - shift
         start = max(start, 1)
         start, end = min(start, room + 1), min(max(end, start + 1), room + 1)
-        if end > start:
+        if end > start and shown[start - 1 : end - 1].strip():  # never underline a blank line
             frame.append(f"  {'':>{gutter}} | ", style="dim")
             frame.append(" " * (start - 1) + "^" * (end - start), style=_SEVERITY_STYLE[finding.severity])
             frame.append("\n")
@@ -167,34 +167,59 @@ def code_frame(letter: Letter | None, finding: Finding, width: int) -> Text | No
     return frame
 
 
-def render_parse(console: Console, results: list[FileResult]) -> None:
-    for result in results:
+DESCRIPTION = "the report for people (default): each letter, its items, and every finding in context"
+
+
+def console_for(out: TextIO, options: ReportOptions) -> Console:
+    """A console writing to ``out``: colour only on a terminal (or when asked), a fixed width when given."""
+    if options.color == "never":
+        return Console(file=out, color_system=None, no_color=True, force_terminal=False, width=options.width)
+    if options.color == "always":
+        return Console(file=out, force_terminal=True, width=options.width)
+    return Console(file=out, width=options.width)
+
+
+class Reporter(reports.Reporter):
+    """Each letter as it comes: header, items, findings in context; the summary at the end."""
+
+    def __init__(self, out: TextIO, options: ReportOptions) -> None:
+        super().__init__(out, options)
+        self.console = console_for(out, options)
+
+    def add(self, result: FileResult) -> None:
         if result.error or result.letter is None:
-            continue
-        console.print(letter_header(result.path, result.letter, result))
+            return  # unreadable inputs are reported on stderr
+        if not self.options.quiet:
+            self.console.print(letter_header(result.path, result.letter, result), soft_wrap=True)
+            if result.letter.items:
+                self.console.print(items_view(result.letter, self.console.width))
+        _render_findings(self.console, result, self.options.quiet)
+
+    def end(self, summary: Summary) -> None:
+        if self.options.statistics:
+            render_statistics(self.console, summary)
+        if not self.options.quiet or self.options.statistics:
+            render_summary(self.console, summary)
+
+
+class ParseReporter(Reporter):
+    """``imr-check parse``: what each letter says, and what could not be read."""
+
+    def add(self, result: FileResult) -> None:
+        if result.error or result.letter is None:
+            return
+        console = self.console
+        console.print(letter_header(result.path, result.letter, result), soft_wrap=True)
         if result.letter.items:
             console.print(items_view(result.letter, console.width))
         else:
             console.print("  no items found", style="yellow")
         for finding in result.findings:
-            console.print(finding_line(result.path, finding, result))
+            console.print(finding_line(result.path, finding, result), soft_wrap=True)
         console.print()
 
-
-def render_check(console: Console, results: list[FileResult], quiet: bool = False, statistics: bool = False) -> None:
-    """The full report; ``quiet`` prints only the findings."""
-    for result in results:
-        if result.error or result.letter is None:
-            continue
-        if not quiet:
-            console.print(letter_header(result.path, result.letter, result))
-            if result.letter.items:
-                console.print(items_view(result.letter, console.width))
-        _render_findings(console, result, quiet)
-    if statistics:
-        render_statistics(console, results)
-    if not quiet:
-        render_summary(console, results)
+    def end(self, summary: Summary) -> None:
+        pass
 
 
 def _render_findings(console: Console, result: FileResult, quiet: bool) -> None:
@@ -211,7 +236,7 @@ def _render_findings(console: Console, result: FileResult, quiet: bool) -> None:
             title = "the letter as a whole" if item_index is None else _item_title(letter, item_index)
             console.print(Text(f"  {title}", style="bold underline"))
         for finding in groups[item_index]:
-            console.print(finding_line(result.path, finding, result))
+            console.print(finding_line(result.path, finding, result), soft_wrap=True)
             frame = code_frame(letter, finding, console.width)
             if frame is not None:
                 console.print(frame, soft_wrap=False, overflow="fold")
@@ -225,44 +250,33 @@ def _item_title(letter: Letter | None, index: int) -> str:
     return f"item {index}: {item.request_text} ({item.decision or 'no decision'})"
 
 
-def render_statistics(console: Console, results: list[FileResult]) -> None:
+def render_statistics(console: Console, summary: Summary) -> None:
     """Counts per rule, like ``ruff --statistics``."""
-    counts = Counter((f.rule, f.category, f.severity.value) for r in results for f in r.findings if not f.suppressed)
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for column in ("count", "rule", "category", "severity"):
         table.add_column(column, justify="right" if column == "count" else "left")
-    for (rule, category, severity), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    for (rule, category, severity), count in sorted(summary.by_rule_detail.items(), key=lambda kv: (-kv[1], kv[0])):
         table.add_row(str(count), rule, category, severity)
     console.print(table)
 
 
-def render_summary(console: Console, results: list[FileResult]) -> None:
-    letters = [r for r in results if r.letter is not None]
-    active = [f for r in results for f in r.findings if not f.suppressed]
-    by_severity = Counter(f.severity for f in active)
-    by_category = Counter(f.category for f in active)
-    suppressed = sum(1 for r in results for f in r.findings if f.suppressed)
-    line = Text(f"{len(letters)} letter{'s' if len(letters) != 1 else ''} checked: ")
+def render_summary(console: Console, summary: Summary) -> None:
+    letters = summary.letters
+    line = Text(f"{letters} letter{'s' if letters != 1 else ''} checked: ")
     for severity, label in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "info")):
-        count = by_severity[severity]
+        count = summary.by_severity[severity]
         line.append(f"{count} {label}{'' if count == 1 else 's'}", style=_SEVERITY_STYLE[severity] if count else "")
         line.append(", " if severity is not Severity.INFO else "")
-    if suppressed:
-        line.append(f" ({suppressed} suppressed)")
-    unreadable = sum(1 for r in results if r.error)
-    if unreadable:
-        line.append(f"; {unreadable} unreadable", style="bold red")
+    if summary.suppressed:
+        line.append(f" ({summary.suppressed} suppressed)")
+    if summary.unreadable:
+        line.append(f"; {summary.unreadable} unreadable", style="bold red")
     console.print(line)
-    if by_category:
-        console.print("  by category: " + ", ".join(f"{c} {n}" for c, n in sorted(by_category.items())))
-    if len(letters) > 1:
-        by_rule = Counter(f.rule for f in active)
-        if by_rule:
-            console.print("  by rule: " + ", ".join(f"{r} {n}" for r, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))))
-        worst = sorted(
-            ((sum(1 for f in r.findings if not f.suppressed and f.severity is not Severity.INFO), r.path) for r in letters),
-            key=lambda t: (-t[0], t[1]),
-        )
-        worst = [(n, p) for n, p in worst if n][:5]
-        if worst:
-            console.print("  most findings: " + ", ".join(f"{p} ({n})" for n, p in worst))
+    if summary.by_category:
+        console.print("  by category: " + ", ".join(f"{c} {n}" for c, n in sorted(summary.by_category.items())))
+    if letters > 1:
+        if summary.by_rule:
+            ranked = sorted(summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
+            console.print("  by rule: " + ", ".join(f"{r} {n}" for r, n in ranked))
+        if summary.worst:
+            console.print("  most findings: " + ", ".join(f"{p} ({n})" for n, p in summary.worst))

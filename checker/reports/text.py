@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from checker import reports
 from checker.model import FileResult, Finding
 from checker.rules.loader import RuleSet
 
@@ -56,15 +57,19 @@ def error_line(path: str, error: str) -> str:
     return one_line(f"{path}: error: {error}")
 
 
-def render(results: list[FileResult], ruleset: RuleSet | None = None) -> str:
-    """Every finding of every file, in the order given (findings arrive sorted).
+DESCRIPTION = "one line per finding: path:line:col: severity [rule] message"
 
-    ``ruleset`` is accepted for a uniform reporter signature; this format needs
-    no rule metadata.
-    """
-    lines: list[str] = []
-    for result in results:
+
+class Reporter(reports.Reporter):
+    """Every finding of every file as it comes (findings arrive sorted)."""
+
+    def add(self, result: FileResult) -> None:
         if result.error is not None:
-            lines.append(error_line(result.path, result.error))
-        lines.extend(finding_line(result.path, finding, result) for finding in result.findings)
-    return "".join(line + "\n" for line in lines)
+            self.out.write(error_line(result.path, result.error) + "\n")
+        for finding in result.findings:
+            self.out.write(finding_line(result.path, finding, result) + "\n")
+
+
+def render(results: list[FileResult], ruleset: RuleSet | None = None) -> str:
+    """The whole output as text (for callers holding all results)."""
+    return reports.render("text", results, reports.ReportOptions(ruleset))

@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from checker.rules.expressions import Expression, ExpressionError, compile_expression
 from checker.knowledge.guideline import Concept, Guideline, Statement, default_concepts, load_concepts, load_statements
 from checker.knowledge.lexicon import default_lexicon
 from checker.rules.vocabulary import VocabularyError, check_drug, check_rule_facts
 from checker.model import Severity
+from checker import safe_yaml
 from checker.resources import rules_path
 
 #: Shipped rule sets, by name: the directory holding their rule files.
@@ -94,6 +94,8 @@ class Rule:
     at: str | None = None
     evidence: tuple[str, ...] = ()
     tests: list[RuleTest] = field(default_factory=list)
+    #: The file the rule was loaded from, as found on disk (shipped rules too).
+    file: Path | None = None
 
     @property
     def guideline_reference(self) -> str:
@@ -117,6 +119,8 @@ class RuleFile:
     overrides: dict[str, dict[str, Any]]
     concepts: dict[str, Concept]
     statements: list[Statement]
+    #: ``file:line`` of each ``extends`` entry and ``overrides`` key, for error messages.
+    lines: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -161,13 +165,10 @@ def load_rule_file(path: Path, guideline: Guideline, display: str | None = None)
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(f"{shown}: cannot read rule file ({error})") from None
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(error, "problem", None) or str(error)
-        raise RuleError(f"{shown}:{line}: invalid YAML: {problem}") from None
+        document = safe_yaml.load(text)
+    except safe_yaml.YamlError as error:
+        raise RuleError(f"{shown}:{error.line or 1}: {error}") from None
+    data, root = document.data, document.root
     if data is None:
         raise RuleError(f"{shown}:1: empty rule file (expected a 'rules:' list)")
     errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.absolute_path))
@@ -181,7 +182,7 @@ def load_rule_file(path: Path, guideline: Guideline, display: str | None = None)
         raise RuleError(f"{shown}: invalid pattern in concepts or statements: {error}") from None
     known = _Known(guideline, {*default_concepts(), *concepts})
     rules = [
-        _compile_rule(raw, Where(shown, _line(root, ["rules", i])), ruleset, root, ["rules", i], known, path)
+        _compile_rule(raw, Where(shown, safe_yaml.line_of(root, ["rules", i])), ruleset, root, ["rules", i], known, path)
         for i, raw in enumerate(data.get("rules") or [])
     ]
     return RuleFile(
@@ -192,6 +193,10 @@ def load_rule_file(path: Path, guideline: Guideline, display: str | None = None)
         overrides=dict(data.get("overrides") or {}),
         concepts=concepts,
         statements=statements,
+        lines={
+            **{f"extends:{name}": f"{shown}:{safe_yaml.line_of(root, ['extends', i])}" for i, name in enumerate(data.get("extends") or ())},
+            **{f"overrides:{name}": f"{shown}:{safe_yaml.line_of(root, ['overrides', name])}" for name in data.get("overrides") or {}},
+        },
     )
 
 
@@ -202,14 +207,14 @@ def _best_error(error: jsonschema.ValidationError) -> jsonschema.ValidationError
     return error
 
 
-def _schema_message(path: str, root: yaml.Node, error: jsonschema.ValidationError) -> str:
+def _schema_message(path: str, root: Any, error: jsonschema.ValidationError) -> str:
     location = list(error.absolute_path)
     key = _key_name(location)
-    line = _line(root, location)
+    line = safe_yaml.line_of(root, location)
     if error.validator == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message)
         unknown = extra[0] if extra else "?"
-        line = _line(root, location + [unknown])
+        line = safe_yaml.line_of(root, location + [unknown])
         return f"{path}:{line}: {_key_name(location + [unknown])}: unknown key {unknown!r}"
     if error.validator == "required":
         return f"{path}:{line}: {key or 'file'}: {error.message}"
@@ -223,27 +228,6 @@ def _key_name(location: list) -> str:
     return name
 
 
-def _line(root: yaml.Node | None, location: list) -> int:
-    """1-based line of the YAML node at ``location`` (the closest ancestor that exists)."""
-    node = root
-    line = node.start_mark.line + 1 if node is not None else 1
-    for part in location:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == part:
-                    child = value
-                    line = key.start_mark.line + 1
-                    break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
-            line = child.start_mark.line + 1
-        if child is None:
-            break
-        node = child
-    return line
-
-
 @dataclass(frozen=True)
 class _Known:
     """What a rule file's names are checked against: the page map, and the concepts it may use."""
@@ -253,11 +237,11 @@ class _Known:
 
 
 def _compile_rule(
-    raw: dict[str, Any], where: Where, ruleset: str, root: yaml.Node, location: list, known: _Known, path: Path
+    raw: dict[str, Any], where: Where, ruleset: str, root: Any, location: list, known: _Known, path: Path
 ) -> Rule:
     def fail(key: str | list, message: str) -> RuleError:
         sub = key if isinstance(key, list) else [key]
-        return RuleError(f"{where.path}:{_line(root, location + sub)}: {_key_name(location + sub)}: {message}")
+        return RuleError(f"{where.path}:{safe_yaml.line_of(root, location + sub)}: {_key_name(location + sub)}: {message}")
 
     def expression(key: list, source: str) -> Expression:
         try:
@@ -294,7 +278,7 @@ def _compile_rule(
     except VocabularyError as error:
         raise fail(error.key, str(error)) from None
     tests = [
-        _compile_test(t, Where(where.path, _line(root, location + ["tests", i])), path)
+        _compile_test(t, Where(where.path, safe_yaml.line_of(root, location + ["tests", i])), path)
         for i, t in enumerate(raw.get("tests") or [])
     ]
     return Rule(
@@ -319,6 +303,7 @@ def _compile_rule(
         at=raw.get("at"),
         evidence=tuple(raw.get("evidence") or ()),
         tests=tests,
+        file=path.resolve(),
     )
 
 
@@ -364,8 +349,8 @@ def load_ruleset(
         if name in loaded_sets or any(f.ruleset == name for f in files):
             continue
         if name not in SHIPPED_RULESETS:
-            where = next(f.path for f in files if name in f.extends)
-            raise RuleError(f"{where}: extends unknown rule set {name!r} (known: {', '.join(sorted(SHIPPED_RULESETS))})")
+            where = next(f.lines.get(f"extends:{name}", str(f.path)) for f in files if name in f.extends)
+            raise RuleError(f"{where}: extends: unknown rule set {name!r} (known: {', '.join(sorted(SHIPPED_RULESETS))})")
         new = _load_shipped(name, guideline)
         files.extend(new)
         loaded_sets.add(name)
@@ -386,14 +371,29 @@ def load_ruleset(
         for rule_id, change in f.overrides.items():
             rule = seen.get(rule_id)
             if rule is None:
-                raise RuleError(f"{f.path}: overrides unknown rule {rule_id!r}")
+                where = f.lines.get(f"overrides:{rule_id}", str(f.path))
+                raise RuleError(f"{where}: overrides.{rule_id}: unknown rule {rule_id!r}")
             _apply(rule, change)
-    for rule_id, value in (severities or {}).items():
-        rule = seen.get(rule_id)
+    ruleset = RuleSet(rules, concepts, statements, [f.path for f in files])
+    unknown = apply_severities(ruleset, severities or {})
+    if unknown:
+        raise RuleError(f"configuration: unknown rule {unknown[0]!r} (see `imr-check rules list`)")
+    return ruleset
+
+
+def apply_severities(ruleset: RuleSet, severities: dict[str, str]) -> list[str]:
+    """A user's ``rules:`` (rule id -> error/warning/info/off), applied last so the user wins.
+
+    Returns the ids that name no rule, for the caller to report where they were written.
+    """
+    unknown = []
+    for rule_id, value in severities.items():
+        rule = ruleset.get(rule_id)
         if rule is None:
-            raise RuleError(f"configuration: unknown rule {rule_id!r} (see `imr-check rules list`)")
-        _apply(rule, {"enabled": False} if str(value).lower() in ("off", "false", "disable", "disabled") else {"severity": value})
-    return RuleSet(rules, concepts, statements, [f.path for f in files])
+            unknown.append(rule_id)
+            continue
+        _apply(rule, {"enabled": False} if str(value).lower() == "off" else {"severity": value})
+    return unknown
 
 
 def _load_shipped(name: str, guideline: Guideline) -> list[RuleFile]:

@@ -1,0 +1,137 @@
+"""What every command sets up: configuration, rules, inputs, and how it stops.
+
+Exit codes: 0 nothing at or above the failure threshold, 1 findings reach it
+(or rule tests fail), 2 a usage or configuration error or an unreadable
+input, 3 a broken rule file.  Every error is one line on stderr, starting
+``imr-check: error:`` (``imr-check: rule error:`` for rule files).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from checker.cli.config import Config, ConfigError, find_config, load_config
+from checker.input.discover import STDIN, InputRef, discover
+
+if TYPE_CHECKING:  # pragma: no cover
+    from checker.model import FileResult
+    from checker.rules.loader import RuleSet
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RULES = 0, 1, 2, 3
+COMMAND_LINE = "command line"
+
+
+class Stop(Exception):
+    """End the command with ``code`` (the message, if any, is already printed)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def error(message: str) -> None:
+    print(f"imr-check: error: {message}", file=sys.stderr)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    error(message)
+    raise Stop(code)
+
+
+def config() -> Config:
+    """The configuration found from the working directory (exit 2 on a bad one)."""
+    try:
+        return load_config(find_config(Path.cwd()))
+    except ConfigError as problem:
+        fail(str(problem))
+
+
+def ruleset(settings: Config) -> RuleSet:
+    """The run's rules, with the config's severities, select and ignore (exit 3 on a broken rule file)."""
+    from checker.knowledge.guideline import default_guideline
+    from checker.rules.loader import RuleError, apply_severities, load_ruleset
+
+    try:
+        rules = load_ruleset(default_guideline(), extra_dirs=list(settings.rule_dirs), use_defaults=not settings.no_default_rules)
+    except RuleError as problem:
+        print(f"imr-check: rule error: {problem}", file=sys.stderr)
+        raise Stop(EXIT_RULES) from None
+    unknown = apply_severities(rules, settings.rules)
+    if unknown:
+        fail(f"{settings.where('rules', unknown[0])}: unknown rule {unknown[0]!r} (see `imr-check rules list`)")
+    _select(rules, settings)
+    return rules
+
+
+def _select(rules: RuleSet, settings: Config) -> None:
+    """Apply select/ignore (rule ids or categories), as ruff does."""
+    from checker.model import CATEGORIES
+
+    known = {r.id for r in rules.rules} | set(CATEGORIES)
+    for key, names in (("select", settings.select), ("ignore", settings.ignore)):
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            fail(f"{settings.where(key)}: unknown rule or category {unknown[0]!r} (see `imr-check rules list`)")
+    for rule in rules.rules:
+        if settings.select and rule.id not in settings.select and rule.category not in settings.select:
+            rule.enabled = False
+        if rule.id in settings.ignore or rule.category in settings.ignore:
+            rule.enabled = False
+
+
+def inputs(paths: list[str]) -> list[InputRef]:
+    """The inputs the paths name (every one accounted for); exit 2 when there are none."""
+    refs = discover(paths)
+    if not refs:
+        fail(f"no letters found in {' '.join(paths)}")
+    return refs
+
+
+def refuse_overwriting(refs: list[InputRef], outputs: dict[str, Path | None]) -> None:
+    """Letters are evidence: never write a report or baseline over an input (checked before reading)."""
+    targets = {flag: path for flag, path in outputs.items() if path is not None}
+    if not targets:
+        return
+    for ref in refs:
+        if ref.path == STDIN:
+            continue
+        for flag, target in targets.items():
+            if _same_file(Path(ref.path), target):
+                fail(f"{target}: {flag} would overwrite an input letter; choose another file")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def report_unreadable(result: FileResult) -> bool:
+    """One line on stderr for an input that could not be read; True when it could not."""
+    if result.error is None:
+        return False
+    error(f"{result.path}: {result.error}")
+    return True
+
+
+@dataclass
+class Flags:
+    """Command-line values that override the configuration (None: not given)."""
+
+    values: dict[str, object] = field(default_factory=dict)
+
+    def apply(self, settings: Config) -> Config:
+        for key, value in self.values.items():
+            if value is not None and value != [] and value is not False:
+                settings.set(key, value, COMMAND_LINE)
+        return settings
+
+
+def split(values: list[str]) -> list[str]:
+    """``--select a,b --select c`` -> [a, b, c]."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
