@@ -174,3 +174,43 @@ def test_config_prints_values_as_written_not_as_python(tmp_path):
     out = run_cli(["config"], cwd=tmp_path).stdout
     assert "select: spelling" in out and "no-default-rules: false" in out
     assert "[" not in out and "False" not in out and "{" not in out
+
+
+# --------------------------------------------------------------------------- rule files that cannot hang
+RULE = """\
+ruleset: mine
+{extra}rules:
+  - id: my-rule
+    title: A rule of mine
+    category: guideline-criteria
+    severity: warning
+    when: {when}
+    message: "approved {{item.drug}}"
+"""
+
+
+@pytest.mark.parametrize(
+    "extra, when, message",
+    [
+        ("concepts:\n  stuck:\n    patterns: ['(a+)+$']\n", "item.approved",
+         "mine.yaml:4: concepts.stuck.patterns[0]: unusable pattern: nested quantifiers"),
+        ("concepts:\n  stuck:\n    patterns: ['(?:\\\\s|\\\\s)+x']\n", "item.approved",
+         "mine.yaml:4: concepts.stuck.patterns[0]: unusable pattern: alternatives that can match the same text"),
+        ("", " or ".join(["item.approved"] * 600), "rules[0].when: condition too large"),
+        ("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+         "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+         "item.approved", "aliases"),
+        ("x: " + "[" * 500 + "]" * 500 + "\n", "item.approved", "nested deeper than"),
+        ("extends: [mtus, nope]\n", "item.approved", "mine.yaml:2: extends: unknown rule set 'nope'"),
+        ("overrides:\n  no-such-rule: {severity: info}\n", "item.approved", "mine.yaml:3: overrides.no-such-rule: unknown rule"),
+    ],
+)
+def test_a_rule_file_that_could_hang_or_exhaust_is_refused_with_file_and_line(tmp_path, extra, when, message):
+    (tmp_path / "mine.yaml").write_text(RULE.format(extra=extra, when=when), encoding="utf-8")
+    started = time.monotonic()
+    done = run_cli(["rules", "validate", "mine.yaml"], cwd=tmp_path)
+    assert time.monotonic() - started < 10
+    assert done.exit_code == 3
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("imr-check: rule error:") and message in line

@@ -157,6 +157,12 @@ _MACROS = {
 
 def compile_pattern(text: str) -> re.Pattern[str]:
     """Compile a statement pattern from YAML, expanding the number macros."""
+    text = compile_pattern_text(text)
+    return re.compile(text, re.I)
+
+
+def compile_pattern_text(text: str) -> str:
+    """A statement pattern as a regular expression: number macros expanded, value groups numbered."""
     for macro, regex in _MACROS.items():
         text = text.replace(macro, regex)
     # A pattern may name the value group more than once (alternatives); keep the first.
@@ -167,7 +173,7 @@ def compile_pattern(text: str) -> re.Pattern[str]:
         seen += 1
         return "(?P<value>" if seen == 1 else f"(?P<value{seen}>"
 
-    return re.compile(re.sub(r"\(\?P<value>", rename, text), re.I)
+    return re.sub(r"\(\?P<value>", rename, text)
 
 
 def normalise_value(text: str) -> str:

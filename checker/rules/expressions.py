@@ -74,12 +74,33 @@ def compile_expression(source: str) -> Expression:
         raise ExpressionError(f"cannot read condition at column {column}: {source!r}") from None
     except LarkError as error:
         raise ExpressionError(f"cannot read condition {source!r}: {error}") from None
+    _within_limits(tree, source)
     if isinstance(tree, Tree):
         for node in tree.iter_subtrees():
             if node.data == "call" and str(node.children[0]) not in _FUNCTIONS:
                 known = ", ".join(sorted(_FUNCTIONS))
                 raise ExpressionError(f"unknown function {node.children[0]!s}() in {source!r} (known: {known})")
     return Expression(source, tree)
+
+
+#: A condition may hold this many parts and nest this deep: any rule that loads can always be evaluated.
+MAX_NODES = 400
+MAX_DEPTH = 40
+
+
+def _within_limits(tree: Tree | Token, source: str) -> None:
+    """Refuse conditions too large to evaluate safely (a 600-clause ``or`` would exhaust the stack)."""
+    if not isinstance(tree, Tree):
+        return
+    stack, nodes = [(tree, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > MAX_DEPTH or nodes > MAX_NODES:
+            raise ExpressionError(
+                f"condition too large: at most {MAX_NODES} parts nested {MAX_DEPTH} deep; split it into several rules"
+            )
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
 def resolve(path: str | list[str], context: Mapping[str, Any]) -> Any:

@@ -26,7 +26,16 @@ from typing import Any
 import jsonschema
 
 from checker.rules.expressions import Expression, ExpressionError, compile_expression
-from checker.knowledge.guideline import Concept, Guideline, Statement, default_concepts, load_concepts, load_statements
+from checker.knowledge.guideline import (
+    Concept,
+    Guideline,
+    Statement,
+    compile_pattern_text,
+    default_concepts,
+    load_concepts,
+    load_statements,
+)
+from checker.rules.patterns import UnsafePattern, check_pattern
 from checker.knowledge.lexicon import default_lexicon
 from checker.rules.vocabulary import VocabularyError, check_drug, check_rule_facts
 from checker.model import Severity
@@ -175,11 +184,9 @@ def load_rule_file(path: Path, guideline: Guideline, display: str | None = None)
     if errors:
         raise RuleError(_schema_message(shown, root, _best_error(errors[0])))
     ruleset = str(data.get("ruleset") or path.parent.name)
-    try:
-        concepts = load_concepts(data)
-        statements = load_statements(data)
-    except re.error as error:
-        raise RuleError(f"{shown}: invalid pattern in concepts or statements: {error}") from None
+    _check_patterns(data, shown, root)
+    concepts = load_concepts(data)
+    statements = load_statements(data)
     known = _Known(guideline, {*default_concepts(), *concepts})
     rules = [
         _compile_rule(raw, Where(shown, safe_yaml.line_of(root, ["rules", i])), ruleset, root, ["rules", i], known, path)
@@ -198,6 +205,25 @@ def load_rule_file(path: Path, guideline: Guideline, display: str | None = None)
             **{f"overrides:{name}": f"{shown}:{safe_yaml.line_of(root, ['overrides', name])}" for name in data.get("overrides") or {}},
         },
     )
+
+
+def _check_patterns(data: dict[str, Any], shown: str, root: Any) -> None:
+    """Every regular expression of the file compiles and cannot backtrack for exponentially long."""
+    found = [
+        (["concepts", cid, "patterns", i], pattern)
+        for cid, spec in (data.get("concepts") or {}).items()
+        for i, pattern in enumerate(spec.get("patterns") or [])
+    ] + [
+        (["statements", i, "patterns", j], compile_pattern_text(pattern))
+        for i, statement in enumerate(data.get("statements") or [])
+        for j, pattern in enumerate(statement.get("patterns") or [])
+    ]
+    for location, pattern in found:
+        try:
+            check_pattern(pattern)
+        except (re.error, UnsafePattern) as error:
+            line = safe_yaml.line_of(root, location)
+            raise RuleError(f"{shown}:{line}: {_key_name(location)}: unusable pattern: {error}") from None
 
 
 def _best_error(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
