@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from checker import __version__, reports
 from checker.cli import session
@@ -89,14 +90,34 @@ def _run(command) -> None:
     raise typer.Exit(code or 0)
 
 
-_PATHS = typer.Argument(..., metavar="PATH", show_default=False,
-                        help="Letters (.txt, .pdf, .docx), folders, globs, or - for standard input.")
+class _PathsCommand(TyperCommand):
+    """A command over letters: the usage line reads ``[OPTIONS] PATH...`` (typer would print ``{PATH}...``)."""
+
+    paths = "PATH..."
+
+    def collect_usage_pieces(self, ctx):  # noqa: ANN001, ANN201 - click's signature
+        return [self.options_metavar or "", self.paths]
+
+
+class _RulePathsCommand(_PathsCommand):
+    paths = "[PATH]..."
+
+
+class _RuleIdCommand(_PathsCommand):
+    paths = "RULE-ID"
+
+
+_RULE_ID = typer.Argument(..., metavar="RULE-ID", hidden=True, show_default=False)
+
+
+#: Documented in each command's help text (typer would show the argument's Python type).
+_PATHS = typer.Argument(..., metavar="PATH", hidden=True, show_default=False)
 _RULES = typer.Option([], "--rules", metavar="DIR", help="Add a folder (or file) of rules; repeatable.")
 _NO_DEFAULT_RULES = typer.Option(False, "--no-default-rules", help="Do not load the shipped rule sets.")
 
 
 # ----------------------------------------------------------------- check
-@app.command()
+@app.command(cls=_PathsCommand)
 def check(
     paths: List[str] = _PATHS,
     output_format: Optional[str] = typer.Option(
@@ -119,7 +140,10 @@ def check(
     max_size: Optional[int] = typer.Option(None, "--max-size", metavar="MB", min=1, help="Refuse inputs larger than this many megabytes (default 20)."),
     time_budget: Optional[float] = typer.Option(None, "--time-budget", metavar="SECONDS", min=0.01, max=3600, help="Give up on a letter after this many seconds (default 30)."),
 ) -> None:
-    """Check letters against the rules and report findings (the default command)."""
+    """Check letters against the rules and report findings (the default command).
+
+    PATH: letters (.txt, .pdf, .docx), folders, globs, or - for standard input.
+    """
     from checker.cli.check import Run, run
 
     def body() -> int:
@@ -144,13 +168,16 @@ def check(
 
 
 # ----------------------------------------------------------------- parse
-@app.command()
+@app.command(cls=_PathsCommand)
 def parse(
     paths: List[str] = _PATHS,
     output_format: ParseFormat = typer.Option(ParseFormat.text, "--format", "-f", metavar="FORMAT", help="text (default) or json."),
     tree: bool = typer.Option(False, "--tree", help="Print the raw Lark parse tree (for grammar and rule authors)."),
 ) -> None:
-    """Show what each letter says: layout, patient, items, decisions and cited pages."""
+    """Show what each letter says: layout, patient, items, decisions and cited pages.
+
+    PATH: letters (.txt, .pdf, .docx), folders, globs, or - for standard input.
+    """
 
     def body() -> int:
         from checker.pipeline import read_letter
@@ -198,8 +225,8 @@ def _rule(ruleset, rule_id: str):
     return rule
 
 
-@app.command()
-def explain(rule_id: str = typer.Argument(..., metavar="RULE-ID")) -> None:
+@app.command(cls=_RuleIdCommand)
+def explain(rule_id: str = _RULE_ID) -> None:
     """Explain a rule: what it checks, why (the guideline), and examples."""
 
     def body() -> int:
@@ -228,9 +255,9 @@ def rules_list(rule_dirs: List[Path] = _RULES, no_default_rules: bool = _NO_DEFA
     _run(body)
 
 
-@rules_app.command("show")
+@rules_app.command("show", cls=_RuleIdCommand)
 def rules_show(
-    rule_id: str = typer.Argument(..., metavar="RULE-ID"),
+    rule_id: str = _RULE_ID,
     rule_dirs: List[Path] = _RULES,
     no_default_rules: bool = _NO_DEFAULT_RULES,
 ) -> None:
@@ -253,12 +280,15 @@ def _rules_of(paths: list[Path], ruleset) -> list:
     return [r for r in ruleset.rules if r.file and any(r.file == root or root in r.file.parents for root in roots)]
 
 
-@rules_app.command("validate")
+@rules_app.command("validate", cls=_RulePathsCommand)
 def rules_validate(
-    paths: List[Path] = typer.Argument(None, metavar="[PATH]...", show_default=False, help="Rule files or folders (default: the run's rules)."),
+    paths: List[Path] = typer.Argument(None, metavar="PATH", hidden=True, show_default=False),
     no_default_rules: bool = _NO_DEFAULT_RULES,
 ) -> None:
-    """Validate rule files against the schema and compile their conditions."""
+    """Validate rule files against the schema and compile their conditions.
+
+    PATH: rule files or folders (default: the run's rules).
+    """
 
     def body() -> int:
         given = list(paths or [])
@@ -274,14 +304,17 @@ def rules_validate(
     _run(body)
 
 
-@rules_app.command("test")
+@rules_app.command("test", cls=_RulePathsCommand)
 def rules_test(
-    paths: List[Path] = typer.Argument(None, metavar="[PATH]...", show_default=False, help="Rule files or folders (default: the run's rules)."),
+    paths: List[Path] = typer.Argument(None, metavar="PATH", hidden=True, show_default=False),
     rule: List[str] = typer.Option([], "--rule", metavar="RULE-ID", help="Only test this rule id; repeatable."),
     require_tests: bool = typer.Option(False, "--require-tests", help="Fail when a rule has no examples."),
     no_default_rules: bool = _NO_DEFAULT_RULES,
 ) -> None:
-    """Run the examples rule files carry: hits, misses and false alarms per rule."""
+    """Run the examples rule files carry: hits, misses and false alarms per rule.
+
+    PATH: rule files or folders (default: the run's rules).
+    """
 
     def body() -> int:
         from rich.console import Console
