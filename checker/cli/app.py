@@ -27,7 +27,7 @@ from typer.core import TyperCommand
 
 from checker import __version__, reports
 from checker.cli import session
-from checker.cli.config import Config, cap_jobs
+from checker.cli.config import Config
 
 app = typer.Typer(
     add_completion=False,
@@ -131,14 +131,14 @@ def check(
     ignore: List[str] = typer.Option([], "--ignore", metavar="RULES", help="Skip these rule ids or categories (comma-separated, repeatable)."),
     rule_dirs: List[Path] = _RULES,
     no_default_rules: bool = _NO_DEFAULT_RULES,
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", min=1, help="Check letters in N processes, at most one per CPU (same results, same order)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", help="Check letters in N processes, at most one per CPU (same results, same order)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the findings."),
     statistics: bool = typer.Option(False, "--statistics", help="Print counts per rule, and the total."),
     color: ColorChoice = typer.Option(ColorChoice.auto, "--color", metavar="WHEN", help="Colour in the report: auto (default), always or never."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE", help="Report only findings not recorded in this baseline file."),
     write_baseline_to: Optional[Path] = typer.Option(None, "--write-baseline", metavar="FILE", help="Record today's findings in FILE and exit 0."),
-    max_size: Optional[int] = typer.Option(None, "--max-size", metavar="MB", min=1, help="Refuse inputs larger than this many megabytes (default 20)."),
-    time_budget: Optional[float] = typer.Option(None, "--time-budget", metavar="SECONDS", min=0.01, max=3600, help="Give up on a letter after this many seconds (default 30)."),
+    max_size: Optional[int] = typer.Option(None, "--max-size", metavar="MB", help="Refuse inputs larger than this many megabytes (default 20)."),
+    time_budget: Optional[float] = typer.Option(None, "--time-budget", metavar="SECONDS", help="Give up on a letter after this many seconds, up to 3600 (default 30)."),
 ) -> None:
     """Check letters against the rules and report findings (the default command).
 
@@ -153,7 +153,7 @@ def check(
             "select": session.split(select),
             "max-size": max_size,
             "time-budget": time_budget,
-            "jobs": cap_jobs(jobs) if jobs is not None else None,
+            "jobs": jobs,
             "no-default-rules": no_default_rules,
         })
         settings = flags.apply(session.config())

@@ -117,6 +117,11 @@ def _names_imr_check(path: Path) -> bool:
         return False
 
 
+def validate(config: Config, key: str, value: Any) -> Any:
+    """``value`` for ``key`` as the schema reads it (raises :class:`ConfigError`)."""
+    return _SCHEMA[key](config, key, value)
+
+
 def load_config(path: Path | None) -> Config:
     config = Config(path=path)
     if path is None:

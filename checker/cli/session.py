@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from checker.cli.config import Config, ConfigError, find_config, load_config
+from checker.cli.config import Config, ConfigError, find_config, load_config, validate
 from checker.input.discover import STDIN, InputRef, discover
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -126,9 +126,14 @@ class Flags:
     values: dict[str, object] = field(default_factory=dict)
 
     def apply(self, settings: Config) -> Config:
+        """Set each given flag, checked by the same schema as the configuration file (exit 2 when wrong)."""
         for key, value in self.values.items():
             if value is not None and value != [] and value is not False:
-                settings.set(key, value, COMMAND_LINE)
+                settings.sources[key] = COMMAND_LINE
+                try:
+                    settings.set(key, validate(settings, key, value), COMMAND_LINE)
+                except ConfigError as problem:
+                    fail(str(problem))
         return settings
 
 
