@@ -151,6 +151,19 @@ def section(key: str) -> dict[str, Any]:
     return node
 
 
+@lru_cache(maxsize=1)
+def number_words() -> dict[str, int]:
+    """Every number word (``numbers.words``, lower case) and its value: request lines read them all."""
+    return {word.lower(): int(value) for word, value in table("numbers.words").items()}
+
+
+@lru_cache(maxsize=1)
+def prose_number_words() -> dict[str, int]:
+    """Number words prose spells out, one to ``numbers.prose_limit``: durations, guideline statements."""
+    limit = integer("numbers.prose_limit")
+    return {word: value for word, value in number_words().items() if 1 <= value <= limit}
+
+
 def _strings(key: str, node: Any) -> tuple[str, ...]:
     if not isinstance(node, list) or not all(isinstance(p, str) for p in node):
         raise LanguageError(f"{_file_of(key)}: {key!r} is not a list of phrases")
