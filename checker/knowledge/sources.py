@@ -20,6 +20,7 @@ class Sources:
     record_words: frozenset[str]
     guideline_words: re.Pattern[str]
     name_pattern: re.Pattern[str]
+    guideline_word_list: tuple[str, ...] = ()  # the words guideline_words matches
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +41,7 @@ def sources() -> Sources:
         record_words=frozenset(w.lower() for w in data.get("record_words", [])),
         guideline_words=re.compile(rf"\b(?:{guideline})\b", re.I),
         name_pattern=re.compile(rf"\b(?:{alternatives})\b", re.I),
+        guideline_word_list=tuple(str(w) for w in data.get("guideline_words", [])),
     )
 
 
