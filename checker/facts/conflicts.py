@@ -39,28 +39,44 @@ from checker.text import language
 from checker.text.sentences import sentence_at, sentence_spans
 from checker.letter.request_line import parse_request
 
+_MORE = r"\w+"  # after a stem: at least one more letter ("prescri" + "bed")
+
 # Where a sentence speaks of the disputed request (not of history).
-_REQUEST_CONTEXT = re.compile(
-    r"\b(?:request(?:s|ed|ing)?|RFA|authori[sz]ation|application|IMR|dispute[d]?|current\s+request)\b", re.I
-)
-_HISTORY_CONTEXT = re.compile(
-    r"\b(?:prior|previous(?:ly)?|earlier|past|last|initial(?:ly)?|former(?:ly)?|history)\s+(?:\w+\s+){0,2}?"
-    r"(?:request|prescri\w+|certif\w+|approv\w+|UR|review)",
-    re.I,
+_REQUEST_CONTEXT = language.lazy(lambda: rf"\b{_alt('context.request')}\b", re.I)
+_HISTORY_CONTEXT = language.lazy(
+    lambda: rf"\b{_alt('context.history.words')}\s+(?:\w+\s+){{0,2}}?{_alt('context.history.of', _MORE)}", re.I
 )
 # "... modified the request for X #120 to X #100": the part after "to" is the modification.
-_MODIFICATION_BEFORE = re.compile(
-    r"(?:\bmodif\w+\b[^.;]*?\bto\s*$)|(?:(?<![-\w])(?<!not\s)(?:certified|approved|authorized|allowed)\s+(?:\w+\s+){0,3}?$)",
+_MODIFICATION_BEFORE = language.lazy(
+    lambda: rf"(?:\b{_alt('context.modification.verbs', _MORE)}\b[^.;]*?\bto\s*$)"
+    rf"|(?:(?<![-\w])(?<!not\s){_alt('context.modification.granted')}\s+(?:\w+\s+){{0,3}}?$)",
     re.I,
 )
-_NO_AMOUNT = re.compile(
-    r"\b(?:(?:did|does|do)\s+not|didn't|doesn't|failed\s+to|fails\s+to)\s+(?:specify|state|indicate|include|list|mention)\s+"
-    r"(?:an?\s+|the\s+)?(?:specific\s+)?(?:amount|quantity|number|total|frequency\s+or\s+quantity)"
-    r"|\b(?:amount|quantity|number\s+of\s+(?:tablets|pills|capsules))\s+(?:of\s+\w+\s+)?(?:to\s+(?:be\s+)?dispensed?\s+)?"
-    r"(?:requested\s+)?(?:was|is|were|has|have)\s+(?:not|never)\s+(?:been\s+)?(?:specified|stated|indicated|provided|documented|given)"
-    r"|\b(?:no|without\s+(?:an?\s+|the\s+)?)(?:specified\s+)?(?:amount|quantity)\s+(?:was\s+|is\s+)?(?:specified|stated|indicated|noted)?",
-    re.I,
-)
+
+
+def _alt(key: str, stem_tail: str = r"\w*") -> str:
+    return language.alternation(key, stem_tail=stem_tail)
+
+
+def _no_amount() -> str:
+    """The rationale says no amount was requested: "did not specify the quantity" and two other forms."""
+    key = "documentation.amount_not_specified"
+    a = {part: _alt(f"{key}.{part}") for part in language.section(key)}
+    failed_to_state = (
+        rf"\b{a['failed']}\s+{a['verbs']}\s+(?:{a['articles']}\s+)?(?:{a['specific']}\s+)?{a['nouns']}"
+    )
+    not_stated = (
+        rf"\b{a['subjects']}\s+(?:of\s+\w+\s+)?(?:{a['dispensed']}\s+)?(?:{a['requested']}\s+)?"
+        rf"{a['auxiliaries']}\s+{a['negations']}\s+(?:{a['been']}\s+)?{a['participles']}"
+    )
+    without = (
+        rf"\b(?:{a['glued']}|{a['without']}\s+(?:{a['articles']}\s+)?)(?:{a['specified']}\s+)?{a['short_nouns']}\s+"
+        rf"(?:{a['short_auxiliaries']}\s+)?{a['short_participles']}?"
+    )
+    return f"{failed_to_state}|{not_stated}|{without}"
+
+
+_NO_AMOUNT = language.lazy(_no_amount, re.I)
 
 
 def _pronouns(sex: str) -> list[str]:
@@ -72,10 +88,10 @@ def _pronoun(sex: str, role: str) -> str:
     return re.escape(language.text(f"people.pronouns.{sex}.{role}"))
 
 
-_NOT_PATIENT = language.lazy(lambda: rf"\b{language.alternation('people.others')}\b", re.I)
+_NOT_PATIENT = language.lazy(lambda: rf"\b{_alt('people.others')}\b", re.I)
 _POSSESSIVE = language.lazy(
     lambda: rf"\b({_pronoun('male', 'possessive')}|{_pronoun('female', 'possessive')})\s+"
-    rf"{language.alternation('people.patient_nouns')}\b",
+    rf"{_alt('people.patient_nouns')}\b",
     re.I,
 )
 _ANY_PRONOUN = language.lazy(
@@ -92,20 +108,17 @@ _EITHER_SEX = language.lazy(
 _SEX_WORDS = language.lazy(lambda: age_sex_pattern(handedness=False), re.I)
 
 # "requested Flexeril for muscle spasm": the reason for a request, not a finding.
-_PURPOSE = re.compile(r"\b(?:for|to\s+treat|to\s+address|to\s+control|in\s+case\s+of|when\s+(?:he|she)\s+has)\s+(?:\w+\s+){0,2}$", re.I)
+_PURPOSE = language.lazy(lambda: rf"\b{_alt('context.purpose.reason')}\s+(?:\w+\s+){{0,2}}$", re.I)
 # Qualifiers that make "no documentation of acute spasm" a narrower claim than "spasm".
-_QUALIFIERS = re.compile(r"\b(?:acute|significant|objective|recent|new|clear|severe|measurable|specific)\b", re.I)
+_QUALIFIERS = language.lazy(lambda: rf"\b{_alt('documentation.qualifiers')}\b", re.I)
 # Negations that deny the record documents something (rather than what the treater said it is for).
-_DOCUMENTATION_NEGATION = re.compile(
-    r"\b(?:no|not|without|lack\s+of|absence\s+of)\s+(?:\w+\s+){0,2}?(?:documentation|document(?:s|ed)?|evidence|"
-    r"report(?:ed)?|noted|findings?|indication|show(?:s|n|ed)?|demonstrat\w*|reveal\w*)\b|\bthere\s+(?:is|was|are|were)\s+no\b",
+_DOCUMENTATION_NEGATION = language.lazy(
+    lambda: rf"\b{_alt('negation.claim.cues')}\s+(?:\w+\s+){{0,2}}?{_alt('negation.claim.nouns')}\b"
+    rf"|\b{_alt('negation.existential')}\b",
     re.I,
 )
 # A claim limited in time ("since 2013", "recent", "current") is narrower than the record.
-_TEMPORAL = re.compile(
-    r"\b(?:since|within|recent(?:ly)?|current(?:ly)?|latest|most\s+recent|in\s+the\s+(?:last|past)|this\s+(?:visit|year))\b",
-    re.I,
-)
+_TEMPORAL = language.lazy(lambda: rf"\b{_alt('time.temporal')}\b", re.I)
 
 
 @dataclass(frozen=True)
