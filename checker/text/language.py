@@ -8,7 +8,7 @@ cues, words and gaps combine); the words come from here.
 
 A key names a file and a path inside it: ``"negation.necessity.before"`` is
 the list under ``necessity: before:`` in ``rules/language/negation.yaml``.
-Files are read with ``yaml.safe_load`` once per process, on first use, and
+Files are read with YAML's safe loader once per process, on first use, and
 checked before use (:class:`LanguageError` names the file).  Nothing in them
 is executed.  A list of cues holds literal phrases; a cue set may instead be
 a mapping with ``phrases`` (literal), ``stems`` (word beginnings: "demonstrat"
@@ -38,7 +38,7 @@ class LanguageError(ValueError):
 def load_file(path: Path) -> dict[str, Any]:
     """Read and check one language file (``version: 1`` and lists of text or numbers)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise LanguageError(f"{path}: cannot read language file: {error.strerror}") from None
     except yaml.YAMLError as error:
@@ -48,6 +48,16 @@ def load_file(path: Path) -> dict[str, Any]:
     for where, problem in _problems(data, ""):
         raise LanguageError(f"{path}: {where or 'top level'}: {problem}")
     return data
+
+
+def _safe_load(text: str) -> Any:
+    """``yaml.safe_load``, through libyaml's C parser when PyYAML has it.
+
+    The same safe constructor (plain data only, nothing executed), about ten
+    times faster: the language files are read on every run.
+    """
+    loader = getattr(yaml, "CSafeLoader", None)
+    return yaml.load(text, Loader=loader) if loader is not None else yaml.safe_load(text)  # noqa: S506 (safe loader)
 
 
 def _problems(node: Any, where: str) -> Iterator[tuple[str, str]]:
