@@ -40,7 +40,7 @@ def _word_frequencies() -> dict[str, tuple[str, float]]:
     found: dict[str, tuple[str, float]] = {}
     for name in language.section("frequencies.phrases"):
         doses = float(language.entry(f"frequencies.phrases.{name}.doses"))
-        for phrase in language.phrases(f"frequencies.phrases.{name}"):
+        for phrase in language.phrases(f"frequencies.phrases.{name}.phrases"):
             found.setdefault(" ".join(phrase.lower().split()), (name, doses))
     return found
 

@@ -98,22 +98,27 @@ def entry(key: str) -> Any:
 
 def phrases(key: str) -> tuple[str, ...]:
     """The literal phrases of a list, or of a cue set's ``phrases``."""
-    node = entry(key)
-    if isinstance(node, dict):
-        node = node.get("phrases", [])
-    return _strings(key, node)
+    return _cue_part(key, "phrases")
 
 
 def stems(key: str) -> tuple[str, ...]:
     """The word beginnings of a cue set (``stems:``); none for a plain list."""
-    node = entry(key)
-    return _strings(key, node.get("stems", [])) if isinstance(node, dict) else ()
+    return _cue_part(key, "stems")
 
 
 def patterns(key: str) -> tuple[str, ...]:
     """The regular expressions of a cue set (``patterns:``); none for a plain list."""
+    return _cue_part(key, "patterns")
+
+
+def _cue_part(key: str, part: str) -> tuple[str, ...]:
+    """One part of a cue set; a plain list is all phrases."""
     node = entry(key)
-    return _strings(key, node.get("patterns", [])) if isinstance(node, dict) else ()
+    if isinstance(node, list):
+        return _strings(key, node) if part == "phrases" else ()
+    if isinstance(node, dict) and node and set(node) <= _CUE_KEYS:
+        return _strings(key, node.get(part, []))
+    raise LanguageError(f"{_file_of(key)}: {key!r} is neither a list of phrases nor a cue set")
 
 
 @lru_cache(maxsize=None)
