@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import shutil
 import subprocess
 import sys
 import tokenize
@@ -327,3 +328,25 @@ def test_language_ships_with_the_rules():
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"rules" = "checker/data/rules"' in pyproject
     assert LANGUAGE_FILES and all(p.parent.parent.name == "rules" for p in LANGUAGE_FILES)
+
+
+def test_a_phrase_added_to_the_data_takes_effect_without_python(tmp_path):
+    """docs/rules.md: a rule author appends a phrasing to a list, and the reading changes."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    negation = rules / "language" / "negation.yaml"
+    text = negation.read_text(encoding="utf-8")
+    negation.write_text(text.replace('"weren\'t"]', '"weren\'t", devoid of]', 1), encoding="utf-8")
+    assert "devoid of" in negation.read_text(encoding="utf-8")
+    code = (
+        "import sys, pathlib, checker.resources as r\n"
+        "r.rules_dir = lambda: pathlib.Path(sys.argv[1])\n"
+        "from checker.facts.documentation import classify\n"
+        "s = 'The record is devoid of functional improvement.'\n"
+        "print(classify(s, s.index('functional'), s.index('.')))\n"
+    )
+    readings = [
+        subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True, cwd=ROOT)
+        for folder in (ROOT / "rules", rules)
+    ]
+    assert [r.stdout.strip() for r in readings] == ["documented", "not-documented"]
