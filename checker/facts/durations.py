@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from checker.text import language
-from checker.text.dates import DATE, date_pattern, month_pattern, parse_date
+from checker.text.dates import DATE, date_pattern, month_pattern, parse_date, with_dates
 from checker.text.sentences import sentence_spans
 
 
@@ -67,15 +67,7 @@ _LIMIT = language.lazy(lambda: rf"\b{language.alternation('time.limits', lower=T
 @lru_cache(maxsize=1)
 def _request_date_patterns() -> list[re.Pattern[str]]:
     """Where the letter dates the request this decision is about, most trusted first."""
-    date = date_pattern()
-    return [
-        re.compile(rf"\bAt\s+the\s+time\s+\(?({date})\)?\s+of\s+the\s+request", re.I),
-        re.compile(rf"\brequest\s+for\s+authorization\s+(?:\(RFA\)\s+)?(?:dated|on|of|from)\s+({date})", re.I),
-        re.compile(rf"\bRFA\s+(?:dated|on|of|from)\s+({date})", re.I),
-        re.compile(rf"\b(?:On|on)\s+({date}),?\s+(?:the\s+)?Utilization\s+Review", re.I),
-        re.compile(rf"\bUtilization\s+Review\s+(?:\(UR\)\s+)?(?:dated|on|of|from)\s+({date})", re.I),
-        re.compile(rf"\bUR\s+(?:dated|on|of|from)\s+({date})", re.I),
-    ]
+    return with_dates(*language.patterns("dates.request_date"))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from checker.model import Field, Letter
 from checker.text import language
-from checker.text.dates import DATE, date_pattern, parse_date
+from checker.text.dates import DATE, parse_date, with_dates
 from checker.text.normalise import NormalText
 
 # Labels of header fields; several may share one line ("Case Number: ... Date of Injury: ...").
@@ -58,14 +58,7 @@ _AGE_ONLY = language.lazy(
 @lru_cache(maxsize=1)
 def injury_phrases() -> list[re.Pattern[str]]:
     """Where a case summary states the date of injury, the date in group 1."""
-    date = date_pattern()
-    return [
-        re.compile(rf"(?:industrial\s+)?injury\s+(?:date\s+)?(?:on|of|dated)\s+({date})", re.I),
-        re.compile(rf"({date})\s+(?:industrial\s+)?(?:date\s+of\s+injury|DOI)\b", re.I),
-        re.compile(rf"(?:date\s+of\s+injury|DOI)\s*(?:of|on|was|is|:)?\s*({date})", re.I),
-        re.compile(rf"(?:was\s+)?injured\s+(?:at\s+work\s+)?on\s+({date})", re.I),
-        re.compile(rf"injur(?:ed|ing)\s+(?:his|her|their)\s+[\w\s-]{{1,40}}?\s+on\s+({date})", re.I),
-    ]
+    return with_dates(*language.patterns("dates.injury_date"))
 
 
 def __getattr__(name: str) -> list[re.Pattern[str]]:

@@ -30,6 +30,11 @@ def date_pattern() -> str:
 DATE = language.lazy(date_pattern, re.I)
 
 
+def with_dates(*templates: str) -> list[re.Pattern[str]]:
+    """Compile patterns (case ignored) that write ``{date}`` where a date stands: ``injured\\s+on\\s+({date})``."""
+    return [re.compile(template.replace("{date}", date_pattern()), re.I) for template in templates]
+
+
 def __getattr__(name: str) -> str:
     """``DATE_PATTERN`` and ``MONTH_PATTERN`` as before, built from the data when first asked for."""
     if name == "DATE_PATTERN":
