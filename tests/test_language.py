@@ -350,3 +350,12 @@ def test_a_phrase_added_to_the_data_takes_effect_without_python(tmp_path):
         for folder in (ROOT / "rules", rules)
     ]
     assert [r.stdout.strip() for r in readings] == ["documented", "not-documented"]
+
+
+def test_old_public_names_still_resolve():
+    """DATE_PATTERN, MONTH_PATTERN and INJURY_PHRASES were module constants; other code may still import them."""
+    from checker.letter.header import INJURY_PHRASES, injury_phrases
+    from checker.text.dates import DATE_PATTERN, MONTH_PATTERN, date_pattern, month_pattern
+
+    assert DATE_PATTERN == date_pattern() and MONTH_PATTERN == month_pattern()
+    assert INJURY_PHRASES == injury_phrases() and INJURY_PHRASES[0].search("industrial injury on 6/9/2005").group(1) == "6/9/2005"
