@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli.app import app
 from checker.reports import sarif
 from checker.resources import rules_dir
 from tests.conftest import SEEDS, run_cli

@@ -28,80 +28,97 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions
-from checker.letter.header import INJURY_PHRASES
+from checker.letter.header import age_sex_pattern, injury_phrases, sex_of
 from checker.text.dates import parse_date
 from checker.knowledge.guideline import Concept
 from checker.knowledge.lexicon import DrugMatch, Lexicon
 from checker.model import Item, Letter, Span
 from checker.text.normalise import NormalText
 from checker.facts.records import Record, spanned
+from checker.text import language
 from checker.text.sentences import sentence_at, sentence_spans
 from checker.letter.request_line import parse_request
 
+_MORE = r"\w+"  # after a stem: at least one more letter ("prescri" + "bed")
+
 # Where a sentence speaks of the disputed request (not of history).
-_REQUEST_CONTEXT = re.compile(
-    r"\b(?:request(?:s|ed|ing)?|RFA|authori[sz]ation|application|IMR|dispute[d]?|current\s+request)\b", re.I
-)
-_HISTORY_CONTEXT = re.compile(
-    r"\b(?:prior|previous(?:ly)?|earlier|past|last|initial(?:ly)?|former(?:ly)?|history)\s+(?:\w+\s+){0,2}?"
-    r"(?:request|prescri\w+|certif\w+|approv\w+|UR|review)",
-    re.I,
+_REQUEST_CONTEXT = language.lazy(lambda: rf"\b{_alt('context.request')}\b", re.I)
+_HISTORY_CONTEXT = language.lazy(
+    lambda: rf"\b{_alt('context.history.words')}\s+(?:\w+\s+){{0,2}}?{_alt('context.history.of', _MORE)}", re.I
 )
 # "... modified the request for X #120 to X #100": the part after "to" is the modification.
-_MODIFICATION_BEFORE = re.compile(
-    r"(?:\bmodif\w+\b[^.;]*?\bto\s*$)|(?:(?<![-\w])(?<!not\s)(?:certified|approved|authorized|allowed)\s+(?:\w+\s+){0,3}?$)",
+_MODIFICATION_BEFORE = language.lazy(
+    lambda: rf"(?:\b{_alt('context.modification.verbs', _MORE)}\b[^.;]*?\bto\s*$)"
+    rf"|(?:(?<![-\w])(?<!not\s){_alt('context.modification.granted')}\s+(?:\w+\s+){{0,3}}?$)",
     re.I,
 )
-_NO_AMOUNT = re.compile(
-    r"\b(?:(?:did|does|do)\s+not|didn't|doesn't|failed\s+to|fails\s+to)\s+(?:specify|state|indicate|include|list|mention)\s+"
-    r"(?:an?\s+|the\s+)?(?:specific\s+)?(?:amount|quantity|number|total|frequency\s+or\s+quantity)"
-    r"|\b(?:amount|quantity|number\s+of\s+(?:tablets|pills|capsules))\s+(?:of\s+\w+\s+)?(?:to\s+(?:be\s+)?dispensed?\s+)?"
-    r"(?:requested\s+)?(?:was|is|were|has|have)\s+(?:not|never)\s+(?:been\s+)?(?:specified|stated|indicated|provided|documented|given)"
-    r"|\b(?:no|without\s+(?:an?\s+|the\s+)?)(?:specified\s+)?(?:amount|quantity)\s+(?:was\s+|is\s+)?(?:specified|stated|indicated|noted)?",
+
+
+def _alt(key: str, stem_tail: str = r"\w*") -> str:
+    return language.alternation(key, stem_tail=stem_tail)
+
+
+def _no_amount() -> str:
+    """The rationale says no amount was requested: "did not specify the quantity" and two other forms."""
+    key = "documentation.amount_not_specified"
+    a = {part: _alt(f"{key}.{part}") for part in language.section(key)}
+    failed_to_state = (
+        rf"\b{a['failed']}\s+{a['verbs']}\s+(?:{a['articles']}\s+)?(?:{a['specific']}\s+)?{a['nouns']}"
+    )
+    not_stated = (
+        rf"\b{a['subjects']}\s+(?:of\s+\w+\s+)?(?:{a['dispensed']}\s+)?(?:{a['requested']}\s+)?"
+        rf"{a['auxiliaries']}\s+{a['negations']}\s+(?:{a['been']}\s+)?{a['participles']}"
+    )
+    without = (
+        rf"\b(?:{a['glued']}|{a['without']}\s+(?:{a['articles']}\s+)?)(?:{a['specified']}\s+)?{a['short_nouns']}\s+"
+        rf"(?:{a['short_auxiliaries']}\s+)?{a['short_participles']}?"
+    )
+    return f"{failed_to_state}|{not_stated}|{without}"
+
+
+_NO_AMOUNT = language.lazy(_no_amount, re.I)
+
+
+def _pronouns(sex: str) -> list[str]:
+    """The patient's pronouns for ``sex`` (``people.pronouns``): he, him, his, himself."""
+    return list(dict.fromkeys(language.section(f"people.pronouns.{sex}").values()))
+
+
+def _pronoun(sex: str, role: str) -> str:
+    return re.escape(language.text(f"people.pronouns.{sex}.{role}"))
+
+
+_NOT_PATIENT = language.lazy(lambda: rf"\b{_alt('people.others')}\b", re.I)
+_POSSESSIVE = language.lazy(
+    lambda: rf"\b({_pronoun('male', 'possessive')}|{_pronoun('female', 'possessive')})\s+"
+    rf"{_alt('people.patient_nouns')}\b",
     re.I,
 )
-_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.I)
-_NOT_PATIENT = re.compile(
-    r"\b(?:physician|doctor|dr\.?|provider|reviewer|nurse|therapist|treater|surgeon|psychologist|psychiatrist|"
-    r"counselor|wife|husband|mother|father|daughter|son|sister|brother|spouse|girlfriend|boyfriend|"
-    r"supervisor|employer|attorney|ptp|pa-c|np)\b",
+_ANY_PRONOUN = language.lazy(
+    lambda: rf"\b({language.phrase_alternation(_pronouns('male') + _pronouns('female'))})\b(?!\s*/)", re.I
+)
+# "he/she", "his/her": boilerplate about the reviewer, not the patient.
+_EITHER_SEX = language.lazy(
+    lambda: rf"\b(?:{_pronoun('male', 'subject')}|{_pronoun('female', 'subject')})\s*/\s*"
+    rf"(?:{_pronoun('female', 'subject')}|{_pronoun('male', 'subject')})\b"
+    rf"|\b{_pronoun('male', 'possessive')}\s*/\s*{_pronoun('female', 'possessive')}\b"
+    rf"|\b{_pronoun('male', 'object')}\s*/\s*{_pronoun('female', 'object')}\b|\bs/he\b",
     re.I,
 )
-_PATIENT_NOUNS = (
-    r"sleep|pain|back|neck|shoulders?|knees?|legs?|arms?|hands?|wrists?|hips?|feet|foot|ankles?|spine|symptoms?|"
-    r"conditions?|injur(?:y|ies)|medications?|function(?:ing)?|activities|ADL'?s|daily|work|job|mood|anxiety|"
-    r"depression|body|weight|surgery|diagnos[ie]s|quality|family|life|home|gait|range|strength|complaints?|"
-    r"husband|wife|children|husband's|ability|walking|driving|sleeping|low|lower|upper|left|right|bilateral|"
-    r"treatments?|history|prognosis|recovery|claim|employment|disability"
-)
-_POSSESSIVE = re.compile(rf"\b(his|her)\s+(?:{_PATIENT_NOUNS})\b", re.I)
-_SUBJECT = re.compile(
-    r"(?:^|[.;]\s+|,\s+(?:and|but)\s+|\band\s+)(he|she)\s+(?:has|had|was|is|reports?|reported|complains?|complained|"
-    r"denies|denied|underwent|takes|took|continues|continued|rates?|rated|notes?|noted|feels?|felt|presents?|"
-    r"presented|ambulates|works?|worked|returned|sustained|developed|describes|described|uses|used|states?|stated)\b",
-    re.I,
-)
-_ANY_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b(?!\s*/)", re.I)
-_SEX_WORDS = re.compile(
-    r"\b(\d{1,3})[\s-]*(?:years?|yrs?|y/o|yo)[\s-]*(?:old)?,?\s+(?:(?:white|black|hispanic|asian)\s+)?"
-    r"(male|female|man|woman|gentleman|lady)\b",
-    re.I,
-)
+_SEX_WORDS = language.lazy(lambda: age_sex_pattern(handedness=False), re.I)
+
 # "requested Flexeril for muscle spasm": the reason for a request, not a finding.
-_PURPOSE = re.compile(r"\b(?:for|to\s+treat|to\s+address|to\s+control|in\s+case\s+of|when\s+(?:he|she)\s+has)\s+(?:\w+\s+){0,2}$", re.I)
+_PURPOSE = language.lazy(lambda: rf"\b{_alt('context.purpose.reason')}\s+(?:\w+\s+){{0,2}}$", re.I)
 # Qualifiers that make "no documentation of acute spasm" a narrower claim than "spasm".
-_QUALIFIERS = re.compile(r"\b(?:acute|significant|objective|recent|new|clear|severe|measurable|specific)\b", re.I)
+_QUALIFIERS = language.lazy(lambda: rf"\b{_alt('documentation.qualifiers')}\b", re.I)
 # Negations that deny the record documents something (rather than what the treater said it is for).
-_DOCUMENTATION_NEGATION = re.compile(
-    r"\b(?:no|not|without|lack\s+of|absence\s+of)\s+(?:\w+\s+){0,2}?(?:documentation|document(?:s|ed)?|evidence|"
-    r"report(?:ed)?|noted|findings?|indication|show(?:s|n|ed)?|demonstrat\w*|reveal\w*)\b|\bthere\s+(?:is|was|are|were)\s+no\b",
+_DOCUMENTATION_NEGATION = language.lazy(
+    lambda: rf"\b{_alt('negation.claim.cues')}\s+(?:\w+\s+){{0,2}}?{_alt('negation.claim.nouns')}\b"
+    rf"|\b{_alt('negation.existential')}\b",
     re.I,
 )
 # A claim limited in time ("since 2013", "recent", "current") is narrower than the record.
-_TEMPORAL = re.compile(
-    r"\b(?:since|within|recent(?:ly)?|current(?:ly)?|latest|most\s+recent|in\s+the\s+(?:last|past)|this\s+(?:visit|year))\b",
-    re.I,
-)
+_TEMPORAL = language.lazy(lambda: rf"\b{_alt('time.temporal')}\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -278,7 +295,7 @@ def pronoun_conflicts(letter: Letter) -> list[Record]:
     normal, sex = letter.normal, letter.patient.sex
     if normal is None or sex not in ("male", "female") or letter.patient.age_span is None:
         return []
-    wrong = {"male": {"she", "her", "hers", "herself"}, "female": {"he", "him", "his", "himself"}}[sex]
+    wrong = set(_pronouns("female" if sex == "male" else "male"))
     stated = spanned(_text_at(normal, letter.patient.age_span), letter.patient.age_span, value=sex)
     by_place: dict[int | None, Record] = {}  # one record per item (None: the summary)
     for text, offset, index in _sections_about_patient(letter):
@@ -302,7 +319,7 @@ def _patient_pronouns(text: str):
     """Pronoun matches that refer to the patient."""
     for s_start, s_end in sentence_spans(text):
         sentence = text[s_start:s_end]
-        if re.search(r"\b(?:he|she)\s*/\s*(?:she|he)\b|\bhis\s*/\s*her\b|\bhim\s*/\s*her\b|\bs/he\b", sentence, re.I):
+        if _EITHER_SEX.search(sentence):
             continue  # boilerplate about the reviewer
         other_person = _NOT_PATIENT.search(sentence)
         if other_person:
@@ -344,7 +361,7 @@ def age_and_sex_conflicts(letter: Letter) -> list[Record]:
             if span == patient.age_span:
                 continue
             age = int(m.group(1))
-            sex = "male" if m.group(2).lower() in ("male", "man", "gentleman") else "female"
+            sex = sex_of(m.group(2))
             if age != patient.age or (patient.sex and sex != patient.sex):
                 kind = "age" if age != patient.age else "sex"
                 found.append(spanned(m.group(), span, value=f"{age}-year-old {sex}", kind=kind, item=index, stated=stated))
@@ -362,7 +379,7 @@ def injury_date_conflicts(letter: Letter) -> list[Record]:
     mentions = []
     for text, offset, index in _sections_about_patient(letter):
         seen_at: set[int] = set()
-        for pattern in INJURY_PHRASES:
+        for pattern in injury_phrases():
             for m in pattern.finditer(text):
                 date = parse_date(m.group(1))
                 if date is None or m.start(1) in seen_at:

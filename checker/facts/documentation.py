@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 
 from checker.knowledge.guideline import Concept
+from checker.knowledge.sources import sources
+from checker.text import language
 from checker.text.sentences import sentence_spans
 
 DOCUMENTED = "documented"
@@ -29,42 +31,38 @@ NOT_DOCUMENTED = "not-documented"
 REQUIREMENT = "requirement"
 
 # Negation cues that govern a concept named after them in the same clause.
-_NEGATION_BEFORE = re.compile(
-    r"\b(?:no|not|nor|neither|never|none|without|lack(?:s|ing)?\s+of|lacks|absence\s+of|absent|"
-    r"insufficient|inadequate(?:ly)?|fail(?:s|ed)?\s+to|unable\s+to|unclear|denies|denied|"
-    r"does\s+not|did\s+not|do\s+not|has\s+not|have\s+not|had\s+not|cannot|can't|isn't|wasn't|aren't|weren't)\b",
-    re.I,
-)
+_NEGATION_BEFORE = language.lazy(lambda: rf"\b{language.alternation('negation.documentation.before')}\b", re.I)
 # Cues after the concept: "functional improvement has not been documented".
-_NEGATION_AFTER = re.compile(
-    r"^[^,;]{0,40}?\b(?:(?:was|were|is|are|has|have|had)\s+(?:not|never)\b|not\s+(?:documented|noted|mentioned|"
-    r"demonstrated|established|reported|provided|evident|described|discussed)|(?:was|were|is|are)\s+absent)",
+_NEGATION_AFTER = language.lazy(
+    lambda: rf"^[^,;]{{0,40}}?\b(?:{_alt('negation.documentation.after.auxiliaries')}\s+"
+    rf"{_alt('negation.documentation.after.negations')}\b|{_alt('negation.documentation.after.not_participles')}"
+    rf"|{_alt('negation.documentation.after.absent')})",
     re.I,
 )
-# Words that make a clause a statement of what the guideline requires.
-_REQUIREMENT = re.compile(
-    r"\b(?:guidelines?|MTUS|ODG|ACOEM|CPMTG|recommend(?:s|ed|ation)?|requires?|required|criteria|should|must|"
-    r"needs?\s+to|in\s+order\s+to|identif(?:y|ies)|states?|support\s+the\s+medical\s+necessity|prior\s+to|"
-    r"if\s+there\s+is|when\s+there\s+is|unless|per\s+the)\b",
-    re.I,
+# Words that make a clause a statement of what the guideline requires (guideline names among them).
+_REQUIREMENT = language.lazy(
+    lambda: rf"\b{_alt_of(sources().guideline_word_list, 'documentation.requirement.before')}\b", re.I
 )
-# A guideline as the subject of the clause makes it a statement of the guideline.
-_GUIDELINE_SUBJECT = re.compile(r"\b(?:MTUS|CPMTG|ODG|ACOEM|guidelines?)\b", re.I)
 # ... unless the clause goes on to state a fact about this patient.
-_FACT_NEGATION = re.compile(
-    r"\bthere\s+(?:is|was|are|were)\s+no\b|\bno\s+(?:documentation|evidence|report)\b|\bnot\s+documented\b|"
-    r"\bdoes\s+not\s+(?:mention|document)\b|\bwithout\s+documentation\b",
-    re.I,
+_FACT_NEGATION = language.lazy(
+    lambda: rf"\b{_alt_of(language.phrases('negation.existential'), 'negation.documentation.fact')}\b", re.I
 )
 # Requirement cues after the concept: "... as criteria necessary to support ...".
-_REQUIREMENT_AFTER = re.compile(r"\b(?:as\s+criteria|(?:is|are)\s+required|should\s+be|must\s+be|is\s+necessary\s+to)\b", re.I)
+_REQUIREMENT_AFTER = language.lazy(lambda: rf"\b{_alt('documentation.requirement.after')}\b", re.I)
 # A new clause starts a new context; semicolons do not (they separate list items
 # that share one "there is no documentation of ...").
-_CLAUSE_BREAK = re.compile(
-    r",\s*(?:but|however|although|though|whereas|while)\b|\b(?:but|however|although|in\s+this\s+case|"
-    r"within\s+the\s+medical\s+information)\b",
-    re.I,
+_CLAUSE_BREAK = language.lazy(
+    lambda: rf",\s*{_alt('sentences.clauses.contrast')}\b|\b{_alt('sentences.clauses.breaks')}\b", re.I
 )
+
+
+def _alt(key: str) -> str:
+    return language.alternation(key)
+
+
+def _alt_of(first: tuple[str, ...], key: str) -> str:
+    """One alternation of ``first`` and the phrases at ``key``."""
+    return language.phrase_alternation([*first, *language.phrases(key)])
 
 
 @dataclass(frozen=True)
@@ -127,7 +125,7 @@ def classify(sentence: str, start: int, end: int) -> str:
     for m in _CLAUSE_BREAK.finditer(sentence, 0, start):
         clause_start = m.end()
     before = sentence[clause_start:start]
-    guideline = _GUIDELINE_SUBJECT.search(before)
+    guideline = sources().guideline_words.search(before)  # a guideline as the subject of the clause
     if guideline and not _FACT_NEGATION.search(before, guideline.end()):
         # "MTUS ... should not be continued in the absence of functional benefit"
         return REQUIREMENT
@@ -163,13 +161,12 @@ def _governs(before: str, cue: re.Match[str]) -> bool:
     return not any(_NEW_CLAUSE.search(part) for part in later)
 
 
-_NEW_CLAUSE = re.compile(r"^\s*(?:the|a|an|this|that|he|she|they|it|there|his|her)\b|\b(?:is|are|was|were|has|have|had)\b", re.I)
-
-
-_LIST_NEGATION = re.compile(
-    r"(?:no|not|without|lack\s+of|absence\s+of|insufficient|inadequate)\s+(?:\w+\s+){0,2}?"
-    r"(?:documentation|documented|evidence|report(?:ed)?|indication|mention|demonstration)\b"
-    r"|(?:does|did|do)\s+not\s+(?:document|mention|demonstrate|show|report)",
+_NEW_CLAUSE = language.lazy(
+    lambda: rf"^\s*{_alt('sentences.clauses.new_clause_openers')}\b|\b{_alt('sentences.clauses.new_clause_verbs')}\b", re.I
+)
+_LIST_NEGATION = language.lazy(
+    lambda: rf"{_alt('negation.documentation.list.cues')}\s+(?:\w+\s+){{0,2}}?{_alt('negation.documentation.list.nouns')}\b"
+    rf"|{_alt('negation.documentation.list.failed')}\s+{_alt('negation.documentation.list.verbs')}",
     re.I,
 )
 

@@ -15,9 +15,8 @@ from checker.facts.records import Record, spanned
 from checker.facts.registry import fact, record
 from checker.facts.scope import ItemFacts
 from checker.facts.treatment import drug_of
+from checker.knowledge.sources import own_drug_words
 from checker.text.dates import parse_date
-
-_OWN_DRUG_WORDS = ["this medication", "the medication", "these medications", "this drug", "the requested medication"]
 
 DURATION = record(
     "duration",
@@ -62,7 +61,7 @@ def _duration(scope: ItemFacts) -> Record | None:
     ]
     reference = request_date(summary.text if summary else "", header_dates)
     candidates = []
-    for d in durations(item.rationale_text, names + _OWN_DRUG_WORDS, reference):
+    for d in durations(item.rationale_text, names + own_drug_words(), reference):
         candidates.append((d.days, d.text, item.rationale_start + d.start, item.rationale_start + d.end))
     if summary is not None:
         for d in durations(summary.text, names, reference):

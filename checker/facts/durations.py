@@ -18,40 +18,56 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from checker.text.dates import DATE_PATTERN, MONTH_PATTERN, parse_date
+from checker.text import language
+from checker.text.dates import DATE, date_pattern, month_pattern, parse_date, with_dates
 from checker.text.sentences import sentence_spans
 
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
-_NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)"
-_WORD_NUM = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "many": 3,
-}
 
-_FOR_PERIOD = re.compile(
-    rf"\b(?:for|over|past|than|of)\s+(?:at\s+least\s+|more\s+than\s+|over\s+|approximately\s+|about\s+|nearly\s+|the\s+(?:past|last)\s+)?"
-    rf"{_NUM}\s+(day|week|month|year)s?\b",
+@lru_cache(maxsize=1)
+def _counts() -> dict[str, int]:
+    """Words a duration may count with: one to twelve, and loose ones ("several" -> 3)."""
+    vague = {word.lower(): int(n) for word, n in language.table("numbers.vague").items()}
+    return {**language.prose_number_words(), **vague}
+
+
+def _count() -> str:
+    """Digits or a counting word, in group 1."""
+    return rf"(\d+|{language.phrase_alternation(_counts())})"
+
+
+def _units() -> dict[str, int]:
+    return {unit.lower(): int(days) for unit, days in language.table("time.units").items()}
+
+
+_FOR_PERIOD = language.lazy(
+    lambda: rf"\b{language.alternation('time.period.before')}\s+(?:{language.alternation('time.period.hedges')}\s+)?"
+    rf"{_count()}\s+({language.phrase_alternation(_units())})s?\b",
     re.I,
 )
-_SINCE_DATE = re.compile(rf"\bsince\s+(?:at\s+least\s+|approximately\s+|about\s+)?({DATE_PATTERN})", re.I)
-_SINCE_MONTH = re.compile(rf"\bsince\s+(?:at\s+least\s+)?({MONTH_PATTERN})\.?,?\s+(\d{{4}})", re.I)
-_SINCE_YEAR = re.compile(r"\bsince\s+(?:at\s+least\s+)?((?:19|20)\d{2})\b(?![/-])", re.I)
-_FIRST_NOTED = re.compile(
-    rf"\b(?:first|initially)\s+(?:noted|mentioned|prescribed|documented|started|listed|seen)\s+(?:in|on|as\s+of)\s+(?:the\s+)?({DATE_PATTERN})",
+
+
+def _since(hedges: str) -> str:
+    """The word "since", then an optional hedge of the list ``hedges`` ("since at least ...")."""
+    return rf"\b{language.alternation('time.since.words')}\s+(?:{language.alternation(hedges)}\s+)?"
+
+
+_SINCE_DATE = language.lazy(lambda: rf"{_since('time.since.hedges')}({date_pattern()})", re.I)
+_SINCE_MONTH = language.lazy(lambda: rf"{_since('time.since.month_hedges')}({month_pattern()})\.?,?\s+(\d{{4}})", re.I)
+_SINCE_YEAR = language.lazy(lambda: rf"{_since('time.since.month_hedges')}((?:19|20)\d{{2}})\b(?![/-])", re.I)
+_FIRST_NOTED = language.lazy(
+    lambda: rf"\b{language.alternation('time.first_noted.adverbs')}\s+{language.alternation('time.first_noted.verbs')}\s+"
+    rf"{language.alternation('time.first_noted.prepositions')}\s+(?:the\s+)?({date_pattern()})",
     re.I,
 )
-_LONG_TERM = re.compile(r"\b(?:long[\s-]term|chronic|ongoing|prolonged|continued)\s+use\b", re.I)
+_LIMIT = language.lazy(lambda: rf"\b{language.alternation('time.limits', lower=True)}\b")
 
-# Where the letter dates the request this decision is about.
-_REQUEST_DATE = [
-    re.compile(rf"\bAt\s+the\s+time\s+\(?({DATE_PATTERN})\)?\s+of\s+the\s+request", re.I),
-    re.compile(rf"\brequest\s+for\s+authorization\s+(?:\(RFA\)\s+)?(?:dated|on|of|from)\s+({DATE_PATTERN})", re.I),
-    re.compile(rf"\bRFA\s+(?:dated|on|of|from)\s+({DATE_PATTERN})", re.I),
-    re.compile(rf"\b(?:On|on)\s+({DATE_PATTERN}),?\s+(?:the\s+)?Utilization\s+Review", re.I),
-    re.compile(rf"\bUtilization\s+Review\s+(?:\(UR\)\s+)?(?:dated|on|of|from)\s+({DATE_PATTERN})", re.I),
-    re.compile(rf"\bUR\s+(?:dated|on|of|from)\s+({DATE_PATTERN})", re.I),
-]
+
+@lru_cache(maxsize=1)
+def _request_date_patterns() -> list[re.Pattern[str]]:
+    """Where the letter dates the request this decision is about, most trusted first."""
+    return with_dates(*language.patterns("dates.request_date"))
 
 
 @dataclass(frozen=True)
@@ -66,13 +82,13 @@ class Duration:
 
 def request_date(summary: str, header_dates: list[dt.date]) -> dt.date | None:
     """The date of the disputed request: RFA, else UR, else a header date, else the latest date stated."""
-    for pattern in _REQUEST_DATE:
+    for pattern in _request_date_patterns():
         m = pattern.search(summary)
         if m and parse_date(m.group(1)):
             return parse_date(m.group(1))
     if header_dates:
         return max(header_dates)
-    dates = [d for d in (parse_date(m.group()) for m in re.finditer(DATE_PATTERN, summary, re.I)) if d]
+    dates = [d for d in (parse_date(m.group()) for m in DATE.finditer(summary)) if d]
     return max(dates) if dates else None
 
 
@@ -94,8 +110,8 @@ def _in_sentence(sentence: str, offset: int, reference: dt.date | None) -> list[
     found = []
     for m in _FOR_PERIOD.finditer(sentence):
         count = m.group(1).lower()
-        n = int(count) if count.isdigit() else _WORD_NUM.get(count, 0)
-        days = n * _UNIT_DAYS[m.group(2).lower()]
+        n = int(count) if count.isdigit() else _counts().get(count, 0)
+        days = n * _units()[m.group(2).lower()]
         if days and not _is_future(sentence, m.start()):
             found.append(Duration(days, m.group(), offset + m.start(), offset + m.end()))
     if reference is not None:
@@ -118,7 +134,7 @@ def _in_sentence(sentence: str, offset: int, reference: dt.date | None) -> list[
 def _is_future(sentence: str, position: int) -> bool:
     """"should not be used for more than 3 weeks" states a limit, not a history."""
     before = sentence[max(0, position - 60) : position].lower()
-    return bool(re.search(r"\b(?:not\s+(?:to\s+)?(?:be\s+)?used|limit|recommended|should|no\s+more|up\s+to|less|intended|trial|course)\b", before))
+    return bool(_LIMIT.search(before))
 
 
 def supply_days(days_supply: int | None, quantity: int | None, doses_per_day: float | None) -> int | None:

@@ -8,23 +8,17 @@ the same source patterns, so they live together here.
 
 from __future__ import annotations
 
-import re
-
 from checker.facts.records import Record, spanned
 from checker.facts.registry import fact, record
 from checker.facts.scope import ItemFacts
 from checker.knowledge.guideline import Statement, normalise_value
+from checker.knowledge.sources import (
+    mtus_pattern,
+    mtus_silent_pattern,
+    other_sources_pattern,
+)
 from checker.model import Item
 from checker.text.sentences import sentence_at
-
-_OTHER_SOURCES = re.compile(r"\b(?:ODG|Official\s+Disability\s+Guidelines?|ACOEM|CDC|FDA)\b", re.I)
-_MTUS = re.compile(r"\b(?:MTUS|CPMTG|Chronic\s+Pain\s+(?:Medical\s+)?Treatment)\b", re.I)
-
-_MTUS_SILENT = re.compile(
-    r"\b(?:MTUS|CPMTG|guidelines?)\b[^.]{0,60}\b(?:(?:is|are)\s+silent|do(?:es)?\s+not\s+(?:specifically\s+)?address|"
-    r"(?:is|are)\s+not\s+addressed|no\s+(?:specific\s+)?(?:recommendation|guidance))",
-    re.I,
-)
 
 QUOTE = record(
     "quote",
@@ -41,7 +35,7 @@ QUOTE = record(
 
 @fact("item.other_guidelines", list[str], "other guidelines the rationale names (`[\"ODG\"]`)")
 def other_guidelines(scope: ItemFacts) -> list[str]:
-    return sorted({m.group().upper() for m in _OTHER_SOURCES.finditer(scope.item.rationale_text)})
+    return sorted({m.group().upper() for m in other_sources_pattern().finditer(scope.item.rationale_text)})
 
 
 @fact("item.names_other_guideline", bool, "the rationale names a guideline other than the MTUS")
@@ -67,11 +61,11 @@ def _relies_on_other_guideline(item: Item) -> bool:
     concluding sentence.  Merely quoting ODG alongside the MTUS does not count.
     """
     text = item.rationale_text
-    if not _OTHER_SOURCES.search(text):
+    if not other_sources_pattern().search(text):
         return False
-    if not _MTUS.search(text) or _MTUS_SILENT.search(text):
+    if not mtus_pattern().search(text) or mtus_silent_pattern().search(text):
         return True
-    return bool(item.conclusion and _OTHER_SOURCES.search(item.conclusion.text))
+    return bool(item.conclusion and other_sources_pattern().search(item.conclusion.text))
 
 
 @fact("item.quotes", list[QUOTE], "guideline statements the rationale restates, with the value it gives")
@@ -98,7 +92,7 @@ def _restated(scope: ItemFacts, statement: Statement) -> list[Record]:
                 continue
             s_start, s_end = sentence_at(text, m.start())
             sentence = text[s_start:s_end]
-            if _OTHER_SOURCES.search(sentence) and not _MTUS.search(sentence):
+            if other_sources_pattern().search(sentence) and not mtus_pattern().search(sentence):
                 continue  # attributed to another guideline
             value = normalise_value(m.group(value_group))
             records.append(

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from checker.resources import rules_path
+from checker.text import language
 
 
 def compact_numbers(numbers: list[int], min_run: int = 2) -> str:
@@ -148,11 +149,14 @@ def _name_key(text: str) -> str:
     return re.sub(r"[^a-z0-9/&]+", " ", text.lower()).strip()
 
 
-_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-_MACROS = {
-    "{number}": rf"(?:\d+|{_NUMBER_WORDS})",
-    "{range}": rf"(?:(?:\d+|{_NUMBER_WORDS})\s*(?:-|\u2013|to)\s*(?:\d+|{_NUMBER_WORDS}))",
-}
+@lru_cache(maxsize=1)
+def _macros() -> dict[str, str]:
+    """``{number}`` and ``{range}`` of statement patterns: digits or number words (``numbers.yaml``)."""
+    words = language.phrase_alternation(language.prose_number_words())
+    return {
+        "{number}": rf"(?:\d+|{words})",
+        "{range}": rf"(?:(?:\d+|{words})\s*(?:-|\u2013|to)\s*(?:\d+|{words}))",
+    }
 
 
 def compile_pattern(text: str) -> re.Pattern[str]:
@@ -163,7 +167,7 @@ def compile_pattern(text: str) -> re.Pattern[str]:
 
 def compile_pattern_text(text: str) -> str:
     """A statement pattern as a regular expression: number macros expanded, value groups numbered."""
-    for macro, regex in _MACROS.items():
+    for macro, regex in _macros().items():
         text = text.replace(macro, regex)
     # A pattern may name the value group more than once (alternatives); keep the first.
     seen = 0
@@ -176,11 +180,14 @@ def compile_pattern_text(text: str) -> str:
     return re.sub(r"\(\?P<value>", rename, text)
 
 
+_NUMBER_WORD = language.lazy(lambda: rf"\b({language.phrase_alternation(language.prose_number_words())})\b")
+
+
 def normalise_value(text: str) -> str:
     """Normalise a quoted value: lower case, number words to digits, "2 to 3" -> "2-3"."""
-    words = {w: str(i) for i, w in enumerate(_NUMBER_WORDS.split("|"), start=1)}
+    words = {word: str(n) for word, n in language.prose_number_words().items()}
     value = re.sub(r"\s+", " ", text.strip().lower())
-    value = re.sub(r"\b(" + _NUMBER_WORDS + r")\b", lambda m: words[m.group(1)], value)
+    value = _NUMBER_WORD.sub(lambda m: words[m.group(1)], value)
     value = re.sub(r"\s*(?:\u2013|-|\bto\b)\s*", "-", value)
     return value
 

@@ -18,7 +18,7 @@ from lark.exceptions import LarkError
 
 from checker.letter.grammars import parser
 from checker.model import Citation, PageRef, Span
-from checker.knowledge.sources import source_id, sources
+from checker.knowledge.sources import MTUS, source_id, sources
 from checker.text.sentences import sentence_at
 
 #: Map a [start, end) range of the text being read to a Span in the file.
@@ -136,7 +136,7 @@ def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> Citation:
     refs, sections = page_refs(text)
     src = sources()
     # "Decision based on Non-MTUS Citation ODG ..." names ODG, not the MTUS.
-    source_match = src.name_pattern.search(re.sub(r"(?i)\bnon[\s-]*MTUS(?:\s+citation)?", " ", text))
+    source_match = src.name_pattern.search(re.sub(rf"(?i)\bnon[\s-]*{MTUS}(?:\s+citation)?", " ", text))
     source = source_id(source_match.group()) if source_match else None
     edition_match = re.search(r"\b(19|20)\d{2}\b", text)
     edition = edition_match.group() if edition_match else (src.editions.get(source or "", "") or None)
@@ -183,9 +183,9 @@ def _source_of(text: str, ref: _RawRef) -> str:
     start, end = sentence_at(text, ref.start)
     named = {source_id(m.group()) for m in sources().name_pattern.finditer(text[start:end])}
     named.discard(None)
-    if named and "MTUS" not in named:
+    if named and MTUS not in named:
         return sorted(named)[0]
-    return "MTUS"
+    return MTUS
 
 
 def _is_guideline_page(text: str, ref: _RawRef) -> bool:

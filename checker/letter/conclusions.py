@@ -11,20 +11,30 @@ from __future__ import annotations
 import re
 
 from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD, Conclusion, Letter
+from checker.text import language
 from checker.text.normalise import NormalText
 from checker.text.sentences import sentence_spans
+
+
+def _decision(key: str) -> str:
+    """A list of decision words (``conclusions.decision``), for lower-cased text."""
+    return language.alternation(f"conclusions.decision.{key}", lower=True)
+
+
+_PARTIAL = language.lazy(lambda: rf"\b{_decision('partial')}")  # a word beginning: "partially"
+_OVERTURNED = language.lazy(lambda: rf"\b{_decision('overturned')}\b")
+_NOT_CERTIFIED = language.lazy(lambda: rf"\b{_decision('not_certified')}\b")
+_UPHELD = language.lazy(lambda: rf"\b(?:{_decision('upheld')}|{_decision('not_certified')})\b")
 
 
 def decision_word(text: str) -> str | None:
     """Read a decision from a determination sentence or word."""
     low = text.lower()
-    if re.search(r"\bpartial", low):
+    if _PARTIAL.search(low):
         return None
-    if re.search(r"\b(?:overturn(?:ed)?|reversed|certified|approved)\b", low) and not re.search(
-        r"\bnon-?certified\b|\bnot\s+certified\b", low
-    ):
+    if _OVERTURNED.search(low) and not _NOT_CERTIFIED.search(low):
         return OVERTURNED
-    if re.search(r"\b(?:uph(?:e|o)ld|upheld|non-?certified|not\s+certified|denied)\b", low):
+    if _UPHELD.search(low):
         return UPHELD
     polarity = necessity_polarity(low)
     if polarity == NECESSARY:
@@ -34,15 +44,20 @@ def decision_word(text: str) -> str | None:
     return None
 
 
-_NECESSITY = re.compile(r"medically\s+necessary|medical\s+necessity", re.I)
-_NEGATION_BEFORE = re.compile(
-    r"(?:\bnot|n't|\bnever|\bcannot|\bno\s+longer|\bneither|\bnor)\b[^.;]{0,40}$", re.I
-)
-_NEGATION_AFTER = re.compile(
-    r"^[^.;]{0,45}\b(?:has|have|is|was|were|are)\s+not\s+(?:been\s+)?(?:established|demonstrated|supported|substantiated|met)"
-    r"|^[^.;]{0,15}\b(?:not\s+(?:established|supported|demonstrated))",
+_NECESSITY = language.lazy(lambda: language.alternation("conclusions.necessity"), re.I)
+_NEGATION_BEFORE = language.lazy(
+    lambda: rf"(?:\b{language.alternation('negation.necessity.before')}|{language.alternation('negation.necessity.endings')})"
+    r"\b[^.;]{0,40}$",
     re.I,
 )
+_NEGATION_AFTER = language.lazy(
+    lambda: rf"^[^.;]{{0,45}}\b{language.alternation('negation.necessity.after.auxiliaries')}\s+"
+    rf"{language.alternation('negation.necessity.after.negations')}\s+{language.alternation('negation.necessity.after.participles')}"
+    rf"|^[^.;]{{0,15}}\b{language.alternation('negation.necessity.right_after')}",
+    re.I,
+)
+# The ruling is read from its own clause: "..., therefore the request is ..." (no re.I, as ever).
+_CLAUSE_BREAK = language.lazy(lambda: rf"[,;:]|\b{language.alternation('sentences.clauses.conclusion_breaks', lower=True)}\b")
 
 
 def necessity_polarity(sentence: str) -> str | None:
@@ -53,17 +68,19 @@ def necessity_polarity(sentence: str) -> str | None:
     m = matches[-1]
     before = sentence[max(0, m.start() - 60) : m.start()]
     after = sentence[m.end() : m.end() + 60]
-    clause_before = re.split(r"[,;:]|\b(?:therefore|thus|hence|so)\b", before)[-1]
+    clause_before = _CLAUSE_BREAK.split(before)[-1]
     negated = bool(_NEGATION_BEFORE.search(clause_before) or _NEGATION_AFTER.search(after))
     return NOT_NECESSARY if negated else NECESSARY
 
 
 # A conclusion without the words "medically necessary": "Therefore, the request is not certified."
-_VERDICT = re.compile(
-    r"\b(?:request|requested|treatment|medication|item|it)\b[^.]{0,80}?\b(?:is|are|was|were|be)\s+(?P<not>not\s+|non-?)?"
-    r"(?:certified|supported|recommended|warranted|indicated|appropriate|approved|authorized|justified|reasonable)\b",
+_VERDICT = language.lazy(
+    lambda: rf"\b{language.alternation('conclusions.verdict.subjects')}\b[^.]{{0,80}}?\b{language.alternation('conclusions.verdict.verbs')}\s+"
+    rf"(?P<not>{language.alternation('negation.verdict.words')}\s+|{language.alternation('negation.verdict.prefixes')})?"
+    rf"{language.alternation('conclusions.verdict.words')}\b",
     re.I,
 )
+_QUOTED_CRITERION = language.lazy(lambda: language.alternation("conclusions.quoted_criterion", lower=True))
 
 
 def find_conclusion(text: str, offset: int, normal: NormalText) -> Conclusion | None:
@@ -89,8 +106,7 @@ def find_conclusion(text: str, offset: int, normal: NormalText) -> Conclusion | 
 
 def _rules_on_request(sentence: str) -> bool:
     """Skip sentences that only quote a criterion ("...as criteria necessary to support the medical necessity of")."""
-    low = sentence.lower()
-    return not re.search(r"criteria\s+necessary\s+to\s+support\s+the\s+medical\s+necessity", low)
+    return not _QUOTED_CRITERION.search(sentence.lower())
 
 
 def read_conclusions(letter: Letter, decide: bool = False) -> None:

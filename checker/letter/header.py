@@ -9,25 +9,49 @@ value keeps its span in the original file.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from checker.letter.layouts.base import Layout
 from checker.model import Field, Letter
-from checker.text.dates import DATE, DATE_PATTERN, parse_date
+from checker.text import language
+from checker.text.dates import DATE, parse_date, with_dates
 from checker.text.normalise import NormalText
 
-_AGE_SEX = re.compile(
-    r"\b(\d{1,3})[\s-]*(?:years?|yrs?|y/o|yo)[\s-]*(?:old)?,?\s+(?:(?:white|black|hispanic|asian|right[\s-]handed|left[\s-]handed)\s+)?"
-    r"(male|female|man|woman|gentleman|lady)\b",
-    re.I,
+
+def age_sex_pattern(*, handedness: bool) -> str:
+    """An age and the patient's sex, "45-year-old male": group 1 the age, group 2 the sex word.
+
+    Words may stand between them ("Hispanic male"); the case summary may also
+    name handedness there ("right-handed male"), which restatements held
+    against it (facts/conflicts.py) do not take (``handedness=False``).
+    """
+    units = language.phrase_alternation([*language.phrases("people.age.units"), *language.phrases("people.age.abbreviations")])
+    between = language.alternation("people.age.descriptors")
+    if handedness:  # "right-handed" or "right handed"
+        hands = language.alternation("people.age.handedness", gap=r"[\s-]", hyphens=True)
+        between = f"(?:{between}|{hands})"
+    sexes = language.phrase_alternation([*language.phrases("people.sex.male"), *language.phrases("people.sex.female")])
+    old = language.alternation("people.age.old")
+    return rf"\b(\d{{1,3}})[\s-]*{units}[\s-]*{old}?,?\s+(?:{between}\s+)?({sexes})\b"
+
+
+def sex_of(word: str) -> str:
+    """``male`` or ``female`` for a sex word of ``people.sex`` ("gentleman" -> male)."""
+    return "male" if word.lower() in language.words("people.sex.male") else "female"
+
+
+_AGE_SEX = language.lazy(lambda: age_sex_pattern(handedness=True), re.I)
+_AGE_ONLY = language.lazy(
+    lambda: rf"\b(\d{{1,3}})[\s-]*{language.alternation('people.age.units')}[\s-]*{language.alternation('people.age.old')}\b", re.I
 )
-_AGE_ONLY = re.compile(r"\b(\d{1,3})[\s-]*years?[\s-]*old\b", re.I)
-INJURY_PHRASES = [
-    re.compile(rf"(?:industrial\s+)?injury\s+(?:date\s+)?(?:on|of|dated)\s+({DATE_PATTERN})", re.I),
-    re.compile(rf"({DATE_PATTERN})\s+(?:industrial\s+)?(?:date\s+of\s+injury|DOI)\b", re.I),
-    re.compile(rf"(?:date\s+of\s+injury|DOI)\s*(?:of|on|was|is|:)?\s*({DATE_PATTERN})", re.I),
-    re.compile(rf"(?:was\s+)?injured\s+(?:at\s+work\s+)?on\s+({DATE_PATTERN})", re.I),
-    re.compile(rf"injur(?:ed|ing)\s+(?:his|her|their)\s+[\w\s-]{{1,40}}?\s+on\s+({DATE_PATTERN})", re.I),
-]
+
+
+@lru_cache(maxsize=1)
+def injury_phrases() -> list[re.Pattern[str]]:
+    """Where a case summary states the date of injury, the date in group 1."""
+    return with_dates(*language.patterns("dates.injury_date"))
+
+
 _SPECIALTY_END = r"(?=,|\.|;|\s+and\s+(?:is\s+|are\s+)?(?:licensed|has|holds)\b)"
 _BOARD_CERTIFIED = re.compile(
     rf"board[\s-]+certified\s+in\s+([A-Z][\w&/()\s-]*?){_SPECIALTY_END}"
@@ -72,7 +96,7 @@ def _patient(letter: Letter, normal: NormalText) -> None:
         m = _AGE_SEX.search(summary.text)
         if m:
             patient.age = int(m.group(1))
-            patient.sex = "male" if m.group(2).lower() in ("male", "man", "gentleman") else "female"
+            patient.sex = sex_of(m.group(2))
             start = summary.body_start + m.start()
             patient.age_span = normal.span(start, summary.body_start + m.end())
         else:
@@ -88,7 +112,7 @@ def _patient(letter: Letter, normal: NormalText) -> None:
             patient.injury_date_span = field.span
             return
     if summary is not None:
-        for pattern in INJURY_PHRASES:
+        for pattern in injury_phrases():
             m = pattern.search(summary.text)
             if m and parse_date(m.group(1)):
                 patient.injury_date = parse_date(m.group(1))

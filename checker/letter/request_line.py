@@ -9,6 +9,7 @@ splits the line into parts; this module turns each part into a value.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lark import Token, Tree
 from lark.exceptions import LarkError
@@ -16,28 +17,32 @@ from lark.exceptions import LarkError
 from checker.letter.grammars import parser
 from checker.knowledge.lexicon import Lexicon, default_lexicon
 from checker.model import Request
+from checker.text import language
 
-_NUMBER_WORDS = {
-    "zero": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}
+_INTERVAL = language.lazy(
+    lambda: rf"^{language.alternation('frequencies.intervals.every', lower=True)}\s*(\d+)(?:\s*-\s*(\d+))?\s*"
+    rf"{language.alternation('frequencies.intervals.hours', lower=True)}$"
+)
+_PRN = language.lazy(lambda: rf"^{language.alternation('frequencies.as_needed', lower=True)}$")
+_COUNT_NOUN = language.lazy(lambda: rf"\s*({language.alternation('numbers.count_nouns')})$", re.I)
+_PURPOSE = language.lazy(lambda: rf"^{language.alternation('context.purpose.request_line', gap=' ')}\s+", re.I)
 
-# Standard sig abbreviations: how many doses a day each means.
-_ABBREVIATIONS = {
-    "BID": 2.0, "TID": 3.0, "QID": 4.0, "QD": 1.0, "QHS": 1.0, "HS": 1.0, "QAM": 1.0, "QPM": 1.0,
-}
-_WORD_FREQUENCIES = [
-    (re.compile(r"^(?:daily|once (?:a|per) day|nightly)$"), "daily", 1.0),
-    (re.compile(r"^at bedtime$"), "QHS", 1.0),
-    (re.compile(r"^(?:twice (?:a|per) day|twice daily|two times (?:a|per) day)$"), "BID", 2.0),
-    (re.compile(r"^three times (?:a|per) day$"), "TID", 3.0),
-    (re.compile(r"^four times (?:a|per) day$"), "QID", 4.0),
-]
-_INTERVAL = re.compile(r"^(?:every|q)\s*(\d+)(?:\s*-\s*(\d+))?\s*(?:hours?|hrs?|h)$")
-_PRN = re.compile(r"^(?:p\.?r\.?n\.?|as needed)$")
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> dict[str, float]:
+    """Sig abbreviation (upper case) -> doses a day (``frequencies.abbreviations``)."""
+    return {name.upper(): float(doses) for name, doses in language.table("frequencies.abbreviations").items()}
+
+
+@lru_cache(maxsize=1)
+def _word_frequencies() -> dict[str, tuple[str, float]]:
+    """A frequency phrase (lower case, single spaces) -> (name shown, doses a day)."""
+    found: dict[str, tuple[str, float]] = {}
+    for name in language.section("frequencies.phrases"):
+        doses = float(language.entry(f"frequencies.phrases.{name}.doses"))
+        for phrase in language.phrases(f"frequencies.phrases.{name}.phrases"):
+            found.setdefault(" ".join(phrase.lower().split()), (name, doses))
+    return found
 
 
 def words_to_number(text: str) -> int | None:
@@ -45,15 +50,16 @@ def words_to_number(text: str) -> int | None:
     text = text.strip().lower()
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return int(float(text))
+    numbers, multipliers = language.number_words(), language.table("numbers.multipliers")
     total = current = 0
     seen = False
     for word in re.split(r"[\s-]+", text):
-        if word == "and" or not word:
+        if word in language.words("numbers.connectors") or not word:
             continue
-        if word == "hundred":
-            current = max(current, 1) * 100
-        elif word in _NUMBER_WORDS:
-            current += _NUMBER_WORDS[word]
+        if word in multipliers:
+            current = max(current, 1) * int(multipliers[word])
+        elif word in numbers:
+            current += numbers[word]
         else:
             return None
         seen = True
@@ -105,7 +111,7 @@ def _fill(request: Request, tree: Tree, text: str) -> None:
                 elif kind == "quantity" and request.quantity is None:
                     request.quantity = _first_int(value)
                 elif kind == "count" and request.quantity is None:
-                    request.quantity = words_to_number(re.sub(r"(?i)\s*(count|ct\.?|tablets|tabs|capsules|caps|pills|patches)$", "", value))
+                    request.quantity = words_to_number(_COUNT_NOUN.sub("", value))
                 elif kind == "days" and request.days_supply is None:
                     request.days_supply = _first_int(value)
                 elif kind == "refills" and request.refills is None:
@@ -115,7 +121,7 @@ def _fill(request: Request, tree: Tree, text: str) -> None:
                 elif kind == "form" and request.form is None:
                     request.form = value.lower()
                 elif kind == "purpose" and request.purpose is None:
-                    request.purpose = re.sub(r"(?i)^(?:for|to treat)\s+", "", value).strip()
+                    request.purpose = _PURPOSE.sub("", value).strip()
     _set_frequency(request, frequencies)
 
 
@@ -132,9 +138,10 @@ def _refill_count(text: str) -> int | None:
     m = re.search(r"\d+", text)
     if m:
         return int(m.group())
+    numbers = language.number_words()
     for word in re.findall(r"[A-Za-z]+", text.lower()):
-        if word in _NUMBER_WORDS:
-            return _NUMBER_WORDS[word]
+        if word in numbers:
+            return numbers[word]
     return None
 
 
@@ -169,8 +176,8 @@ def _set_frequency(request: Request, parts: list[str]) -> None:
         if main is not None:
             continue
         abbreviation = text.replace(".", "").upper()
-        if abbreviation in _ABBREVIATIONS:
-            main, request.doses_per_day = abbreviation, _ABBREVIATIONS[abbreviation]
+        if abbreviation in _abbreviations():
+            main, request.doses_per_day = abbreviation, _abbreviations()[abbreviation]
             continue
         interval = _INTERVAL.match(text)
         if interval:
@@ -178,10 +185,8 @@ def _set_frequency(request: Request, parts: list[str]) -> None:
             main = f"every {interval.group(1)}" + (f"-{interval.group(2)}" if interval.group(2) else "") + " hours"
             request.doses_per_day = 24 / hours if hours else None
             continue
-        for pattern, name, doses in _WORD_FREQUENCIES:
-            if pattern.match(text):
-                main, request.doses_per_day = name, doses
-                break
+        if text in _word_frequencies():
+            main, request.doses_per_day = _word_frequencies()[text]
     if main and request.as_needed:
         request.frequency = f"{main} as needed"
     elif main:

@@ -4,26 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-         ("oct", "october"), ("nov", "november"), ("dec", "december")],
-        start=1,
-    )
-    for m in names
-}
-MONTH_PATTERN = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
-    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
-DATE_PATTERN = (
-    r"(?:\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})(?!\d)"
-    rf"|{MONTH_PATTERN}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
-)
-DATE = re.compile(DATE_PATTERN, re.I)
+from checker.text import language
+
+
+@lru_cache(maxsize=1)
+def _months() -> dict[str, int]:
+    """Month name (lower case) -> month number, from ``dates.months`` in calendar order."""
+    return {name.lower(): i for i, names in enumerate(language.groups("dates.months"), start=1) for name in names}
+
+
+@lru_cache(maxsize=1)
+def month_pattern() -> str:
+    """A month name as letters write it (no capture group)."""
+    return language.phrase_alternation(name for names in language.groups("dates.months") for name in names)
+
+
+@lru_cache(maxsize=1)
+def date_pattern() -> str:
+    """A date, numeric or with the month's name (no capture group): embed it in larger patterns."""
+    return rf"(?:\d{{1,2}}[/-]\d{{1,2}}[/-](?:\d{{4}}|\d{{2}})(?!\d)|{month_pattern()}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+
+
+DATE = language.lazy(date_pattern, re.I)
+
+
+def with_dates(*templates: str) -> list[re.Pattern[str]]:
+    """Compile patterns (case ignored) that write ``{date}`` where a date stands: ``injured\\s+on\\s+({date})``."""
+    return [re.compile(template.replace("{date}", date_pattern()), re.I) for template in templates]
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -36,8 +45,9 @@ def parse_date(text: str) -> dt.date | None:
             year += 2000 if year <= 40 else 1900
         return _date(year, month, day)
     m = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text)
-    if m and m.group(1).lower() in _MONTHS:
-        return _date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+    months = _months()
+    if m and m.group(1).lower() in months:
+        return _date(int(m.group(3)), months[m.group(1).lower()], int(m.group(2)))
     return None
 
 

@@ -33,6 +33,7 @@ from typing import Callable
 
 from checker.model import Span
 from checker.input.source import SourceText
+from checker.text import language
 
 # Running page furniture.  A page number line, or a line made only of case
 # numbers, page numbers and the labels that go with them.
@@ -51,13 +52,6 @@ _WORDS = re.compile(r"[^ ]+")
 _WS_CHARS = "\t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _WS_TABLE = {ord(c): " " for c in _WS_CHARS}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-
-# Prefixes that are usually real compounds ("long-term"), so a hyphen at a
-# line break after them is kept rather than dropped.
-_COMPOUND_PREFIXES = frozenset(
-    "long short non self well second first third follow low high full part "
-    "re co pre post anti multi over under non-".split()
-)
 
 #: A paragraph never starts inside these: list items and bullets begin a line.
 _LIST_START = re.compile(r"^\s*(?:\d{1,2}[.)]\s+[A-Z(]|[-\u2022*\u25cf]\s+\S)")
@@ -416,6 +410,6 @@ def _drop_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> bool:
     head_l, tail_l = head.lower(), tail.lower()
     if vocabulary[head_l + tail_l] > 0:
         return True
-    if head_l in _COMPOUND_PREFIXES:
+    if head_l in language.words("sentences.compound_prefixes"):  # usual compounds ("long-term")
         return False
     return not (vocabulary[head_l] >= 2 and vocabulary[tail_l] >= 2)

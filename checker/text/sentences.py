@@ -11,10 +11,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from checker.text import language
+
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
-_ABBREVIATIONS = frozenset(
-    "p pp dr mr mrs ms e.g i.e vs approx fig st jr sr inc co ltd dept al etc u.s q b.i.d t.i.d".split()
-)
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    """Words whose period does not end a sentence: ``sentences.abbreviations`` and every title ("Dr.")."""
+    titles = {
+        t.lower().rstrip(".") for group in language.section("people.titles") for t in language.phrases(f"people.titles.{group}")
+    }
+    return language.words("sentences.abbreviations") | titles
 
 
 @lru_cache(maxsize=512)
@@ -43,7 +51,7 @@ def _after_abbreviation(text: str, boundary: int) -> bool:
     """Is the period just before ``boundary`` the end of an abbreviation?"""
     head = text[max(0, boundary - 16) : boundary].rstrip("\"'\u201d\u2019)")
     word = re.search(r"(?:^|[\s(])([A-Za-z][A-Za-z.]*)\.$", head)
-    return bool(word) and word.group(1).lower().rstrip(".") in _ABBREVIATIONS
+    return bool(word) and word.group(1).lower().rstrip(".") in _abbreviations()
 
 
 def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:

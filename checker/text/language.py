@@ -1,0 +1,266 @@
+"""The words letters use, read from ``rules/language/*.yaml``: one loader for every list.
+
+Letters say one thing many ways ("no documentation of", "lack of", "absence
+of"; "twice a day", "BID"; "Sept.", "September").  Each such list lives in
+one language file, so a rule author adds a phrasing without Python and every
+reader of the list sees it.  Python keeps only the regex *structure* (how
+cues, words and gaps combine); the words come from here.
+
+A key names a file and a path inside it: ``"negation.necessity.before"`` is
+the list under ``necessity: before:`` in ``rules/language/negation.yaml``.
+Files are read with YAML's safe loader once per process, on first use, and
+checked before use (:class:`LanguageError` names the file).  Nothing in them
+is executed.  A list of cues holds literal phrases; a cue set may instead be
+a mapping with ``phrases`` (literal), ``stems`` (word beginnings: "demonstrat"
+for "demonstrated", "demonstrates" ...) and, rarely, ``patterns`` (regular
+expressions, for what phrases cannot say).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import yaml
+
+from checker.resources import rules_path
+
+#: Keys of a mapping that is a cue set rather than a section.
+_CUE_KEYS = frozenset({"phrases", "stems", "patterns"})
+
+
+class LanguageError(ValueError):
+    """A language file is unreadable or malformed, or lacks a key: the message names the file."""
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    """Read and check one language file (``version: 1`` and lists of text or numbers)."""
+    try:
+        data = _safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise LanguageError(f"{path}: cannot read language file: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise LanguageError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise LanguageError(f"{path}: a language file is a mapping that starts with 'version: 1'")
+    for where, problem in _problems(data, ""):
+        raise LanguageError(f"{path}: {where or 'top level'}: {problem}")
+    return data
+
+
+def _safe_load(text: str) -> Any:
+    """``yaml.safe_load``, through libyaml's C parser when PyYAML has it.
+
+    The same safe constructor (plain data only, nothing executed), about ten
+    times faster: the language files are read on every run.
+    """
+    loader = getattr(yaml, "CSafeLoader", None)
+    return yaml.load(text, Loader=loader) if loader is not None else yaml.safe_load(text)  # noqa: S506 (safe loader)
+
+
+def _problems(node: Any, where: str) -> Iterator[tuple[str, str]]:
+    """What is wrong in ``node``: only text keys, and leaves of text, numbers or lists of text."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if not isinstance(key, str):
+                yield where, f"key {key!r} is not text (quote it: YAML reads no/yes/on/off as true/false)"
+                continue
+            yield from _problems(value, f"{where}.{key}" if where else key)
+    elif isinstance(node, list):
+        if not node:
+            yield where, "empty list"
+        for entry in node:
+            if isinstance(entry, list):
+                yield from _problems(entry, where)
+            elif not isinstance(entry, str) or not entry.strip():
+                yield where, f"entry {entry!r} is not a phrase (quote words YAML reads otherwise, e.g. \"no\")"
+    elif isinstance(node, bool) or not isinstance(node, (str, int, float)):
+        yield where, f"value {node!r} is neither text, a number nor a list"
+
+
+@lru_cache(maxsize=None)
+def _document(name: str) -> dict[str, Any]:
+    return load_file(rules_path(f"language/{name}.yaml"))
+
+
+def entry(key: str) -> Any:
+    """The value at a dotted key: ``entry("numbers.prose_limit")`` -> 12."""
+    name, _, rest = key.partition(".")
+    node: Any = _document(name)
+    for part in rest.split(".") if rest else []:
+        if not isinstance(node, dict) or part not in node:
+            raise LanguageError(f"{rules_path(f'language/{name}.yaml')}: no entry {key!r}")
+        node = node[part]
+    return node
+
+
+def phrases(key: str) -> tuple[str, ...]:
+    """The literal phrases of a list, or of a cue set's ``phrases``."""
+    return _cue_part(key, "phrases")
+
+
+def stems(key: str) -> tuple[str, ...]:
+    """The word beginnings of a cue set (``stems:``); none for a plain list."""
+    return _cue_part(key, "stems")
+
+
+def patterns(key: str) -> tuple[str, ...]:
+    """The regular expressions of a cue set (``patterns:``); none for a plain list."""
+    return _cue_part(key, "patterns")
+
+
+def _cue_part(key: str, part: str) -> tuple[str, ...]:
+    """One part of a cue set; a plain list is all phrases."""
+    node = entry(key)
+    if isinstance(node, list):
+        return _strings(key, node) if part == "phrases" else ()
+    if isinstance(node, dict) and node and set(node) <= _CUE_KEYS:
+        return _strings(key, node.get(part, []))
+    raise LanguageError(f"{_file_of(key)}: {key!r} is neither a list of phrases nor a cue set")
+
+
+@lru_cache(maxsize=None)
+def words(key: str) -> frozenset[str]:
+    """The phrases of a list in lower case, for membership tests."""
+    return frozenset(p.lower() for p in phrases(key))
+
+
+def text(key: str) -> str:
+    """A single word or phrase (``male: {subject: he}``)."""
+    node = entry(key)
+    if not isinstance(node, str):
+        raise LanguageError(f"{_file_of(key)}: {key!r} is not a single phrase")
+    return node
+
+
+def integer(key: str) -> int:
+    node = entry(key)
+    if not isinstance(node, int) or isinstance(node, bool):
+        raise LanguageError(f"{_file_of(key)}: {key!r} is not a whole number")
+    return node
+
+
+def table(key: str) -> dict[str, float]:
+    """A mapping of words to numbers (number words, doses a day, days in a unit)."""
+    node = entry(key)
+    if not isinstance(node, dict) or not all(isinstance(v, (int, float)) for v in node.values()):
+        raise LanguageError(f"{_file_of(key)}: {key!r} is not a table of numbers")
+    return dict(node)
+
+
+def groups(key: str) -> tuple[tuple[str, ...], ...]:
+    """A list of lists of phrases (month names, in calendar order)."""
+    node = entry(key)
+    if not isinstance(node, list) or not all(isinstance(g, list) for g in node):
+        raise LanguageError(f"{_file_of(key)}: {key!r} is not a list of lists")
+    return tuple(_strings(key, g) for g in node)
+
+
+def section(key: str) -> dict[str, Any]:
+    """A mapping under a key (e.g. the frequency phrases, one entry a name)."""
+    node = entry(key)
+    if not isinstance(node, dict):
+        raise LanguageError(f"{_file_of(key)}: {key!r} is not a section")
+    return node
+
+
+@lru_cache(maxsize=1)
+def number_words() -> dict[str, int]:
+    """Every number word (``numbers.words``, lower case) and its value: request lines read them all."""
+    return {word.lower(): int(value) for word, value in table("numbers.words").items()}
+
+
+@lru_cache(maxsize=1)
+def prose_number_words() -> dict[str, int]:
+    """Number words prose spells out, one to ``numbers.prose_limit``: durations, guideline statements."""
+    limit = integer("numbers.prose_limit")
+    return {word: value for word, value in number_words().items() if 1 <= value <= limit}
+
+
+def _strings(key: str, node: Any) -> tuple[str, ...]:
+    if not isinstance(node, list) or not all(isinstance(p, str) for p in node):
+        raise LanguageError(f"{_file_of(key)}: {key!r} is not a list of phrases")
+    return tuple(node)
+
+
+def _file_of(key: str) -> Path:
+    return rules_path(f"language/{key.partition('.')[0]}.yaml")
+
+
+@lru_cache(maxsize=None)
+def alternation(key: str, *, gap: str = r"\s+", hyphens: bool = False, stem_tail: str = r"\w*", lower: bool = False) -> str:
+    """``(?:a|b|c)`` of a list or cue set: phrases escaped, longest first, spaces matched by ``gap``.
+
+    ``hyphens`` lets a hyphen in a phrase match ``gap`` too ("right-handed");
+    ``stem_tail`` is what may follow a stem; ``lower`` lower-cases phrases for
+    a pattern matched against lower-cased text without re.I.
+    """
+    words_ = [p.lower() for p in phrases(key)] if lower else list(phrases(key))
+    extra = [re.escape(s) + stem_tail for s in sorted(stems(key), key=len, reverse=True)]
+    extra += [f"(?:{p})" for p in patterns(key)]
+    return phrase_alternation(words_, gap=gap, hyphens=hyphens, extra=extra)
+
+
+def phrase_alternation(items: Iterable[str], *, gap: str = r"\s+", hyphens: bool = False, extra: Iterable[str] = ()) -> str:
+    """``(?:...)`` of literal phrases, longest first (ties keep their order), then ``extra`` regexes."""
+    split = r"[\s-]+" if hyphens else r"\s+"
+    ordered = sorted(dict.fromkeys(items), key=len, reverse=True)
+    parts = [gap.join(re.escape(w) for w in re.split(split, p.strip()) if w) for p in ordered]
+    parts += extra
+    if not parts:
+        raise LanguageError("an alternation needs at least one phrase")
+    return "(?:" + "|".join(parts) + ")"
+
+
+class LazyRegex:
+    """A regular expression built from language data, compiled on first use.
+
+    Module-level patterns are declared with it so that importing a module
+    reads no language file: ``imr-check --version`` stays fast.
+    """
+
+    __slots__ = ("_build", "_flags", "_compiled")
+
+    def __init__(self, build: Callable[[], str], flags: int = 0) -> None:
+        self._build = build
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._build(), self._flags)
+        return self._compiled
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    @property
+    def flags(self) -> int:
+        return self.compiled.flags
+
+    def search(self, string: str, *args: int) -> re.Match[str] | None:
+        return self.compiled.search(string, *args)
+
+    def match(self, string: str, *args: int) -> re.Match[str] | None:
+        return self.compiled.match(string, *args)
+
+    def fullmatch(self, string: str, *args: int) -> re.Match[str] | None:
+        return self.compiled.fullmatch(string, *args)
+
+    def finditer(self, string: str, *args: int) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(string, *args)
+
+    def sub(self, repl: Any, string: str, count: int = 0) -> str:
+        return self.compiled.sub(repl, string, count)
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str]:
+        return self.compiled.split(string, maxsplit)
+
+
+def lazy(build: Callable[[], str], flags: int = 0) -> LazyRegex:
+    """Declare a pattern whose source ``build`` makes from language data (compiled on first use)."""
+    return LazyRegex(build, flags)
