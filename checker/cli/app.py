@@ -409,7 +409,7 @@ def show_config() -> None:
     rules_report.render_config(Console(), _config())
 
 
-_COMMANDS = {"parse", "check", "rules", "config", "explain"}
+_COMMANDS = {"parse", "check", "rules", "config", "explain", "audit", "report"}
 
 
 def _with_default_command(args: list[str]) -> list[str]:
@@ -417,6 +417,9 @@ def _with_default_command(args: list[str]) -> list[str]:
     if not args or args[0] in _COMMANDS or args[0] in ("-h", "--help", "--version"):
         return args
     return ["check", *args]
+
+
+from checker.cli import audit as _audit  # noqa: E402,F401  (registers `audit` and `report`)
 
 
 def main(argv: Optional[list[str]] = None) -> None:
