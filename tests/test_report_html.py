@@ -240,3 +240,18 @@ def test_screenshots_of_the_overview_and_a_letter_page(browser, report, audited,
         browser.save_screenshot(str(artifacts / name))
         assert (artifacts / name).stat().st_size > 10_000
     print(f"screenshots in {artifacts}")
+
+
+def test_the_med_chart_counts_opioid_items_per_range(audited, tmp_path):
+    """MED is NULL until the model computes it; with values, every opioid item lands in one range."""
+    from checker.reports.html.builder import _med_chart
+
+    db = tmp_path / "med.sqlite"
+    shutil.copy(audited, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE items SET med = 30 * item + 15 WHERE drug_class LIKE 'opioid%'")
+        opioids = conn.execute("SELECT count(*) FROM items WHERE drug_class LIKE 'opioid%'").fetchone()[0]
+        html = _med_chart(conn)
+    counts = [int(n) for n in re.findall(r"<tr><td>[\d.]+-[\d.]+</td><td>(\d+)</td></tr>", html)]
+    assert opioids and sum(counts) == opioids
+    assert "<svg" in html and "http" not in html

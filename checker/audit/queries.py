@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 NONE_LABEL = "(none)"
+#: Findings on an item that is not a drug, or on the whole letter; items that are not drugs.
+NO_DRUG_LABEL = "(no drug)"
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -74,7 +76,7 @@ def unreadable(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
 # ------------------------------------------------------------------ chart data
 _FINDINGS_BY = {
     "rule": "f.rule",
-    "drug class": f"coalesce(i.drug_class, '{NONE_LABEL}')",
+    "drug class": f"coalesce(i.drug_class, '{NO_DRUG_LABEL}')",
     "year": f"coalesce(CAST(l.year AS TEXT), '{NONE_LABEL}')",
     "reviewer specialty": f"coalesce(l.reviewer_specialty, '{NONE_LABEL}')",
     "layout": f"coalesce('Format ' || l.layout, '{NONE_LABEL}')",
@@ -95,7 +97,7 @@ def findings_by(conn: sqlite3.Connection, dimension: str) -> list[tuple[str, int
 def decisions_by(conn: sqlite3.Connection, dimension: str) -> list[tuple[str, int, int]]:
     """(value, upheld, overturned) per drug class or per year, for items with a decision."""
     key = {
-        "drug class": f"coalesce(i.drug_class, '{NONE_LABEL}')",
+        "drug class": f"coalesce(i.drug_class, '{NO_DRUG_LABEL}')",
         "year": f"coalesce(CAST(l.year AS TEXT), '{NONE_LABEL}')",
     }[dimension]
     order = "k" if dimension == "year" else "upheld + overturned DESC, k"

@@ -160,36 +160,42 @@ def _empty(chart_id: str, title: str, why: str) -> str:
     return f'<figure class="chart empty" id="{chart_id}"><figcaption>{escape(title)}</figcaption><p class="note">{escape(why)}</p></figure>'
 
 
-def _count_chart(conn: sqlite3.Connection, dimension: str) -> str:
-    chart_id = "chart-findings-" + dimension.replace(" ", "-")
-    title = f"Findings per {dimension}"
-    rows = queries.findings_by(conn, dimension)
+def _chart(chart_id: str, title: str, rows: list, empty: str, draw, header: tuple[str, ...]) -> str:
+    """A chart with its numbers in a table below it, or a note when there is nothing to draw."""
     if not rows:
-        return _empty(chart_id, title, "No findings.")
-    svg = charts.bars(chart_id, [r[0] for r in rows], [r[1] for r in rows], "findings (not suppressed)")
-    return _figure(chart_id, title, svg, _data_table((dimension, "findings"), rows))
+        return _empty(chart_id, title, empty)
+    return _figure(chart_id, title, draw(chart_id, rows), _data_table(header, rows))
+
+
+def _count_chart(conn: sqlite3.Connection, dimension: str) -> str:
+    def draw(chart_id: str, rows: list) -> str:
+        return charts.bars(chart_id, [r[0] for r in rows], [r[1] for r in rows], "findings (not suppressed)")
+
+    return _chart("chart-findings-" + dimension.replace(" ", "-"), f"Findings per {dimension}",
+                  queries.findings_by(conn, dimension), "No findings.", draw, (dimension, "findings"))
 
 
 def _decision_chart(conn: sqlite3.Connection, dimension: str) -> str:
-    chart_id = "chart-decisions-" + dimension.replace(" ", "-")
-    title = f"Decisions per {dimension}: upheld (denial stands) and overturned"
-    rows = queries.decisions_by(conn, dimension)
-    if not rows:
-        return _empty(chart_id, title, "No items with a decision.")
-    series = {"upheld": [r[1] for r in rows], "overturned": [r[2] for r in rows]}
-    svg = charts.grouped_bars(chart_id, [r[0] for r in rows], series, "items")
-    return _figure(chart_id, title, svg, _data_table((dimension, "upheld", "overturned"), rows))
+    def draw(chart_id: str, rows: list) -> str:
+        series = {"upheld": [r[1] for r in rows], "overturned": [r[2] for r in rows]}
+        return charts.grouped_bars(chart_id, [r[0] for r in rows], series, "items")
+
+    return _chart("chart-decisions-" + dimension.replace(" ", "-"),
+                  f"Decisions per {dimension}: upheld (denial stands) and overturned",
+                  queries.decisions_by(conn, dimension), "No items with a decision.", draw,
+                  (dimension, "upheld", "overturned"))
 
 
 def _med_chart(conn: sqlite3.Connection) -> str:
-    chart_id, title = "chart-med", "Daily morphine-equivalent dose (MED) of opioid items"
     values = queries.opioid_meds(conn)
-    if not values:
-        return _empty(chart_id, title, "No opioid item in this database has a MED yet.")
-    edges = [e for e in MED_EDGES if e < max(values)] + [max(max(values), MED_EDGES[-1]) + 1]
-    svg = charts.histogram(chart_id, values, "mg morphine equivalents a day (bars: 0-30, 30-60, ...)", edges)
-    table = _data_table(("range", "items"), _histogram_rows(values, edges))
-    return _figure(chart_id, title, svg, table)
+    edges = [*MED_EDGES, max([*values, MED_EDGES[-1]]) + 1]  # the same ranges in every report
+
+    def draw(chart_id: str, rows: list) -> str:
+        return charts.histogram(chart_id, values, "mg morphine equivalents a day", edges)
+
+    return _chart("chart-med", "Daily morphine-equivalent dose (MED) of opioid items",
+                  _histogram_rows(values, edges) if values else [],
+                  "No opioid item in this database has a MED yet.", draw, ("range", "items"))
 
 
 def _histogram_rows(values: list[float], edges: list[float]) -> list[tuple[str, int]]:

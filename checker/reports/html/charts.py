@@ -64,8 +64,9 @@ def _clean(svg: str, chart_id: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-labelledby="{chart_id}-title" ', 1)
 
 
-def _height(rows: int) -> float:
-    return max(1.6, 0.28 * rows + 0.8)
+def _height(rows: float) -> float:
+    """Inches: the same thickness per bar whatever the number of bars, plus room for the axis."""
+    return 0.3 * rows + 0.9
 
 
 def bars(chart_id: str, labels: Sequence[str], values: Sequence[float], xlabel: str) -> str:
@@ -73,7 +74,8 @@ def bars(chart_id: str, labels: Sequence[str], values: Sequence[float], xlabel: 
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(_WIDTH, _height(len(labels))))
     positions = list(range(len(labels)))[::-1]
-    drawn = ax.barh(positions, values, color=INK, height=0.7)
+    drawn = ax.barh(positions, values, color=INK, height=0.6)
+    ax.set_ylim(-0.6, len(labels) - 0.4)
     ax.bar_label(drawn, padding=3)
     ax.set_yticks(positions, [_short(label) for label in labels])
     ax.set_xlabel(xlabel)
@@ -85,7 +87,7 @@ def bars(chart_id: str, labels: Sequence[str], values: Sequence[float], xlabel: 
 def grouped_bars(chart_id: str, labels: Sequence[str], series: dict[str, Sequence[int]], xlabel: str) -> str:
     """Two or more bars per label, told apart by fill and hatching (and a legend), numbers beside them."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(_WIDTH, _height(len(labels) * len(series) * 0.7)))
+    fig, ax = plt.subplots(figsize=(_WIDTH, _height(len(labels) * len(series) * 0.6)))
     band = 0.8 / len(series)
     base = list(range(len(labels)))[::-1]
     for index, (name, values) in enumerate(series.items()):
