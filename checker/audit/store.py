@@ -84,6 +84,7 @@ class Store:
         self.counts = RunCounts()
         self.run_id = self._start_run()
         self._pending = 0
+        self._in_letter = False
         self._since = time.monotonic()
 
     # ------------------------------------------------------------ run
@@ -131,12 +132,30 @@ class Store:
         """Store one result (replacing what the letter had), committing when a batch is full."""
         if self._pending == 0:
             self.conn.execute("BEGIN")
+        self.conn.execute("SAVEPOINT letter")  # an interrupt mid-letter undoes only this letter
+        self._in_letter = True
         letter_id = self._upsert_letter(result, digest)
         self._write_children(letter_id, result)
+        self.conn.execute("RELEASE letter")
+        self._in_letter = False
         self.counts.checked += 1
         self._pending += 1
         if self._pending >= self.batch_size or time.monotonic() - self._since >= self.batch_seconds:
             self.flush()
+
+    def interrupted(self) -> None:
+        """Ctrl-C: undo the letter half written, if any, and commit every letter written whole."""
+        if self._in_letter:
+            try:
+                self.conn.execute("ROLLBACK TO letter")
+                self.conn.execute("RELEASE letter")
+                self.counts.checked -= 1
+            except sqlite3.OperationalError:
+                pass  # interrupted just after the letter was complete: keep it
+        self._in_letter = False
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self._pending = 0
 
     def flush(self) -> None:
         if self._pending:

@@ -145,7 +145,7 @@ def audit(
                     unreadable.append(FileResult(result.path, error=result.error))
                 advance()
     except KeyboardInterrupt:
-        store.flush()
+        store.interrupted()
         conn.close()
         cli._error(f"interrupted: {store.counts.checked} letters stored in {db}; run the same command to continue")
         raise typer.Exit(EXIT_INTERRUPTED) from None
