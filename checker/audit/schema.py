@@ -80,7 +80,6 @@ CREATE TABLE citations (
     guideline TEXT,
     edition TEXT,
     pages TEXT NOT NULL,
-    line INTEGER,
     PRIMARY KEY (letter_id, item, seq)
 );
 CREATE TABLE findings (

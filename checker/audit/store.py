@@ -222,7 +222,7 @@ ITEM_COLUMNS = (
     "letter_id", "item", "request", "drug", "drug_class", "decision", "conclusion",
     "strength", "quantity", "days_supply", "med", "line",
 )
-CITATION_COLUMNS = ("letter_id", "item", "seq", "kind", "source", "guideline", "edition", "pages", "line")
+CITATION_COLUMNS = ("letter_id", "item", "seq", "kind", "source", "guideline", "edition", "pages")
 FINDING_COLUMNS = (
     "letter_id", "seq", "rule", "category", "severity", "item", "message", "line", '"column"',
     "end_line", "end_column", "page", "line_in_page", "evidence", "suppressed",
@@ -283,7 +283,7 @@ def citation_rows(letter_id: int, item: dict[str, Any]) -> list[tuple]:
     return [
         (
             letter_id, item["index"], seq, c.get("kind"), c.get("source"), c.get("guideline"),
-            c.get("edition"), json.dumps(c.get("pages") or []), c.get("line"),
+            c.get("edition"), json.dumps(c.get("pages") or []),
         )
         for seq, c in enumerate(item.get("citations") or [], start=1)
     ]

@@ -55,7 +55,6 @@ def citation_dict(citation: Citation) -> dict[str, Any]:
         "source": citation.source,
         "edition": citation.edition,
         "pages": citation.pages,
-        "line": citation.span.line,
     }
 
 
