@@ -18,6 +18,7 @@ from checker.cli.app import _with_default_command, app
 from checker.knowledge.guideline import default_guideline
 from checker.model import FileResult
 from checker.pipeline import read_letter
+from tests import audit_support
 from checker.input.discover import InputRef
 from checker.rules.loader import RuleSet, load_ruleset
 
@@ -126,3 +127,17 @@ def run_cli(
     assert "Traceback" not in result.stderr, result.stderr
     assert "Traceback" not in result.stdout, result.stdout
     return result
+
+
+# --------------------------------------------------------------------------- the audited corpus (audit and report tests)
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> Path:
+    return audit_support.build_corpus(tmp_path_factory.mktemp("corpus") / "letters")
+
+
+@pytest.fixture(scope="session")
+def audited(corpus: Path, tmp_path_factory) -> Path:
+    """The corpus audited once for the session (read it; do not change it)."""
+    db = tmp_path_factory.mktemp("db") / "audit.sqlite"
+    assert audit_support.run_cli("audit", str(corpus), "--db", str(db)) == 0
+    return db

@@ -344,6 +344,47 @@ def rules_test(
     _run(body)
 
 
+# ----------------------------------------------------------------- audit and report
+@app.command(cls=_PathsCommand)
+def audit(
+    paths: List[str] = _PATHS,
+    db: Path = typer.Option(..., "--db", metavar="FILE", help="The SQLite database to create or update."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N", help="Check letters in N processes, at most one per CPU."),
+    rule_dirs: List[Path] = _RULES,
+    no_default_rules: bool = _NO_DEFAULT_RULES,
+    batch: int = typer.Option(200, "--batch", metavar="N", min=1, help="Commit after this many letters (or 2 seconds)."),
+) -> None:
+    """Store letters and their findings in SQLite (docs/audit.md); a rerun skips unchanged letters.
+
+    PATH: letters (.txt, .pdf, .docx), folders or globs.  Exit 0 when the
+    batch is stored (unreadable files are recorded with their error), 130 when
+    interrupted (what was committed stays; run the same command to continue).
+    """
+
+    def body() -> int:
+        from checker.cli.audit import audit as run_audit
+
+        settings = session.Flags({"jobs": jobs}).apply(_rule_settings(rule_dirs, no_default_rules))
+        return run_audit(paths, db, settings, batch)
+
+    _run(body)
+
+
+@app.command()
+def report(
+    db: Path = typer.Option(..., "--db", metavar="FILE", help="The audit database (from `imr-check audit`)."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="DIR", help="The folder to write the HTML report into."),
+) -> None:
+    """Write a static HTML report of an audit database: overview, charts, letters table, a page per letter."""
+
+    def body() -> int:
+        from checker.cli.audit import report as build_report
+
+        return build_report(db, output)
+
+    _run(body)
+
+
 # ----------------------------------------------------------------- config
 @app.command("config")
 def show_config() -> None:
@@ -360,7 +401,7 @@ def show_config() -> None:
     _run(body)
 
 
-_COMMANDS = {"parse", "check", "rules", "config", "explain"}
+_COMMANDS = {"parse", "check", "rules", "config", "explain", "audit", "report"}
 
 
 def _with_default_command(args: list[str]) -> list[str]:

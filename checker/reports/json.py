@@ -12,7 +12,7 @@ from typing import Any
 
 from checker import __version__
 from checker import reports
-from checker.model import FileResult, Finding, Item, Letter, Severity, Span
+from checker.model import Citation, FileResult, Finding, Item, Letter, Severity, Span
 
 
 def _span(span: Span | None) -> dict[str, int] | None:
@@ -44,6 +44,18 @@ def item_dict(item: Item) -> dict[str, Any]:
         "conclusion_text": item.conclusion.text if item.conclusion else None,
         "conclusion_span": _span(item.conclusion.span) if item.conclusion else None,
         "rationale_span": _span(item.rationale_span),
+        "drug_class": request.drug_class,
+        "citations": [citation_dict(c) for c in item.citations],
+    }
+
+
+def citation_dict(citation: Citation) -> dict[str, Any]:
+    """One guideline citation as the model reads it (kind, source and edition as named, pages)."""
+    return {
+        "kind": citation.kind,
+        "source": citation.source,
+        "edition": citation.edition,
+        "pages": citation.pages,
     }
 
 

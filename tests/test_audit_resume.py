@@ -1,0 +1,70 @@
+"""Interrupt a real audit halfway (SIGKILL, or Ctrl-C's SIGINT), run it again:
+the same database as one uninterrupted run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.audit_support import ROOT, content, generate, run_cli
+
+LETTERS = 90
+BATCH = 5
+
+
+@pytest.fixture(scope="module")
+def letters_and_whole(tmp_path_factory) -> tuple[Path, Path]:
+    """Generated letters and the database of one uninterrupted audit of them."""
+    folder = tmp_path_factory.mktemp("resume") / "letters"
+    generate(folder, LETTERS, seed=3, per_folder=30)
+    whole = folder.parent / "whole.sqlite"
+    assert run_cli("audit", str(folder), "--db", str(whole)) == 0
+    return folder, whole
+
+
+def _stored(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return conn.execute("SELECT count(*) FROM letters").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:  # schema not created yet
+        return 0
+
+
+@pytest.mark.parametrize("sig, exit_code", [(signal.SIGKILL, -signal.SIGKILL), (signal.SIGINT, 130)], ids=["kill", "ctrl-c"])
+def test_an_interrupted_audit_resumes_to_the_same_database(letters_and_whole, tmp_path, sig, exit_code):
+    folder, whole = letters_and_whole
+    resumed = tmp_path / "resumed.sqlite"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "checker", "audit", str(folder), "--db", str(resumed), "--batch", str(BATCH)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    deadline = time.monotonic() + 120
+    while _stored(resumed) < LETTERS // 3 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=60)
+    halfway = _stored(resumed)
+    assert process.returncode == exit_code, stderr
+    assert LETTERS // 3 <= halfway < LETTERS, "the interruption must land halfway"
+    if sig == signal.SIGINT:
+        assert b"run the same command to continue" in stderr
+
+    with sqlite3.connect(resumed) as conn:
+        assert conn.execute("SELECT finished_at FROM runs").fetchall() == [(None,)]  # shown as interrupted
+    assert run_cli("audit", str(folder), "--db", str(resumed)) == 0
+    with sqlite3.connect(resumed) as conn:
+        (checked, skipped) = conn.execute("SELECT letters_checked, letters_skipped FROM runs WHERE id = 2").fetchone()
+    assert skipped == halfway and checked == LETTERS - halfway  # nothing done twice, nothing lost
+    assert content(resumed) == content(whole)
