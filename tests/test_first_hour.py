@@ -110,3 +110,18 @@ def test_the_items_table_never_splits_a_word(tmp_path, columns):
                    env={"COLUMNS": str(columns)})
     assert "oxycodone/acetaminophen" in done.stdout
     assert "acetaminop\n" not in done.stdout and "rationale 56-57, 112" in done.stdout
+
+
+def test_parse_findings_are_rules_like_any_other(tmp_path):
+    """--ignore parse, --select parse-no-structure and explain parse-syntax work as for MTUS rules."""
+    (tmp_path / "note.txt").write_text("Notes from the claims meeting.\nNothing here is a letter.\n", encoding="utf-8")
+    shutil.copy(SEED_003, tmp_path / "seed.txt")
+    ignored = run_cli(["-f", "json", "--ignore", "parse", "note.txt"], cwd=tmp_path)
+    assert json.loads(ignored.stdout)["files"][0]["findings"] == [] and ignored.exit_code == 0
+    selected = run_cli(["-f", "json", "--select", "parse-no-structure", "note.txt", "seed.txt"], cwd=tmp_path)
+    rules = [[f["rule"] for f in entry["findings"]] for entry in json.loads(selected.stdout)["files"]]
+    assert rules == [["parse-no-structure"], []]
+    explained = run_cli(["explain", "parse-syntax"], cwd=tmp_path)
+    assert explained.exit_code == 0 and "parse-syntax" in explained.stdout and "category: parse" in explained.stdout
+    listed = run_cli(["rules", "list"], cwd=tmp_path)
+    assert "unused-suppression" in listed.stdout and "parse-no-items" in listed.stdout
