@@ -209,7 +209,7 @@ class Conclusion:
 
     text: str
     span: Span
-    polarity: str  # NECESSARY or NOT_NECESSARY
+    polarity: str | None  # NECESSARY, NOT_NECESSARY, or None: it rules, but how cannot be read
 
 
 @dataclass
