@@ -201,6 +201,14 @@ class Request:
     days_supply: int | None = None
     refills: int | None = None
     purpose: str | None = None
+    #: Units taken at a time as written ("2 tabs": 2, "1-2 tabs": 2, "1/2 tab": 0.5); None when not written.
+    tablets_per_dose: float | None = None
+    #: The product number of a numbered product ("Tylenol with Codeine #3": 3), which is not a quantity.
+    product_number: int | None = None
+    #: Daily oral morphine-equivalent dose of an opioid request; None for a non-opioid or when a part is missing.
+    med: float | None = None
+    #: How ``med`` was computed ("10 mg x 2 tablets x 4 a day x 1.5 = 120"), or why it is unknown; None for a non-opioid.
+    med_formula: str | None = None
 
 
 @dataclass
