@@ -268,6 +268,8 @@ class Patient:
     age: int | None = None
     sex: str | None = None  # "male" / "female"
     injury_date: _dt.date | None = None
+    #: The name the case summary first gives with a title ("Halvorsen" of "Mr. Halvorsen").
+    name: str | None = None
     age_span: Span | None = None
     injury_date_span: Span | None = None
 
