@@ -98,7 +98,7 @@ def _decision(walker: Walker, item: Item, issue: Section) -> None:
             return
     rest = issue.text.split("\n", 1)[1] if "\n" in issue.text else ""
     offset = issue.body_start + (len(issue.text) - len(rest))
-    for m in re.finditer(r"[^.\n]*\b(?:upheld|overturned|medically necessary)\b[^.\n]*", rest, re.I):
+    for m in re.finditer(r"[^.\n]*(?:\bupheld|\boverturned|medically\s*necessary)\b[^.\n]*", rest, re.I):
         decision = decision_word(m.group())
         if decision:
             item.decision = decision
