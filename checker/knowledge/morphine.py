@@ -18,9 +18,10 @@ import re
 
 from checker.knowledge.lexicon import Drug, Lexicon
 from checker.model import Request
+from checker.text import language
 
 #: Where a name written with its parts splits ("APAP/Codeine", "Tylenol with Codeine", "Oxycodone-Acetaminophen").
-_PARTS = re.compile(r"\s*/\s*|-(?=[A-Za-z])|\s+with\s+|\s+and\s+", re.I)
+_PARTS = language.lazy(lambda: rf"\s*/\s*|-(?=[A-Za-z])|\s+{language.alternation('requests.combination_joins')}\s+", re.I)
 
 
 def morphine_equivalent(request: Request, lexicon: Lexicon) -> tuple[float | None, str | None]:

@@ -95,12 +95,9 @@ def _alt(key: str) -> str:
     return language.alternation(key, lower=True)
 
 
-_VERDICT_WORDS = language.lazy(
-    lambda: rf"(?<![\w-]){language.phrase_alternation(_verdicts(), hyphens=False)}(?![\w-])"
-)
-_NEGATION = language.lazy(lambda: rf"\b{_alt('negation.ruling.before')}\b|{_alt('negation.ruling.endings')}\b")
-_CONTINUING_NEGATION = language.lazy(lambda: rf"\b{_alt('negation.ruling.continuing')}\b")
-_NOT_A_NEGATION = language.lazy(lambda: rf"\b{_alt('negation.ruling.not_negations')}\b")
+def _words(key: str, before: str = r"\b", after: str = r"\b") -> language.LazyRegex:
+    """A pattern of a list's phrases (for lower-cased text) between ``before`` and ``after``."""
+    return language.lazy(lambda: f"{before}{_alt(key)}{after}")
 
 
 def _comma_break() -> str:
@@ -110,33 +107,35 @@ def _comma_break() -> str:
     return rf";|:|,(?!\s*(?:\d|#|\(|(?:{numbers}|{goes_on})\b))"
 
 
+_VERDICT_WORDS = language.lazy(lambda: rf"(?<![\w-]){language.phrase_alternation(_verdicts())}(?![\w-])")
+_NEGATION = language.lazy(lambda: rf"\b{_alt('negation.ruling.before')}\b|{_alt('negation.ruling.endings')}\b")
+_CONTINUING_NEGATION = _words("negation.ruling.continuing")
+_NOT_A_NEGATION = _words("negation.ruling.not_negations")
 _CLAUSE_BREAK = language.lazy(lambda: rf"{_comma_break()}|\b{_alt('sentences.clauses.conclusion_breaks')}\b")
 _PART_BREAK = language.lazy(lambda: rf"[;:]|\b{_alt('sentences.clauses.conclusion_parts')}\b")
 _HARD_BREAK = language.lazy(_comma_break)
 _CONDITION = language.lazy(lambda: rf"\b{_alt(f'{_RULING}.conditions')}\b|\?")
-_CONCESSIVE = language.lazy(lambda: rf"^\W*{_alt(f'{_RULING}.concessive')}\b")
-_HISTORY = language.lazy(lambda: rf"\b{_alt(f'{_RULING}.history')}\b")
-_PARTY = language.lazy(lambda: rf"\b{_alt(f'{_RULING}.attribution.parties')}\b")
+_CONCESSIVE = _words(f"{_RULING}.concessive", before=r"^\W*")
+_HISTORY = _words(f"{_RULING}.history")
+_PARTY = _words(f"{_RULING}.attribution.parties")
 _SAYS = language.lazy(
     lambda: rf"\b{_alt(f'{_RULING}.attribution.parties')}\b.*\b{_alt(f'{_RULING}.attribution.verbs')}\b"
 )
-_OBJECT_AFTER = language.lazy(lambda: rf"^\s+{_alt(f'{_RULING}.attribution.objects')}\b")
+_OBJECT_AFTER = _words(f"{_RULING}.attribution.objects", before=r"^\s+")
 _BY_PARTY = language.lazy(
     lambda: rf"^[^,;:]*?\b{_alt(f'{_RULING}.attribution.by')}\s+(?:the\s+)?{_alt(f'{_RULING}.attribution.parties')}\b"
 )
-_SUBJECT = language.lazy(lambda: rf"\b{_alt(f'{_RULING}.other.subjects')}\b")
-_NOT_A_RULING_AFTER = language.lazy(lambda: rf"^\s+{_alt(f'{_RULING}.other.not_followed_by')}\b")
-_MARKER = language.lazy(lambda: rf"^\W*{_alt(f'{_RULING}.markers')}\b")
-_RECOMMENDING = language.lazy(lambda: rf"\b{_alt(f'{_RULING}.certification.recommending')}\b")
-_NOUN_DENIED = language.lazy(lambda: rf"\b{_alt(f'{_RULING}.necessity.noun_denied')}\s+$")
-_NOUN_VERDICT = language.lazy(
-    lambda: rf"^(?P<between>[^;:]*?)\b{_alt(f'{_RULING}.necessity.noun_after.participles')}\b"
-)
-_NOUN_AUXILIARY = language.lazy(lambda: rf"\b{_alt(f'{_RULING}.necessity.noun_after.auxiliaries')}\b")
+_SUBJECT = _words(f"{_RULING}.other.subjects")
+_NOT_A_RULING_AFTER = _words(f"{_RULING}.other.not_followed_by", before=r"^\s+")
+_MARKER = _words(f"{_RULING}.markers", before=r"^\W*")
+_RECOMMENDING = _words(f"{_RULING}.certification.recommending")
+_NOUN_DENIED = _words(f"{_RULING}.necessity.noun_denied", after=r"\s+$")
+_NOUN_VERDICT = _words(f"{_RULING}.necessity.noun_after.participles", before=r"^(?P<between>[^;:]*?)\b")
+_NOUN_AUXILIARY = _words(f"{_RULING}.necessity.noun_after.auxiliaries")
+_QUOTED_CRITERION = _words("conclusions.quoted_criterion", before="", after="")
 # A strength or quantity: the sentence speaks of a request ("Fexmid 7.5 mg #60").
-_REQUEST_DETAIL = re.compile(r"#\s*\d|\b\d+(?:\.\d+)?\s*(?:mg|mcg|%)", re.I)
+_REQUEST_DETAIL = language.lazy(lambda: rf"#\s*\d|\b\d+(?:\.\d+)?\s*{language.alternation('requests.strength.units')}", re.I)
 _LABEL = re.compile(r"^\s*\w+\s*:\s*")
-_QUOTED_CRITERION = language.lazy(lambda: _alt("conclusions.quoted_criterion"))
 
 
 # ------------------------------------------------------------------ words glued by extraction

@@ -225,7 +225,9 @@ def parse_request(text: str, lexicon: Lexicon | None = None) -> Request:
     return request
 
 
-_PRODUCT_NUMBER = re.compile(r"(?:#|\bno\.?)\s*(\d)(?!\d)", re.I)
+_PRODUCT_NUMBER = language.lazy(
+    lambda: rf"(?<![A-Za-z]){language.alternation('requests.product_number')}\s*(\d)(?!\d)", re.I
+)
 
 
 def _protect_product_numbers(text: str, lexicon: Lexicon) -> tuple[str, int | None]:
@@ -233,9 +235,8 @@ def _protect_product_numbers(text: str, lexicon: Lexicon) -> tuple[str, int | No
     number = None
     for match in lexicon.find_all(text):
         numbers = dict(match.drug.product_numbers)
-        inside = _PRODUCT_NUMBER.search(text, match.start, match.end)
-        after = re.compile(r"\s*").match(text, match.end)
-        found = inside or _PRODUCT_NUMBER.match(text, after.end() if after else match.end)
+        inside = _PRODUCT_NUMBER.compiled.search(text, match.start, match.end)
+        found = inside or _PRODUCT_NUMBER.compiled.match(text, len(text) - len(text[match.end :].lstrip()))
         if numbers and found and int(found.group(1)) in numbers:
             number = int(found.group(1))
             text = text[: found.start()] + "P" * (found.end() - found.start()) + text[found.end() :]
