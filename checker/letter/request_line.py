@@ -200,15 +200,14 @@ def _number(text: str) -> float | None:
     return float(current) if seen else None
 
 
-def _highest(token: Token, name: str = "n") -> float | None:
-    """A token's count; of a range ("1-2", "4-6"), the higher end."""
-    values = [v for v in (_number(token.group(name) or ""), _number(token.group(f"{name}2") or "")) if v is not None]
-    return max(values) if values else None
+def _counts(token: Token) -> list[float]:
+    """A token's count, or both ends of its range ("1-2", "4-6")."""
+    return [v for v in (_number(token.group("n") or ""), _number(token.group("n2") or "")) if v is not None]
 
 
-def _lowest(token: Token, name: str = "n") -> float | None:
-    values = [v for v in (_number(token.group(name) or ""), _number(token.group(f"{name}2") or "")) if v is not None]
-    return min(values) if values else None
+def _highest(token: Token) -> float | None:
+    """A token's count; of a range, the higher end (the most tablets, the most doses)."""
+    return max(_counts(token), default=None)
 
 
 # ------------------------------------------------------------------ the request
@@ -392,7 +391,7 @@ def _set_sig(request: Request, sig: list[Token]) -> None:
                 main = _name_for(count) or f"{_plain_number(str(count))} times a day"
                 request.doses_per_day = count
         elif token.kind == INTERVAL:
-            shortest, longest = _lowest(token), _highest(token)
+            shortest, longest = min(_counts(token), default=None), _highest(token)
             if shortest:
                 unit = "days" if token.group("days") else "hours"
                 span = _plain_number(str(shortest)) + (f"-{_plain_number(str(longest))}" if longest != shortest else "")
