@@ -201,6 +201,14 @@ class Request:
     days_supply: int | None = None
     refills: int | None = None
     purpose: str | None = None
+    #: Units taken at a time as written ("2 tabs": 2, "1-2 tabs": 2, "1/2 tab": 0.5); None when not written.
+    tablets_per_dose: float | None = None
+    #: The product number of a numbered product ("Tylenol with Codeine #3": 3), which is not a quantity.
+    product_number: int | None = None
+    #: Daily oral morphine-equivalent dose of an opioid request; None for a non-opioid or when a part is missing.
+    med: float | None = None
+    #: How ``med`` was computed ("10 mg x 2 tablets x 4 a day x 1.5 = 120"), or why it is unknown; None for a non-opioid.
+    med_formula: str | None = None
 
 
 @dataclass
@@ -209,7 +217,7 @@ class Conclusion:
 
     text: str
     span: Span
-    polarity: str  # NECESSARY or NOT_NECESSARY
+    polarity: str | None  # NECESSARY, NOT_NECESSARY, or None: it rules, but how cannot be read
 
 
 @dataclass
@@ -260,6 +268,8 @@ class Patient:
     age: int | None = None
     sex: str | None = None  # "male" / "female"
     injury_date: _dt.date | None = None
+    #: The name the case summary first gives with a title ("Halvorsen" of "Mr. Halvorsen").
+    name: str | None = None
     age_span: Span | None = None
     injury_date_span: Span | None = None
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions
-from checker.letter.header import age_sex_pattern, injury_phrases, sex_of
+from checker.letter.header import TITLED_NAME, age_and_sex, age_sex_pattern, injury_phrases, sex_of
 from checker.text.dates import parse_date
 from checker.knowledge.guideline import Concept
 from checker.knowledge.lexicon import DrugMatch, Lexicon
@@ -106,6 +106,10 @@ _EITHER_SEX = language.lazy(
     re.I,
 )
 _SEX_WORDS = language.lazy(lambda: age_sex_pattern(handedness=False), re.I)
+# "this gentleman", "this pleasant lady": the patient.
+_PATIENT_REFERENT = language.lazy(
+    lambda: rf"\b{_alt('people.patient_referents.before')}\s+(?:[a-z]+\s+)?({_alt('people.patient_referents.nouns')})\b", re.I
+)
 
 # "requested Flexeril for muscle spasm": the reason for a request, not a finding.
 _PURPOSE = language.lazy(lambda: rf"\b{_alt('context.purpose.reason')}\s+(?:\w+\s+){{0,2}}$", re.I)
@@ -349,23 +353,44 @@ class _Shifted:
 
 
 def age_and_sex_conflicts(letter: Letter) -> list[Record]:
-    """Ages or sexes restated elsewhere that differ from the case summary's."""
+    """Ages or sexes restated elsewhere that differ from the case summary's.
+
+    A restated age and sex ("54-year-old male"); the patient's name with
+    another title ("Mr. Ferreira" for Ms. Ferreira); "this gentleman" for a
+    woman.  One record per place and kind of word for the last two.
+    """
     normal, patient = letter.normal, letter.patient
     if normal is None or patient.age_span is None:
         return []
-    stated = spanned(_text_at(normal, patient.age_span), patient.age_span, value=f"{patient.age}-year-old {patient.sex}")
+    stated = spanned(_text_at(normal, patient.age_span), patient.age_span, value=_described(patient.age, patient.sex))
     found = []
     for text, offset, index in _sections_about_patient(letter):
         for m in _SEX_WORDS.finditer(text):
             span = normal.span(offset + m.start(), offset + m.end())
             if span == patient.age_span:
                 continue
-            age = int(m.group(1))
-            sex = sex_of(m.group(2))
+            age, sex = age_and_sex(m)
             if age != patient.age or (patient.sex and sex != patient.sex):
                 kind = "age" if age != patient.age else "sex"
-                found.append(spanned(m.group(), span, value=f"{age}-year-old {sex}", kind=kind, item=index, stated=stated))
+                found.append(spanned(m.group(), span, value=_described(age, sex), kind=kind, item=index, stated=stated))
+        if patient.sex is None:
+            continue
+        titles = [(m, "title") for m in TITLED_NAME.finditer(text) if m.group(2) == patient.name]
+        nouns = [(m, "noun") for m in _PATIENT_REFERENT.finditer(text)]
+        seen: set[str] = set()
+        for m, which in titles + nouns:
+            sex = sex_of(m.group(1))
+            if sex == patient.sex or which in seen:
+                continue
+            seen.add(which)
+            span = normal.span(offset + m.start(), offset + m.end())
+            found.append(spanned(m.group(), span, value=f'{sex} ("{m.group()}")', kind="sex", item=index, stated=stated))
     return found
+
+
+def _described(age: int | None, sex: str | None) -> str:
+    """ "54-year-old male", "54-year-old", "male"."""
+    return " ".join(x for x in (f"{age}-year-old" if age is not None else None, sex) if x)
 
 
 def injury_date_conflicts(letter: Letter) -> list[Record]:

@@ -16,7 +16,8 @@ from checker.facts.registry import fact, record
 from checker.facts.scope import ItemFacts
 from checker.facts.treatment import drug_of
 from checker.knowledge.sources import own_drug_words
-from checker.text.dates import parse_date
+from checker.text import language
+from checker.text.dates import DATE, parse_date
 
 DURATION = record(
     "duration",
@@ -38,8 +39,10 @@ def duration(scope: ItemFacts) -> Record:
 @fact(
     "item.duration_days",
     int | None,
-    "days of the longest use or supply the letter states for this drug: \"since at least 8/28/13\" "
-    "(against the request date), \"for at least 3 months\", \"first noted in the 12/19/2014 report\", a days supply",
+    "days of the longest use or supply the letter states for this drug: \"since at least 8/28/13\", "
+    "\"since at least 10/2014\", \"since 2012\", \"since the injury\" (against the request or UR date the letter "
+    "states; unknown when it states neither), \"for at least 3 months\", \"for over a year\", \"x 6 months\", "
+    "\"first noted in the 12/19/2014 report\", a days supply",
 )
 def duration_days(scope: ItemFacts) -> int | None:
     return scope["duration"]["days"]
@@ -56,15 +59,15 @@ def _duration(scope: ItemFacts) -> Record | None:
     if drug.drug_class:
         names.append(re.sub(r"\s*\(.*\)", "", drug.drug_class))
     summary = letter.section("summary")
-    header_dates = [
-        d for d in (parse_date(f.value) for f in letter.header if re.search(r"UR|Application|Decision", f.label)) if d
-    ]
+    labels = language.words("dates.request_date_labels")
+    header_dates = [d for d in (_field_date(f.value) for f in letter.header if _label(f.label) in labels) if d]
     reference = request_date(summary.text if summary else "", header_dates)
+    injury = letter.patient.injury_date
     candidates = []
-    for d in durations(item.rationale_text, names + own_drug_words(), reference):
+    for d in durations(item.rationale_text, names + own_drug_words(), reference, injury):
         candidates.append((d.days, d.text, item.rationale_start + d.start, item.rationale_start + d.end))
     if summary is not None:
-        for d in durations(summary.text, names, reference):
+        for d in durations(summary.text, names, reference, injury):
             candidates.append((d.days, d.text, summary.body_start + d.start, summary.body_start + d.end))
     if item.request.days_supply:
         candidates.append((item.request.days_supply, item.request_text, None, None))
@@ -73,3 +76,12 @@ def _duration(scope: ItemFacts) -> Record | None:
     days, text, start, end = max(candidates, key=lambda c: (c[0], c[2] or 0))
     span = letter.normal.span(start, end) if start is not None else item.request_span
     return spanned(text, span, days=days)
+
+
+def _label(label: str) -> str:
+    return " ".join(label.lower().rstrip(":").split())
+
+
+def _field_date(value: str):
+    m = DATE.search(value)
+    return parse_date(m.group()) if m else None

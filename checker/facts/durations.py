@@ -4,10 +4,16 @@ Guideline criteria turn on duration: carisoprodol not beyond 2-3 weeks,
 benzodiazepines not beyond 4 weeks.  Letters state duration many ways:
 
 * "since at least 8/28/13"         -> against the request date (11/20/13): 84 days
-* "for at least 3 months"          -> 90 days
-* "first noted in the 12/19/2014 report" with the request in February 2015
-* "Soma intake was noted since February, 2014"
+* "since at least 10/2014", "since 2012", "since February, 2014" -> from the
+  last day of that month or year (the shortest use it can mean)
+* "for at least 3 months", "for over a year", "x 6 months", "for 2-3 months" (60 days)
+* "first noted in the 12/19/2014 report", "was started in 05/2013"
+* "from 10/2014 to 02/2015", "since the injury" (against the date of injury)
 * a days supply ("50 Day") or quantity / doses per day ("#60", "BID": 30 days)
+
+A date counts to the request's date as the letter states it (a request for
+authorization, the physician's request, else the UR decision); a letter that
+states neither leaves such durations unknown.
 
 Only sentences that name the item's drug (any of its names), its class, or
 "this medication" count, so one drug's history is not pinned on another.
@@ -21,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from checker.text import language
-from checker.text.dates import DATE, date_pattern, month_pattern, parse_date, with_dates
+from checker.text.dates import parse_date, parse_period, period_pattern, with_dates
 from checker.text.sentences import sentence_spans
 
 
@@ -41,9 +47,18 @@ def _units() -> dict[str, int]:
     return {unit.lower(): int(days) for unit, days in language.table("time.units").items()}
 
 
+def _period_count() -> str:
+    """A count of units in group 1: digits, a counting word, a range ("2-3", "two to three"), "a"."""
+    one = _count()[1:-1]  # without its group
+    article = language.alternation("time.period.articles")
+    return rf"((?:{one})(?:\s*(?:-|to)\s*(?:{one}))?|{article})"
+
+
+_UNIT = language.lazy(lambda: rf"({language.phrase_alternation(_units())})s?\b", re.I)
 _FOR_PERIOD = language.lazy(
-    lambda: rf"\b{language.alternation('time.period.before')}\s+(?:{language.alternation('time.period.hedges')}\s+)?"
-    rf"{_count()}\s+({language.phrase_alternation(_units())})s?\b",
+    lambda: rf"(?:\b{language.alternation('time.period.before')}\s+(?:{language.alternation('time.period.hedges')}\s+)?"
+    rf"|\b{language.alternation('time.period.times')}\s*){_period_count()}\s+{_UNIT.pattern}"
+    rf"(?!\s+{language.alternation('time.period.age')}\b)",
     re.I,
 )
 
@@ -53,12 +68,17 @@ def _since(hedges: str) -> str:
     return rf"\b{language.alternation('time.since.words')}\s+(?:{language.alternation(hedges)}\s+)?"
 
 
-_SINCE_DATE = language.lazy(lambda: rf"{_since('time.since.hedges')}({date_pattern()})", re.I)
-_SINCE_MONTH = language.lazy(lambda: rf"{_since('time.since.month_hedges')}({month_pattern()})\.?,?\s+(\d{{4}})", re.I)
-_SINCE_YEAR = language.lazy(lambda: rf"{_since('time.since.month_hedges')}((?:19|20)\d{{2}})\b(?![/-])", re.I)
+_SINCE = language.lazy(lambda: rf"{_since('time.since.hedges')}({period_pattern()})", re.I)
+_SINCE_INJURY = language.lazy(lambda: rf"{_since('time.since.hedges')}{language.alternation('time.since.injury')}\b", re.I)
 _FIRST_NOTED = language.lazy(
-    lambda: rf"\b{language.alternation('time.first_noted.adverbs')}\s+{language.alternation('time.first_noted.verbs')}\s+"
-    rf"{language.alternation('time.first_noted.prepositions')}\s+(?:the\s+)?({date_pattern()})",
+    lambda: rf"\b(?:{language.alternation('time.first_noted.adverbs')}\s+{language.alternation('time.first_noted.verbs')}"
+    rf"|{language.alternation('time.first_noted.plain_verbs')})\s+"
+    rf"{language.alternation('time.first_noted.prepositions')}\s+(?:the\s+)?({period_pattern()})",
+    re.I,
+)
+_SPAN = language.lazy(
+    lambda: rf"\b{language.alternation('time.span.from')}\s+({period_pattern()})\s*{language.alternation('time.span.to')}\s*"
+    rf"(?:({period_pattern()})|(?:the\s+)?{language.alternation('time.span.now')}\b)",
     re.I,
 )
 _LIMIT = language.lazy(lambda: rf"\b{language.alternation('time.limits', lower=True)}\b")
@@ -81,19 +101,25 @@ class Duration:
 
 
 def request_date(summary: str, header_dates: list[dt.date]) -> dt.date | None:
-    """The date of the disputed request: RFA, else UR, else a header date, else the latest date stated."""
+    """The date of the disputed request as the letter states it: RFA or request, else UR; None when it says neither.
+
+    ``header_dates`` are the header fields that date the UR decision
+    (``dates.request_date_labels``).
+    """
     for pattern in _request_date_patterns():
         m = pattern.search(summary)
         if m and parse_date(m.group(1)):
             return parse_date(m.group(1))
-    if header_dates:
-        return max(header_dates)
-    dates = [d for d in (parse_date(m.group()) for m in DATE.finditer(summary)) if d]
-    return max(dates) if dates else None
+    return min(header_dates) if header_dates else None
 
 
-def durations(text: str, names: list[str], reference: dt.date | None) -> list[Duration]:
-    """Durations of use stated in sentences of ``text`` that name the drug."""
+def durations(text: str, names: list[str], reference: dt.date | None, injury: dt.date | None = None) -> list[Duration]:
+    """Durations of use stated in sentences of ``text`` that name the drug.
+
+    Periods ("for over a year", "x 6 months") need no date; a date ("since at
+    least 10/2014") counts to ``reference``, the request's date, and is
+    unknown without it; "since the injury" counts from ``injury``.
+    """
     if not names:
         return []
     name_pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])", re.I)
@@ -102,33 +128,46 @@ def durations(text: str, names: list[str], reference: dt.date | None) -> list[Du
         sentence = text[s_start:s_end]
         if not name_pattern.search(sentence):
             continue
-        found.extend(_in_sentence(sentence, s_start, reference))
+        found.extend(_in_sentence(sentence, s_start, reference, injury))
     return found
 
 
-def _in_sentence(sentence: str, offset: int, reference: dt.date | None) -> list[Duration]:
+def _in_sentence(sentence: str, offset: int, reference: dt.date | None, injury: dt.date | None) -> list[Duration]:
     found = []
-    for m in _FOR_PERIOD.finditer(sentence):
-        count = m.group(1).lower()
-        n = int(count) if count.isdigit() else _counts().get(count, 0)
-        days = n * _units()[m.group(2).lower()]
-        if days and not _is_future(sentence, m.start()):
+
+    def add(days: int, m: re.Match[str]) -> None:
+        if days > 0:
             found.append(Duration(days, m.group(), offset + m.start(), offset + m.end()))
-    if reference is not None:
-        for pattern in (_SINCE_DATE, _FIRST_NOTED):
-            for m in pattern.finditer(sentence):
-                date = parse_date(m.group(1))
-                if date and date <= reference:
-                    found.append(Duration((reference - date).days, m.group(), offset + m.start(), offset + m.end()))
-        for m in _SINCE_MONTH.finditer(sentence):
-            date = parse_date(f"{m.group(1)} 1, {m.group(2)}")
-            if date and date <= reference:
-                found.append(Duration((reference - date).days, m.group(), offset + m.start(), offset + m.end()))
-        for m in _SINCE_YEAR.finditer(sentence):
-            date = dt.date(int(m.group(1)), 12, 31)
-            if date <= reference:
-                found.append(Duration((reference - date).days, m.group(), offset + m.start(), offset + m.end()))
+
+    for m in _FOR_PERIOD.finditer(sentence):
+        if not _is_future(sentence, m.start()):
+            add(_period_count_value(m.group(1)) * _units()[m.group(2).lower()], m)
+    if reference is None:
+        return found
+    for pattern in (_SINCE, _FIRST_NOTED):
+        for m in pattern.finditer(sentence):
+            since = parse_period(m.group(1))
+            if since is not None and since <= reference:
+                add((reference - since).days, m)
+    for m in _SPAN.finditer(sentence):
+        begun = parse_period(m.group(1))
+        ended = parse_period(m.group(2)) if m.group(2) else reference
+        if begun is not None and ended is not None and begun <= ended <= reference:
+            add((ended - begun).days, m)
+    if injury is not None and injury <= reference:
+        for m in _SINCE_INJURY.finditer(sentence):
+            add((reference - injury).days, m)
     return found
+
+
+def _period_count_value(text: str) -> int:
+    """The count of a period: digits, a word, "a" (one), or the shorter end of a range ("2-3": 2)."""
+    first = re.split(r"\s*(?:-|\bto\b)\s*", text.strip().lower())[0]
+    if first.isdigit():
+        return int(first)
+    if first in language.words("time.period.articles"):
+        return 1
+    return _counts().get(first, 0)
 
 
 def _is_future(sentence: str, position: int) -> bool:

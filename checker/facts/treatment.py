@@ -53,8 +53,20 @@ for _name, _kind, _read, _doc in (
     ("strength", str | None, lambda r: r.strength, "strength as written, normalised (`10/325 mg`)"),
     ("quantity", int | None, lambda r: r.quantity, "quantity requested (`#120`, `Qty 50`, `ninety count`)"),
     ("days_supply", int | None, lambda r: r.days_supply, "days supply the request line states (`50 Day`)"),
-    ("doses_per_day", float | None, lambda r: r.doses_per_day, "doses a day from the sig (`TID`: 3, `Q 8 HOURS`: 3)"),
+    ("doses_per_day", float | None, lambda r: r.doses_per_day,
+     "doses a day from the sig (`TID`: 3, `three times daily`: 3, `q4-6h`: 6, `every 72 hours`: 1/3), capped by a "
+     "stated maximum (`not to exceed 4 tablets per day`)"),
     ("frequency", str | None, lambda r: r.frequency, "the sig in words (`every 8 hours as needed`)"),
+    ("tablets_per_dose", float | None, lambda r: r.tablets_per_dose,
+     "tablets (capsules, patches) a dose as written (`2 tabs`: 2, `1-2 tabs`: 2, `1/2 tab`: 0.5); null when not written"),
+    ("refills", int | None, lambda r: r.refills, "refills the request line states (`with No Refills`: 0, `RF x1`: 1)"),
+    ("med", float | None, lambda r: r.med,
+     "daily oral morphine-equivalent dose of an opioid: its mg a tablet (the opioid's part of a combination, "
+     "`APAP/Codeine 300/30`: 30) x tablets a dose x doses a day x the CDC factor; a patch: mcg/hr x 2.4; "
+     "null when a part is missing (`item.med_formula` says which)"),
+    ("med_formula", str | None, lambda r: r.med_formula,
+     "how `item.med` was computed (`10 mg x 2 tablets x 4 a day x 1.5 = 120`), or `unknown: ...` and what is missing; "
+     "null for a non-opioid"),
 ):
     fact(f"item.{_name}", _kind, _doc)(_from_request(_read))
 del _name, _kind, _read, _doc
@@ -70,33 +82,6 @@ def strength_mg(scope: ItemFacts) -> float | None:
 def item_supply_days(scope: ItemFacts) -> int | None:
     r = scope.item.request
     return supply_days(r.days_supply, r.quantity, r.doses_per_day)
-
-
-@fact("item.med", float | None, "daily oral morphine-equivalent dose (strength x doses a day x CDC factor)")
-def med(scope: ItemFacts) -> float | None:
-    r = scope.item.request
-    return _morphine_equivalent(scope.shared(drug_of), r.strength_values, r.strength_unit, r.doses_per_day)
-
-
-def _morphine_equivalent(
-    drug: Drug | None, strengths: tuple[float, ...], unit: str | None, doses_per_day: float | None
-) -> float | None:
-    """Daily oral morphine-equivalent dose from strength, frequency and the CDC factor."""
-    if drug is None or not strengths or not doses_per_day:
-        return None
-    amount = strengths[0]
-    if unit == "mcg/hr" and drug.mme_factor_per_mcg_hr:
-        return round(amount * drug.mme_factor_per_mcg_hr, 1)
-    if unit != "mg":
-        return None
-    daily = amount * doses_per_day
-    if drug.mme_bands:
-        for limit, factor in drug.mme_bands:
-            if limit is None or daily <= limit:
-                return round(daily * factor, 1)
-    if drug.mme_factor is not None:
-        return round(daily * drug.mme_factor, 1)
-    return None
 
 
 def _from_topic(read: Callable[[ItemFacts, Topic], Any], missing: Any) -> Callable[[ItemFacts], Any]:

@@ -33,6 +33,7 @@ class Drug:
     combination_strength_means: str | None = None
     combination_of: tuple[str, ...] = ()
     form_means: tuple[tuple[str, str], ...] = ()  # ("patch", "lidocaine patch"): the form names the product
+    product_numbers: tuple[tuple[int, float], ...] = ()  # (3, 30): "Tylenol #3" holds 30 mg of the opioid
 
 
 @dataclass(frozen=True)
@@ -120,18 +121,23 @@ class Lexicon:
         """The drug ``word`` is a misspelling of, under rules strict enough for prose.
 
         Real misspellings in letters ("Carsoprodol", "Alprazalam",
-        "Cyclobenzeprine", "Tramadal") keep the first two letters and differ by
-        one edit (two in long names); ordinary words near a short brand
-        ("related"/Relafen, "voltage"/Voltaren, "ambient"/Ambien) do not pass.
+        "Cyclobenzeprine", "Tramadal") keep the first two letters, or the first
+        and a vowel for a vowel ("Narco"), and differ by one edit (two in long
+        names), or double the last letter ("Percocett"); ordinary words near a
+        short brand ("related"/Relafen, "voltage"/Voltaren, "ambient"/Ambien)
+        do not pass.
         """
         if word in self._near_cache:
             return self._near_cache[word]
         best: tuple[int, str] | None = None
-        for name, _drug in self._by_prefix.get(word[:2], ()):
+        prefixes = [word[:2]]
+        if word[1:2] in _VOWELS:
+            prefixes += [word[0] + vowel for vowel in _VOWELS if vowel != word[1]]
+        for name, _drug in (entry for prefix in prefixes for entry in self._by_prefix.get(prefix, ())):
             limit = 1 if len(name) <= 8 else 2
-            if abs(len(name) - len(word)) > limit or word[:2] != name[:2]:
+            if abs(len(name) - len(word)) > limit:
                 continue
-            if word.startswith(name) and word[len(name):] not in ("s", "es", "e"):
+            if word.startswith(name) and word[len(name):] not in ("s", "es", "e", name[-1]):
                 continue  # a longer word that merely begins with the name
             if len(name) <= 8 and word[-1] != name[-1]:
                 continue
@@ -141,6 +147,9 @@ class Lexicon:
         found = self.by_name[best[1]] if best else None
         self._near_cache[word] = found
         return found
+
+
+_VOWELS = "aeiou"
 
 
 def _name_regex(name: str) -> str:
@@ -185,6 +194,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
             combination_strength_means=entry.get("combination_strength_means"),
             combination_of=tuple(entry.get("combination_of") or ()),
             form_means=tuple((str(k).lower(), str(v)) for k, v in (entry.get("form_means") or {}).items()),
+            product_numbers=tuple((int(k), float(v)) for k, v in (entry.get("product_numbers") or {}).items()),
         )
         drugs[drug.generic] = drug
     return Lexicon(drugs)

@@ -18,29 +18,57 @@ from checker.text.dates import DATE, parse_date, with_dates
 from checker.text.normalise import NormalText
 
 
+def _sex_words() -> str:
+    return language.phrase_alternation([*language.phrases("people.sex.male"), *language.phrases("people.sex.female")])
+
+
 def age_sex_pattern(*, handedness: bool) -> str:
-    """An age and the patient's sex, "45-year-old male": group 1 the age, group 2 the sex word.
+    """An age and the patient's sex, "45-year-old male", "45 yo M": group 1 the age, group 2 the sex word.
 
     Words may stand between them ("Hispanic male"); the case summary may also
     name handedness there ("right-handed male"), which restatements held
-    against it (facts/conflicts.py) do not take (``handedness=False``).
+    against it (facts/conflicts.py) do not take (``handedness=False``).  A
+    sex letter ("M", "F") counts only straight after the age, in capitals.
     """
     units = language.phrase_alternation([*language.phrases("people.age.units"), *language.phrases("people.age.abbreviations")])
     between = language.alternation("people.age.descriptors")
     if handedness:  # "right-handed" or "right handed"
         hands = language.alternation("people.age.handedness", gap=r"[\s-]", hyphens=True)
         between = f"(?:{between}|{hands})"
-    sexes = language.phrase_alternation([*language.phrases("people.sex.male"), *language.phrases("people.sex.female")])
+    letters = language.phrase_alternation([*language.phrases("people.sex_letters.male"), *language.phrases("people.sex_letters.female")])
     old = language.alternation("people.age.old")
-    return rf"\b(\d{{1,3}})[\s-]*{units}[\s-]*{old}?,?\s+(?:{between}\s+)?({sexes})\b"
+    return (rf"\b(\d{{1,3}})[\s-]*{units}[\s-]*{old}?,?\s+"
+            rf"(?:(?:{between}\s+)?({_sex_words()})\b|((?-i:{letters}))(?![\w/]))")
+
+
+def sex_age_pattern() -> str:
+    """The sex, then the age: "female, age 52", "a male aged 45": group 1 the sex word, group 2 the age."""
+    return rf"\b({_sex_words()}),?\s+{language.alternation('people.age.labels')}\s+(\d{{1,3}})\b"
+
+
+def titled_name_pattern() -> str:
+    """A title and the name after it, "Mr. Halvorsen": group 1 the title, group 2 the name."""
+    titles = [t for sex in ("male", "female") for t in language.phrases(f"people.titles.{sex}")]
+    written = "|".join(re.escape(t.rstrip(".")) + r"\.?" for t in sorted(titles, key=len, reverse=True))
+    return rf"\b((?-i:{written}))\s+([A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)\b"
 
 
 def sex_of(word: str) -> str:
-    """``male`` or ``female`` for a sex word of ``people.sex`` ("gentleman" -> male)."""
-    return "male" if word.lower() in language.words("people.sex.male") else "female"
+    """``male`` or ``female`` for a sex word of ``people.sex`` ("gentleman" -> male), a letter ("M") or a title ("Mrs.")."""
+    low = word.lower().rstrip(".")
+    male = {w.rstrip(".") for w in language.words("people.sex.male") | language.words("people.sex_letters.male")
+            | language.words("people.titles.male")}
+    return "male" if low in male else "female"
+
+
+def age_and_sex(match: re.Match[str]) -> tuple[int, str]:
+    """The age and sex an :func:`age_sex_pattern` match states."""
+    return int(match.group(1)), sex_of(match.group(2) or match.group(3))
 
 
 _AGE_SEX = language.lazy(lambda: age_sex_pattern(handedness=True), re.I)
+_SEX_AGE = language.lazy(sex_age_pattern, re.I)
+TITLED_NAME = language.lazy(titled_name_pattern)
 _AGE_ONLY = language.lazy(
     lambda: rf"\b(\d{{1,3}})[\s-]*{language.alternation('people.age.units')}[\s-]*{language.alternation('people.age.old')}\b", re.I
 )
@@ -93,17 +121,7 @@ def _patient(letter: Letter, normal: NormalText) -> None:
     summary = letter.section("summary")
     patient = letter.patient
     if summary is not None:
-        m = _AGE_SEX.search(summary.text)
-        if m:
-            patient.age = int(m.group(1))
-            patient.sex = sex_of(m.group(2))
-            start = summary.body_start + m.start()
-            patient.age_span = normal.span(start, summary.body_start + m.end())
-        else:
-            m = _AGE_ONLY.search(summary.text)
-            if m:
-                patient.age = int(m.group(1))
-                patient.age_span = normal.span(summary.body_start + m.start(), summary.body_start + m.end())
+        _age_and_sex(patient, summary.text, summary.body_start, normal)
     field = letter.header_value("Date of Injury") or letter.header_value("DOI")
     if field is not None:
         m = DATE.search(field.value)
@@ -119,6 +137,30 @@ def _patient(letter: Letter, normal: NormalText) -> None:
                 start = summary.body_start + m.start(1)
                 patient.injury_date_span = normal.span(start, summary.body_start + m.end(1))
                 return
+
+
+def _age_and_sex(patient, text: str, offset: int, normal: NormalText) -> None:
+    """The first age and sex the summary states ("45-year-old male", "45 yo M", "female, age 52"), else its age
+    alone; the sex then from the title of the first name it gives ("Mrs. Nakamura is a 61 year-old cook")."""
+    found = [(m.start(), m, "age-sex") for m in [_AGE_SEX.search(text)] if m]
+    found += [(m.start(), m, "sex-age") for m in [_SEX_AGE.search(text)] if m]
+    if found:
+        _, m, kind = min(found, key=lambda f: f[0])
+        if kind == "age-sex":
+            patient.age, patient.sex = age_and_sex(m)
+        else:
+            patient.age, patient.sex = int(m.group(2)), sex_of(m.group(1))
+        patient.age_span = normal.span(offset + m.start(), offset + m.end())
+    else:
+        m = _AGE_ONLY.search(text)
+        if m:
+            patient.age = int(m.group(1))
+            patient.age_span = normal.span(offset + m.start(), offset + m.end())
+    titled = TITLED_NAME.search(text)
+    if titled:
+        patient.name = titled.group(2)
+        if patient.sex is None:
+            patient.sex = sex_of(titled.group(1))
 
 
 def _reviewer(letter: Letter, normal: NormalText) -> None:

@@ -69,23 +69,28 @@ def _undecided(letter: Letter) -> list[Problem]:
 
 
 def _missing_parts(letter: Letter, normal: NormalText) -> list[Problem]:
-    """Required parts the letter lacks: any structure at all, the case summary."""
+    """Required parts the letter lacks: any structure at all, the case summary, any item.
+
+    A letter whose layout is recognised but that yields no item is never
+    passed in silence, whichever layout it is and whether or not it has a
+    decisions section (the layouts report an empty one themselves).
+    """
     if not letter.sections:
         return [Problem("no-structure", normal.span(0, max(1, normal.text.find("\n"))))]
+    missing = []
     if letter.section("summary") is None:
         anchor = letter.section("issues") or letter.section("issue") or letter.sections[0]
-        return [
-            Problem(
-                "no-summary",
-                anchor.span if anchor.span.line == anchor.span.end_line else Span(
-                    anchor.span.line,
-                    anchor.span.column,
-                    anchor.span.line,
-                    len(normal.source.line_text(anchor.span.line)) + 1,
-                ),
-            )
-        ]
-    return []
+        missing.append(Problem("no-summary", _first_line(anchor.span, normal)))
+    if not letter.items and not any(p.kind == "no-items" for p in letter.problems):
+        missing.append(Problem("no-items", _first_line(letter.sections[-1].span, normal)))
+    return missing
+
+
+def _first_line(span: Span, normal: NormalText) -> Span:
+    """The first line of a span (a section's heading line)."""
+    if span.line == span.end_line:
+        return span
+    return Span(span.line, span.column, span.line, len(normal.source.line_text(span.line)) + 1)
 
 
 def _syntax_problem(normal: NormalText, error: UnexpectedInput) -> Problem:

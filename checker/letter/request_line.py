@@ -1,33 +1,350 @@
-"""Read a treatment request line with ``grammar/request.lark``.
+"""Read a treatment request line: drug, strength, sig, quantity, supply, refills.
 
 "OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH PAIN" becomes
-a :class:`Request` with drug ``oxycodone``, strength ``20 mg``, frequency
-``every 8 hours as needed`` (3 doses a day) and quantity 60.  The grammar
-splits the line into parts; this module turns each part into a value.
+a :class:`Request` with drug ``oxycodone``, strength ``20 mg``, one tablet a
+dose, frequency ``every 8 hours as needed`` (3 doses a day), quantity 60 and
+a morphine-equivalent dose of 90 (``checker.knowledge.morphine``).
+
+The syntax is ``request.lark`` (beside this module): a name, then details in
+any order.  The details are read by a scanner whose patterns are built from
+``rules/language`` (requests.yaml, frequencies.yaml, numbers.yaml): at each
+place the longest pattern wins, and what no pattern reads is a word.  Then
+the sig is put together: a count of tablets is the dose when a frequency, a
+route or "as needed" follows it (or "take"/"apply" precedes it), else the
+quantity; the quantity itself comes only from ``#``, ``Qty``, ``dispense``,
+"number of tablets", ``count`` or, on a drug, ``x 60``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-from lark import Token, Tree
-from lark.exceptions import LarkError
-
-from checker.letter.grammars import parser
 from checker.knowledge.lexicon import Lexicon, default_lexicon
+from checker.knowledge.morphine import morphine_equivalent
 from checker.model import Request
 from checker.text import language
 
-_INTERVAL = language.lazy(
-    lambda: rf"^{language.alternation('frequencies.intervals.every', lower=True)}\s*(\d+)(?:\s*-\s*(\d+))?\s*"
-    rf"{language.alternation('frequencies.intervals.hours', lower=True)}$"
+#: Token kinds, as ``request.lark`` declares them.
+STRENGTH, AMOUNT, UNITS, QUANTITY, COUNT, DAYS, REFILLS = "STRENGTH", "AMOUNT", "UNITS", "QUANTITY", "COUNT", "DAYS", "REFILLS"
+FREQUENCY, TIMES, INTERVAL, AS_NEEDED, MAXIMUM = "FREQUENCY", "TIMES", "INTERVAL", "AS_NEEDED", "MAXIMUM"
+ROUTE, FORM, PURPOSE, WORD = "ROUTE", "FORM", "PURPOSE", "WORD"
+#: Token kinds that are details of the request (the name is the words before the first).
+DETAILS = frozenset({STRENGTH, AMOUNT, UNITS, QUANTITY, COUNT, DAYS, REFILLS, FREQUENCY, TIMES, INTERVAL, AS_NEEDED,
+                     MAXIMUM, ROUTE, FORM})
+#: Every kind the scanner gives (tests hold request.lark to this list).
+KINDS = DETAILS | {PURPOSE, WORD}
+
+_VALUE = r"\d+(?:\.\d+)?"
+_SEPARATORS = re.compile(r"[\s,;()\[\]]+")
+_WORD = re.compile(r"[^\s,;()\[\]]+")
+
+
+def _alt(key: str) -> str:
+    return language.alternation(key, hyphens=False)
+
+
+@lru_cache(maxsize=1)
+def _spelled() -> str:
+    """A number in words ("ninety", "one hundred and twenty"), no groups."""
+    word = language.phrase_alternation([*language.number_words(), *language.table("numbers.multipliers")])
+    connector = _alt("numbers.connectors")
+    return rf"{word}(?:(?:[\s-]+{connector})?[\s-]+{word})*"
+
+
+def _count() -> str:
+    """Digits or a number in words."""
+    return rf"(?:{_VALUE}|{_spelled()})"
+
+
+def _range(name: str) -> str:
+    """A count or a range of counts ("1-2", "4 to 6"), as groups ``name`` and ``name``2."""
+    between = _alt("frequencies.intervals.range")
+    return rf"(?P<{name}>{_count()})(?:\s*{between}\s*(?P<{name}2>{_count()}))?"
+
+
+def _end() -> str:
+    return r"(?![A-Za-z0-9])"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(kind, pattern) of every token, in order of preference when two read the same length."""
+    units = _alt("requests.strength.units")
+    rate = _alt("requests.strength.rate")
+    dose_units = _alt("requests.dose_units")
+    fractions = language.phrase_alternation(language.table("numbers.fractions"))
+    abbreviations = "|".join(
+        r"\.?".join(re.escape(letter) for letter in name.lower()) + r"\.?"
+        for name in sorted(language.table("frequencies.abbreviations"), key=len, reverse=True)
+    )
+    phrases = language.phrase_alternation(
+        phrase for name in language.section("frequencies.phrases")
+        for phrase in language.phrases(f"frequencies.phrases.{name}.phrases")
+    )
+    per_day = _alt("frequencies.maximum.per_day")
+    quantity = language.section("requests.quantity")
+    table = (
+        (STRENGTH, rf"(?P<values>{_VALUE}(?:\s*(?:{units}))?(?:\s*[/-]\s*{_VALUE}(?:\s*(?:{units}))?)*)\s*"
+                   rf"(?P<unit>{rate}|{units})(?![A-Za-z])"),
+        (STRENGTH, rf"(?P<values>{_VALUE}\s*/\s*{_VALUE})(?![/\d])"),  # a bare combination: "10/325"
+        (AMOUNT, rf"{_VALUE}\s*{_alt('requests.strength.amounts')}{_end()}"),
+        (UNITS, rf"(?:(?P<fraction>{fractions})|{_range('n')})\s*{dose_units}{_end()}"),
+        (QUANTITY, rf"#\s*(?P<n>{_VALUE})"),
+        (QUANTITY, rf"{_alt('requests.quantity.before')}\s*[:#]?\s*(?P<n>{_count()}){_end()}"),
+        (QUANTITY, rf"(?P<times>{_alt('requests.quantity.times')})\s*(?P<n>\d+)(?!\s*(?:{_alt('requests.quantity.not_times')}){_end()})"
+                   rf"(?![\d.]*\s*[x/])"),
+        (COUNT, rf"(?P<n>{_count()})\s*(?:{_alt('requests.quantity.after')})(?![A-Za-z])"),
+        (DAYS, rf"(?P<n>{_count()})\s*-?\s*{_alt('requests.supply.days')}(?P<supply>\s+{_alt('requests.supply.supply')})?{_end()}"),
+        (REFILLS, rf"(?:{_alt('requests.refills.with')}\s+)?(?P<n>{_count()})\s+{_alt('requests.refills.words')}{_end()}"),
+        (REFILLS, rf"{_alt('requests.refills.words')}\s*[:x#]?\s*(?P<n>\d+){_end()}"),
+        (FREQUENCY, rf"(?:{abbreviations}|{phrases}){_end()}"),
+        (TIMES, rf"{_range('n')}\s*{_alt('frequencies.times.words')}\s*(?:/\s*|{_alt('frequencies.times.per')}\s+)?"
+                rf"{_alt('frequencies.times.day')}{_end()}"),
+        (INTERVAL, rf"{_alt('frequencies.intervals.every')}\s*\.?\s*{_range('n')}\s*\.?\s*"
+                   rf"(?:(?P<hours>{_alt('frequencies.intervals.hours')})|(?P<days>{_alt('frequencies.intervals.days')}))\.?{_end()}"),
+        (AS_NEEDED, rf"{language.alternation('frequencies.as_needed')}{_end()}"),
+        (MAXIMUM, rf"{_alt('frequencies.maximum.words')}\s*(?P<n>{_count()})\s*"
+                  rf"(?:(?P<units>{dose_units})|(?P<doses>{_alt('frequencies.maximum.doses')}))?\s*{per_day}{_end()}"),
+        (ROUTE, rf"{_alt('requests.routes')}{_end()}"),
+        (FORM, rf"{_alt('requests.forms')}{_end()}"),
+        (PURPOSE, rf"{_alt('context.purpose.request_line')}{_end()}"),
+    )
+    return tuple((kind, re.compile(source, re.I)) for kind, source in table)
+
+
+@dataclass
+class Token:
+    """One part of a request line: its kind, where it is, and the match that read it (none for a word)."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    match: re.Match[str] | None = None
+
+    def group(self, name: str) -> str | None:
+        return self.match.groupdict().get(name) if self.match else None
+
+
+def scan(text: str) -> list[Token]:
+    """The line as tokens: at each place the longest pattern (the first of equals), else a word."""
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(text):
+        gap = _SEPARATORS.match(text, pos)
+        if gap:
+            pos = gap.end()
+            continue
+        best: Token | None = None
+        for kind, pattern in _patterns():
+            m = pattern.match(text, pos)
+            if m and m.end() > pos and (best is None or m.end() > best.end) and _fits(text, Token(kind, pos, m.end(), m.group(), m)):
+                best = Token(kind, pos, m.end(), m.group(), m)
+        if best is None:
+            word = _WORD.match(text, pos)
+            end = word.end() if word else pos + 1
+            best = Token(WORD, pos, end, text[pos:end])
+        tokens.append(best)
+        pos = best.end
+    return tokens
+
+
+def _fits(text: str, token: Token) -> bool:
+    """Checks no pattern can say: a token ends between words; a bare "10/325" is not a date or a pain
+    score; a count of days is a supply only before the quantity, refills or the end."""
+    if token.end < len(text) and text[token.end - 1].isalnum() and text[token.end].isalnum():
+        return False  # "x 3" of "x 30 days"
+    if token.kind == STRENGTH and token.group("unit") is None:
+        first, second = (float(v) for v in re.split(r"\s*/\s*", token.group("values") or ""))
+        if second >= 1900 or (second == 10 and first <= 10):
+            return False  # "since 11/2014", "pain 7/10"
+    if token.kind == DAYS and not token.group("supply"):
+        rest = text[token.end :].lstrip()
+        return not rest or rest[0] in "#,;)" or bool(_QUANTITY_OR_REFILLS.match(rest))
+    return True
+
+
+_QUANTITY_OR_REFILLS = language.lazy(
+    lambda: rf"(?:{_alt('requests.quantity.before')}|{_alt('requests.refills.with')}|\d){_end()}", re.I
 )
-_PRN = language.lazy(lambda: rf"^{language.alternation('frequencies.as_needed', lower=True)}$")
-_COUNT_NOUN = language.lazy(lambda: rf"\s*({language.alternation('numbers.count_nouns')})$", re.I)
-_PURPOSE = language.lazy(lambda: rf"^{language.alternation('context.purpose.request_line', gap=' ')}\s+", re.I)
 
 
+def words_to_number(text: str) -> int | None:
+    """``"ninety"`` -> 90, ``"one hundred twenty"`` -> 120, ``"120"`` -> 120."""
+    value = _number(text)
+    return int(value) if value is not None else None
+
+
+def _number(text: str) -> float | None:
+    text = text.strip().lower()
+    if re.fullmatch(_VALUE, text):
+        return float(text)
+    fractions = {k.lower(): v for k, v in language.table("numbers.fractions").items()}
+    if " ".join(text.split()) in fractions:
+        return float(fractions[" ".join(text.split())])
+    numbers, multipliers = language.number_words(), language.table("numbers.multipliers")
+    current = 0
+    seen = False
+    for word in re.split(r"[\s-]+", text):
+        if word in language.words("numbers.connectors") or not word:
+            continue
+        if word in multipliers:
+            current = max(current, 1) * int(multipliers[word])
+        elif word in numbers:
+            current += numbers[word]
+        else:
+            return None
+        seen = True
+    return float(current) if seen else None
+
+
+def _counts(token: Token) -> list[float]:
+    """A token's count, or both ends of its range ("1-2", "4-6")."""
+    return [v for v in (_number(token.group("n") or ""), _number(token.group("n2") or "")) if v is not None]
+
+
+def _highest(token: Token) -> float | None:
+    """A token's count; of a range, the higher end (the most tablets, the most doses)."""
+    return max(_counts(token), default=None)
+
+
+# ------------------------------------------------------------------ the request
+def parse_request(text: str, lexicon: Lexicon | None = None) -> Request:
+    """Read one request line; a line with no detail keeps just its name."""
+    lexicon = lexicon or default_lexicon()
+    request = Request(text=text)
+    scanned, request.product_number = _protect_product_numbers(text, lexicon)
+    source = _fill(request, scan(scanned), text)
+    _identify_drug(request, lexicon)
+    if request.drug is None and source == "times":
+        request.quantity = None  # "x 4" on a treatment that is not a drug is not a quantity
+    request.med, request.med_formula = morphine_equivalent(request, lexicon)
+    return request
+
+
+_PRODUCT_NUMBER = language.lazy(
+    lambda: rf"(?<![A-Za-z]){language.alternation('requests.product_number')}\s*(\d)(?!\d)", re.I
+)
+
+
+def _protect_product_numbers(text: str, lexicon: Lexicon) -> tuple[str, int | None]:
+    """Keep the "#3" of "Tylenol with Codeine #3" out of the quantity (same length, so positions hold)."""
+    number = None
+    for match in lexicon.find_all(text):
+        numbers = dict(match.drug.product_numbers)
+        inside = _PRODUCT_NUMBER.compiled.search(text, match.start, match.end)
+        found = inside or _PRODUCT_NUMBER.compiled.match(text, len(text) - len(text[match.end :].lstrip()))
+        if numbers and found and int(found.group(1)) in numbers:
+            number = int(found.group(1))
+            text = text[: found.start()] + "P" * (found.end() - found.start()) + text[found.end() :]
+    return text, number
+
+
+def _fill(request: Request, tokens: list[Token], text: str) -> str | None:
+    """Set the request's parts from its tokens; returns where the quantity came from."""
+    first = next((i for i, t in enumerate(tokens) if t.kind in DETAILS), None)
+    if first is None:
+        request.name = text.strip() or None
+        return None
+    if first > 0:
+        request.name = text[tokens[0].start : tokens[first - 1].end]
+    details = tokens[first:]
+    explicit = any(t.kind in (QUANTITY, COUNT) for t in details)
+    quantities: dict[str, int | None] = {}  # source -> the first quantity it gives
+    sig: list[Token] = []
+    purpose: list[str] = []
+    in_purpose = False
+    for i, token in enumerate(details):
+        kind = token.kind
+        if kind == PURPOSE and not in_purpose:
+            in_purpose = True
+            continue
+        if in_purpose and kind in (WORD, PURPOSE):
+            purpose.append(text[token.start : token.end])
+            continue
+        in_purpose = False
+        if kind == STRENGTH and request.strength is None:
+            _set_strength(request, token)
+        elif kind == UNITS and (dose := _is_dose(details, i, explicit)) is not False:
+            if dose and request.tablets_per_dose is None:
+                request.tablets_per_dose = _number(token.group("fraction") or "") or _highest(token)
+        elif kind in (UNITS, QUANTITY, COUNT):
+            source = "units" if kind == UNITS else "times" if token.group("times") else "marker"
+            quantities.setdefault(source, _as_int(_highest(token)))
+        elif kind == DAYS and request.days_supply is None and not _after_times(tokens, first + i):
+            request.days_supply = _as_int(_highest(token))
+        elif kind == REFILLS and request.refills is None:
+            request.refills = _as_int(_highest(token))
+        elif kind in (FREQUENCY, TIMES, INTERVAL, AS_NEEDED, MAXIMUM):
+            sig.append(token)
+        elif kind == FORM and request.form is None:
+            request.form = " ".join(text[token.start : token.end].lower().split())
+    if purpose:
+        request.purpose = " ".join(purpose)
+    _set_sig(request, sig)
+    for source in ("marker", "times", "units"):
+        if source in quantities:
+            request.quantity = quantities[source]
+            return source
+    return None
+
+
+def _as_int(value: float | None) -> int | None:
+    return int(value) if value is not None else None
+
+
+def _is_dose(details: list[Token], i: int, explicit: bool) -> bool | None:
+    """Is a count of units the dose (True), the quantity (False), or neither that can be told (None)?
+
+    A range or fraction, a count after "take"/"apply", or one a sig or route
+    follows, is the dose ("2 tabs PO q6h"); a lone count is the quantity
+    ("60 tablets") unless the line states its quantity otherwise.
+    """
+    token = details[i]
+    if token.group("fraction") or token.group("n2"):
+        return True
+    following = details[i + 1] if i + 1 < len(details) else None
+    if following is not None and following.kind in (FREQUENCY, TIMES, INTERVAL, AS_NEEDED, MAXIMUM, ROUTE):
+        return True
+    if _after_dose_verb(details, i):
+        return True
+    return None if explicit else False
+
+
+def _after_dose_verb(details: list[Token], i: int) -> bool:
+    return i > 0 and details[i - 1].kind == WORD and details[i - 1].text.lower() in language.words("requests.dose_verbs")
+
+
+def _after_times(tokens: list[Token], i: int) -> bool:
+    """ "x 30 days", "for 30 days": a length of treatment, not a days supply."""
+    return i > 0 and tokens[i - 1].kind in (WORD, PURPOSE) and tokens[i - 1].text.lower() in _duration_words()
+
+
+@lru_cache(maxsize=1)
+def _duration_words() -> frozenset[str]:
+    return language.words("requests.quantity.times") | language.words("context.purpose.request_line")
+
+
+def _set_strength(request: Request, token: Token) -> None:
+    """``350 MG`` -> ``350 mg``, ``10mg-325mg`` -> ``10/325 mg``, a bare ``10/325`` -> ``10/325 mg``, ``25mcg/h`` -> ``25 mcg/hr``."""
+    values = re.findall(_VALUE, token.group("values") or "")
+    unit = " ".join((token.group("unit") or "mg").lower().split())
+    if unit in language.words("requests.strength.rate"):
+        unit = "mcg/hr"
+    shown = "/".join(_plain_number(v) for v in values)
+    request.strength = f"{shown}%" if unit == "%" else f"{shown} {unit}"
+    request.strength_values = tuple(float(v) for v in values)
+    request.strength_unit = unit
+
+
+def _plain_number(text: str) -> str:
+    value = float(text)
+    return str(int(value)) if value.is_integer() else text
+
+
+# ------------------------------------------------------------------ the sig
 @lru_cache(maxsize=1)
 def _abbreviations() -> dict[str, float]:
     """Sig abbreviation (upper case) -> doses a day (``frequencies.abbreviations``)."""
@@ -45,148 +362,43 @@ def _word_frequencies() -> dict[str, tuple[str, float]]:
     return found
 
 
-def words_to_number(text: str) -> int | None:
-    """``"ninety"`` -> 90, ``"one hundred twenty"`` -> 120, ``"120"`` -> 120."""
-    text = text.strip().lower()
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return int(float(text))
-    numbers, multipliers = language.number_words(), language.table("numbers.multipliers")
-    total = current = 0
-    seen = False
-    for word in re.split(r"[\s-]+", text):
-        if word in language.words("numbers.connectors") or not word:
-            continue
-        if word in multipliers:
-            current = max(current, 1) * int(multipliers[word])
-        elif word in numbers:
-            current += numbers[word]
-        else:
-            return None
-        seen = True
-    return total + current if seen else None
+def _name_for(doses: float) -> str | None:
+    """The name of the phrase with this many doses a day (3: TID)."""
+    return next((name for name, count in _word_frequencies().values() if count == doses), None)
 
 
-def parse_request(text: str, lexicon: Lexicon | None = None) -> Request:
-    """Parse one request line; a line the grammar cannot split keeps just its name."""
-    lexicon = lexicon or default_lexicon()
-    request = Request(text=text)
-    try:
-        tree = parser("request", "request").parse(_protect_numbered_names(text, lexicon))
-    except LarkError:
-        tree = None
-    if tree is not None:
-        _fill(request, tree, text)
-    else:
-        request.name = text
-    _identify_drug(request, lexicon)
-    return request
-
-
-def _protect_numbered_names(text: str, lexicon: Lexicon) -> str:
-    """Keep the "#3" of "Tylenol #3" out of the quantity (same length, so positions hold)."""
-    for name in lexicon.numbered_names():
-        pattern = re.escape(name).replace(r"\ ", r"\s*").replace("\\#", "#").replace("#", r"\s*#\s*")
-        text = re.sub(pattern, lambda m: m.group().replace("#", "N"), text, flags=re.I)
-    return text
-
-
-def _fill(request: Request, tree: Tree, text: str) -> None:
-    frequencies: list[str] = []
-    extras: list[str] = []
-    for node in tree.children:
-        if not isinstance(node, Tree):
-            continue
-        if node.data == "name":
-            tokens = list(node.scan_values(lambda v: isinstance(v, Token)))
-            request.name = text[tokens[0].start_pos : tokens[-1].end_pos]  # as written
-        elif node.data == "tail":
-            for part in node.children:
-                if isinstance(part, Token):
-                    extras.append(str(part))
-                    continue
-                value = _joined(part)
-                kind = part.data
-                if kind == "strength" and request.strength is None:
-                    _set_strength(request, value)
-                elif kind == "quantity" and request.quantity is None:
-                    request.quantity = _first_int(value)
-                elif kind == "count" and request.quantity is None:
-                    request.quantity = words_to_number(_COUNT_NOUN.sub("", value))
-                elif kind == "days" and request.days_supply is None:
-                    request.days_supply = _first_int(value)
-                elif kind == "refills" and request.refills is None:
-                    request.refills = _refill_count(value)
-                elif kind == "frequency":
-                    frequencies.append(value)
-                elif kind == "form" and request.form is None:
-                    request.form = value.lower()
-                elif kind == "purpose" and request.purpose is None:
-                    request.purpose = _PURPOSE.sub("", value).strip()
-    _set_frequency(request, frequencies)
-
-
-def _joined(node: Tree) -> str:
-    return " ".join(str(t) for t in node.scan_values(lambda v: isinstance(v, Token)))
-
-
-def _first_int(text: str) -> int | None:
-    m = re.search(r"\d+(?:\.\d+)?", text)
-    return int(float(m.group())) if m else None
-
-
-def _refill_count(text: str) -> int | None:
-    m = re.search(r"\d+", text)
-    if m:
-        return int(m.group())
-    numbers = language.number_words()
-    for word in re.findall(r"[A-Za-z]+", text.lower()):
-        if word in numbers:
-            return numbers[word]
-    return None
-
-
-def _set_strength(request: Request, value: str) -> None:
-    """Normalise ``350 MG`` -> ``350 mg`` and ``10mg-325mg`` -> ``10/325 mg``."""
-    compact = value.replace(" ", "").replace("\t", "")
-    unit_match = re.search(r"(mg/ml|mcg/hr?|mcg/h|mg/hr|mg|mcg|µg|gm|g|ml|%|units?|iu)$", compact, re.I)
-    unit = unit_match.group(1).lower() if unit_match else "mg"
-    if unit in ("mcg/h", "mcg/hr"):
-        unit = "mcg/hr"
-    numbers = re.findall(r"\d+(?:\.\d+)?", compact)
-    values = tuple(float(n) for n in numbers)
-    shown = "/".join(_plain_number(n) for n in numbers)
-    request.strength = f"{shown}%" if unit == "%" else f"{shown} {unit}"
-    request.strength_values = values
-    request.strength_unit = unit
-
-
-def _plain_number(text: str) -> str:
-    value = float(text)
-    return str(int(value)) if value.is_integer() else text
-
-
-def _set_frequency(request: Request, parts: list[str]) -> None:
-    """Describe the sig: keep standard abbreviations, spell out intervals, note PRN."""
+def _set_sig(request: Request, sig: list[Token]) -> None:
+    """The frequency shown, doses a day and "as needed", capped by a stated maximum."""
     main: str | None = None
-    for raw in parts:
-        text = re.sub(r"\s+", " ", raw.strip().lower())
-        if _PRN.match(text):
+    maximum: Token | None = None
+    for token in sig:
+        written = " ".join(token.text.lower().split())
+        if token.kind == AS_NEEDED:
             request.as_needed = True
+        elif token.kind == MAXIMUM:
+            maximum = maximum or token
+        elif main is not None:
             continue
-        if main is not None:
-            continue
-        abbreviation = text.replace(".", "").upper()
-        if abbreviation in _abbreviations():
-            main, request.doses_per_day = abbreviation, _abbreviations()[abbreviation]
-            continue
-        interval = _INTERVAL.match(text)
-        if interval:
-            hours = int(interval.group(1))
-            main = f"every {interval.group(1)}" + (f"-{interval.group(2)}" if interval.group(2) else "") + " hours"
-            request.doses_per_day = 24 / hours if hours else None
-            continue
-        if text in _word_frequencies():
-            main, request.doses_per_day = _word_frequencies()[text]
+        elif token.kind == FREQUENCY:
+            abbreviation = written.replace(".", "").upper()
+            if abbreviation in _abbreviations():
+                main, request.doses_per_day = abbreviation, _abbreviations()[abbreviation]
+            elif written in _word_frequencies():
+                main, request.doses_per_day = _word_frequencies()[written]
+        elif token.kind == TIMES:
+            count = _highest(token)
+            if count:
+                main = _name_for(count) or f"{_plain_number(str(count))} times a day"
+                request.doses_per_day = count
+        elif token.kind == INTERVAL:
+            shortest, longest = min(_counts(token), default=None), _highest(token)
+            if shortest:
+                unit = "days" if token.group("days") else "hours"
+                span = _plain_number(str(shortest)) + (f"-{_plain_number(str(longest))}" if longest != shortest else "")
+                main = f"every {span} {unit}"
+                request.doses_per_day = 1 / shortest if unit == "days" else 24 / shortest
+    if maximum is not None:
+        main = _cap(request, maximum, main)
     if main and request.as_needed:
         request.frequency = f"{main} as needed"
     elif main:
@@ -195,6 +407,20 @@ def _set_frequency(request: Request, parts: list[str]) -> None:
         request.frequency = "as needed"
 
 
+def _cap(request: Request, maximum: Token, main: str | None) -> str | None:
+    """A stated maximum a day caps the doses a day ("not to exceed 4 tablets per day": 4 one-tablet doses)."""
+    count = _highest(maximum)
+    if not count:
+        return main
+    doses = count / (request.tablets_per_dose or 1) if maximum.group("units") else count
+    if request.doses_per_day is None or doses < request.doses_per_day:
+        request.doses_per_day = doses
+        if main is None:
+            main = f"up to {_plain_number(str(doses))} times a day"
+    return main
+
+
+# ------------------------------------------------------------------ the drug
 def _identify_drug(request: Request, lexicon: Lexicon) -> None:
     """Find the drug in the treatment name (or anywhere in the line, failing that)."""
     for text in (request.name, request.text):

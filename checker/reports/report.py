@@ -63,43 +63,64 @@ def letter_header(path: str, letter: Letter, result: FileResult | None = None) -
     return text
 
 
-def items_list(letter: Letter) -> Text:
-    """The items as lines, for terminals too narrow for the table."""
+_CONCLUSION = {"medically-necessary": "necessary", "not-medically-necessary": "not necessary"}
+
+
+def _said(item: Item) -> str:
+    """The conclusion in a word or two: "not necessary", "unclear" (a ruling that cannot be read), "no conclusion"."""
+    if item.conclusion is None:
+        return "no conclusion"
+    return _CONCLUSION.get(item.conclusion.polarity or "", "unclear")
+
+
+def _drug(item: Item) -> str:
+    request = item.request
+    return " ".join(
+        x for x in (request.drug, request.strength, f"#{request.quantity}" if request.quantity is not None else None) if x
+    )
+
+
+def _dose(item: Item) -> str | None:
+    """The MED of an opioid item with its formula ("MED 120 = 10 mg x 2 tablets x 4 a day x 1.5"), or why it is unknown."""
+    formula = item.request.med_formula
+    if formula is None:
+        return None
+    if item.request.med is None:
+        return f"MED {formula}"
+    return f"MED {formula.rpartition(' = ')[2]} = {formula.rpartition(' = ')[0]}"
+
+
+def items_list(letter: Letter, dose: bool = False) -> Text:
+    """The items as lines, for terminals too narrow for the table; with ``dose``, each opioid's MED and formula."""
     text = Text()
-    conclusion = {"medically-necessary": "necessary", "not-medically-necessary": "not necessary"}
     for item in letter.items:
-        drug = " ".join(
-            x for x in (item.request.drug, item.request.strength,
-                        f"#{item.request.quantity}" if item.request.quantity is not None else None) if x
-        )
+        drug = _drug(item)
         text.append(f"  {item.index}. ", style="bold")
         text.append(item.request_text)
-        text.append(f"\n     {item.decision or 'no decision'}")
-        text.append(f" ({conclusion.get(item.conclusion.polarity, '?') if item.conclusion else 'no conclusion'})")
+        text.append(f"\n     {item.decision or 'no decision'} ({_said(item)})")
         if drug:
             text.append(f"; {drug}")
+        if dose and _dose(item):
+            text.append(f"\n     {_dose(item)}")
         text.append("\n     pages: " + "; ".join(f"{k} {_pages(item, k)}" for k in ("admin", "reviewer", "rationale")))
         text.append("\n")
     return text  # the trailing newline leaves a blank line before the findings
 
 
-def items_view(letter: Letter, width: int) -> Table | Text:
-    """A table on wide terminals, a list on narrow ones."""
-    return items_table(letter) if width >= 100 else items_list(letter)
+def items_view(letter: Letter, width: int, dose: bool = False) -> Table | Text:
+    """A table on wide terminals, a list on narrow ones; ``dose`` adds each opioid's MED and its formula."""
+    return items_table(letter, dose) if width >= 100 else items_list(letter, dose)
 
 
-def items_table(letter: Letter) -> Table:
-    """One row per item: request, decision over its conclusion, drug, and the pages each citation names."""
-    conclusion = {"medically-necessary": "necessary", "not-medically-necessary": "not necessary"}
+def items_table(letter: Letter, dose: bool = False) -> Table:
+    """One row per item: request, decision over its conclusion, drug (and MED), and the pages each citation names."""
     rows = []
     for item in letter.items:
-        drug = " ".join(
-            x for x in (item.request.drug, item.request.strength,
-                        f"#{item.request.quantity}" if item.request.quantity is not None else None) if x
-        )
-        said = conclusion.get(item.conclusion.polarity, "?") if item.conclusion else "no conclusion"
+        drug = _drug(item) or "-"
+        if dose and _dose(item):
+            drug += f"\n{_dose(item)}"
         pages = "\n".join(f"{kind} {_pages(item, kind)}" for kind in ("admin", "reviewer", "rationale"))
-        rows.append((str(item.index), item.request_text, f"{item.decision or 'no decision'}\n({said})", drug or "-", pages))
+        rows.append((str(item.index), item.request_text, f"{item.decision or 'no decision'}\n({_said(item)})", drug, pages))
     table = Table(box=box.SIMPLE_HEAD, show_header=True, header_style="bold", pad_edge=False, expand=False)
     headers = ("#", "request", "decision", "drug", "pages cited")
     for column, header in enumerate(headers):
@@ -211,7 +232,7 @@ class ParseReporter(Reporter):
         console = self.console
         console.print(letter_header(result.path, result.letter, result), soft_wrap=True)
         if result.letter.items:
-            console.print(items_view(result.letter, console.width))
+            console.print(items_view(result.letter, console.width, dose=True))
         else:
             console.print("  no items found", style="yellow")
         for finding in result.findings:

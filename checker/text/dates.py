@@ -29,6 +29,40 @@ def date_pattern() -> str:
 
 DATE = language.lazy(date_pattern, re.I)
 
+#: A month and year written in numbers, "10/2014", "05-2013" (no day; not part of a full date).
+MONTH_YEAR = r"(?<![\d/-])(?:0?[1-9]|1[0-2])[/-](?:19|20)\d{2}(?![\d/-])"
+
+
+def last_day(year: int, month: int | None = None) -> dt.date:
+    """The last day of a month, or of a year: where "since 10/2014" or "since 2012" can have begun at the latest."""
+    if month is None:
+        return dt.date(year, 12, 31)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def parse_period(text: str) -> dt.date | None:
+    """A date, or the last day of a month ("10/2014", "February, 2014") or a year ("2012") as letters write them."""
+    text = text.strip()
+    full = parse_date(text)
+    if full is not None:
+        return full
+    m = re.fullmatch(r"(\d{1,2})[/-](\d{4})", text)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return last_day(int(m.group(2)), int(m.group(1)))
+    m = re.fullmatch(r"([A-Za-z]+)\.?,?\s+(\d{4})", text)
+    if m and m.group(1).lower() in _months():
+        return last_day(int(m.group(2)), _months()[m.group(1).lower()])
+    if re.fullmatch(r"(?:19|20)\d{2}", text):
+        return last_day(int(text))
+    return None
+
+
+@lru_cache(maxsize=1)
+def period_pattern() -> str:
+    """A date, a month and year ("10/2014", "February, 2014") or a year alone (no capture group)."""
+    return rf"(?:{date_pattern()}|{MONTH_YEAR}|{month_pattern()}\.?,?\s+\d{{4}}|(?:19|20)\d{{2}}(?![/-]?\d))"
+
 
 def with_dates(*templates: str) -> list[re.Pattern[str]]:
     """Compile patterns (case ignored) that write ``{date}`` where a date stands: ``injured\\s+on\\s+({date})``."""

@@ -61,6 +61,8 @@ _SPLIT_WORD = re.compile(r"(?<![\s-])[A-Za-z]{2,}-$")
 
 #: Soft-wrap test: the line plus the next word would exceed this share of the width.
 _WRAP_FILL = 0.86
+#: A line shorter than this that ends in a colon is a label (or a salutation), never the rest of a sentence.
+_LABEL_MAX = 40
 #: A document whose lines are this wide was never hard-wrapped.
 _UNWRAPPED_WIDTH = 150
 
@@ -371,6 +373,8 @@ def _should_join(
         # A colon does not end a paragraph at a page break ("... Page(s):" / "24, 29.").
         if prev_text.endswith(":") and (next_text[:1].isdigit() or next_text[:1].islower()):
             return True
+        if next_text.endswith(":") and len(next_text) < _LABEL_MAX and not next_text[:1].islower():
+            return False  # a short line ending in a colon after a page break is a label or a salutation ("Dear ...:")
         return wrapped and (not ends_sentence or next_text[:1].islower())
     return wrapped
 

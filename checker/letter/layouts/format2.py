@@ -24,7 +24,7 @@ class Format2(Layout):
         (r"^\s*IMR DECISIONS?(?:\(S\))? AND RATIONALES?(?:\(S\))?\s*:?\s*$", 10),
         (r"^\s*The (?:Expert |Physician |Professional |Medical )?Reviewer(?:'|\u2019)?s decision rationale", 4),
         (r"^\s*The (?:Claims Administrator|(?:Expert |Physician )?Reviewer) based \S+ decision on", 3),
-        (r"^\s*\d{1,2}\.\s.*\b(?:is|are)\s+(?:not\s+)?medically\s+necessary", 3),
+        (r"^\s*\d{1,2}\.\s.*\b(?:is|are)\s*(?:not\s*)?medically\s*necessary", 3),
         (r"^\s*MAXIMUS FEDERAL SERVICES,?\s*INC", 1),
     )
 

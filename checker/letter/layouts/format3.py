@@ -56,7 +56,10 @@ class Format3(Layout):
             walker.add_citation(item, "reviewer", guidelines.body_start, guidelines.body_start + len(guidelines.text))
         rationale = letter.section("rationale")
         if rationale is not None and rationale.text.strip():
-            walker.set_rationale(item, rationale.body_start, rationale.body_start + len(rationale.text))
+            end = rationale.body_start + len(rationale.text)
+            # A DETERMINATION: line inside the section states the decision; the rationale ends before it.
+            lines = [t.start_pos for t in walker.seen.get("DETERMINATION_LINE", []) if rationale.body_start < t.start_pos < end]
+            walker.set_rationale(item, rationale.body_start, min([end, *lines]))
         else:
             walker.problems.append(Problem("no-rationale", issue.span, 1))
         _decision(walker, item, issue)
@@ -95,7 +98,7 @@ def _decision(walker: Walker, item: Item, issue: Section) -> None:
             return
     rest = issue.text.split("\n", 1)[1] if "\n" in issue.text else ""
     offset = issue.body_start + (len(issue.text) - len(rest))
-    for m in re.finditer(r"[^.\n]*\b(?:upheld|overturned|medically necessary)\b[^.\n]*", rest, re.I):
+    for m in re.finditer(r"[^.\n]*(?:\bupheld|\boverturned|medically\s*necessary)\b[^.\n]*", rest, re.I):
         decision = decision_word(m.group())
         if decision:
             item.decision = decision
