@@ -84,7 +84,6 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         for phrase in language.phrases(f"frequencies.phrases.{name}.phrases")
     )
     per_day = _alt("frequencies.maximum.per_day")
-    quantity = language.section("requests.quantity")
     table = (
         (STRENGTH, rf"(?P<values>{_VALUE}(?:\s*(?:{units}))?(?:\s*[/-]\s*{_VALUE}(?:\s*(?:{units}))?)*)\s*"
                    rf"(?P<unit>{rate}|{units})(?![A-Za-z])"),
