@@ -56,9 +56,12 @@ def _lists(node: object, key: str):
 
 def _sources_lists():
     data = yaml.safe_load(SOURCES.read_text(encoding="utf-8"))
-    yield "sources.other_authorities", data.get("other_authorities", [])
-    for src in data["sources"]:
-        yield f"sources.{src['id']}", [src["id"], *src.get("names", []), *src.get("attribution", [])]
+    for key in ("other_authorities", "unnamed_sources", "mtus_names", "non_mtus_names", "not_citations"):
+        yield f"sources.{key}", data.get(key, [])
+    yield "sources.edition_words", [str(w["text"]) for w in data.get("edition_words", [])]
+    for family in data["families"]:
+        names = [n for ns in (family.get("editions") or {}).values() for n in ns]
+        yield f"sources.{family['id']}", [*family.get("names", []), *names, *family.get("attribution", [])]
 
 
 def _identifiers() -> set[str]:

@@ -29,7 +29,7 @@ def _check(tmp_path, spec, ruleset):
 def test_pages_after_a_section_list_are_pages():
     line = ("Decision based on MTUS Chronic Pain Medical Treatment 2009, Section(s): Anti-epilepsy drugs (AEDs), "
             "Gabapentin (Neurontin), Page(s): 18-19.")
-    citation = read_guideline_line("reviewer", line, lambda a, b: None)
+    [citation] = read_guideline_line("reviewer", line, lambda a, b: None)
     assert citation.pages == [18, 19]
     assert citation.sections == ["Anti-epilepsy drugs (AEDs), Gabapentin (Neurontin)"]
 

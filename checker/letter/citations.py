@@ -18,7 +18,7 @@ from lark.exceptions import LarkError
 
 from checker.letter.grammars import parser
 from checker.model import Citation, PageRef, Span
-from checker.knowledge.sources import MTUS, source_id, sources
+from checker.knowledge.sources import MTUS, NON_MTUS, WHOLE_MTUS, Name, edition_words, guideline_names, sources
 from checker.text.sentences import sentence_at
 
 #: Map a [start, end) range of the text being read to a Span in the file.
@@ -131,41 +131,173 @@ def _fallback_refs(text: str) -> list[_RawRef]:
     return refs
 
 
-def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> Citation:
-    """Read a claims administrator / reviewer guideline line (label already removed)."""
-    refs, sections = page_refs(text)
+@dataclass
+class _Part:
+    """The part of a text one guideline's name governs: from its name to the next guideline's name."""
+
+    family: str | None
+    start: int  # where its first name starts
+    name_end: int  # where its last name ends
+    edition: str | None = None  # an edition its name fixes
+    named: bool = True  # False: only "the MTUS" (or nothing) names it
+    end: int = 0  # set by _parts: where the next part starts
+    region_start: int = 0  # set by _parts: where this part's text starts
+
+
+def _parts(text: str) -> list[_Part]:
+    """The guidelines ``text`` names, each with its part of the text.
+
+    "the MTUS" right before a guideline of the MTUS ("MTUS: ACOEM Practice
+    Guidelines", "MTUS Chronic Pain ...") and "Non-MTUS Citation:" right
+    before a name are part of that name; "the MTUS" after a guideline of the
+    MTUS means that guideline ("... The MTUS addresses carisoprodol
+    directly."); alone, "the MTUS" means the family ``mtus_means`` names.
+    """
     src = sources()
-    # "Decision based on Non-MTUS Citation ODG ..." names ODG, not the MTUS.
-    source_match = src.name_pattern.search(re.sub(rf"(?i)\bnon[\s-]*{MTUS}(?:\s+citation)?", " ", text))
-    source = source_id(source_match.group()) if source_match else None
-    edition_match = re.search(r"\b(19|20)\d{2}\b", text)
-    edition = edition_match.group() if edition_match else (src.editions.get(source or "", "") or None)
-    citation = Citation(
-        kind=kind,
-        text=text,
-        span=span_of(0, len(text)),
-        source=source,
-        edition=edition,
-        sections=[_clean_section(s) for _, _, body in sections for s in _split_sections(body)],
-        page_refs=[_page_ref_model(text, r, span_of) for r in refs],
-    )
-    citation.topics = _topics(text, refs, sections)
-    return citation
+    parts: list[_Part] = []
+    pending: Name | None = None
+
+    def flush(name: Name) -> None:
+        family = src.mtus_means if name.kind == WHOLE_MTUS else None
+        parts.append(_Part(family, name.start, name.end, named=False))
+
+    for name in guideline_names(text):
+        if name.kind == WHOLE_MTUS:
+            if pending is None and parts and src.part_of_mtus(parts[-1].family):
+                parts[-1].name_end = name.end
+                continue
+            if pending is None:
+                pending = name
+            continue
+        if name.kind == NON_MTUS:
+            if pending is not None:
+                flush(pending)
+            pending = name
+            continue
+        start = name.start
+        if pending is not None:
+            joins = _adjacent(text, pending.end, name.start) and (pending.kind == NON_MTUS or src.part_of_mtus(name.family))
+            if joins:
+                start = pending.start
+            else:
+                flush(pending)
+            pending = None
+        last = parts[-1] if parts else None
+        if last is not None and last.family == name.family and last.named and start == name.start \
+                and (last.edition is None or name.edition in (None, last.edition)):
+            last.name_end, last.edition = name.end, last.edition or name.edition
+            continue
+        parts.append(_Part(name.family, start, name.end, name.edition))
+    if pending is not None:
+        flush(pending)
+    for i, part in enumerate(parts):
+        part.region_start = 0 if i == 0 else part.start
+        part.end = parts[i + 1].start if i + 1 < len(parts) else len(text)
+    return parts
 
 
-def read_rationale_pages(text: str, span_of: SpanOf) -> Citation | None:
-    """Pages the rationale prose cites from a guideline; None when it cites none."""
+def _adjacent(text: str, end: int, start: int) -> bool:
+    """Only punctuation (or "the") between two names: "MTUS: ACOEM", "Non-MTUS Citation: the ODG"."""
+    return re.fullmatch(r"[\s:;,/()-]*(?:the\s+)?", text[end:start], re.I) is not None
+
+
+def _edition_of(text: str, part: _Part, start: int, end: int) -> str | None:
+    """The edition ``part``'s name fixes, else the first edition word in ``text[start:end]`` for its family."""
+    if part.edition is not None:
+        return part.edition
+    return next((w.edition for w in edition_words(text, start, end) if part.family in w.families), None)
+
+
+def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> list[Citation]:
+    """Read a claims administrator / reviewer guideline line (label already removed): one citation per guideline.
+
+    A line that names several guidelines ("ACOEM ..., Chapter 12, page 303,
+    which is part of the MTUS, and on the Official Disability Guidelines")
+    gives one citation for each, with the pages and sections of its part of
+    the line; parts of the same guideline (and edition) are one citation.
+    """
+    refs, sections = page_refs(text)
+    parts = _parts(text) or [_Part(None, 0, 0, named=False, end=len(text))]
+    groups: list[tuple[_Part, str | None, list[tuple[int, int]]]] = []
+    previous_name_end = 0
+    for part in parts:
+        edition = _edition_of(text, part, max(previous_name_end, part.region_start), part.end)
+        previous_name_end = part.name_end
+        same = next(
+            (g for g in groups if g[0].family == part.family and (g[1] is None or edition in (None, g[1]))), None
+        )
+        if same is None:
+            groups.append((part, edition, [(part.region_start, part.end)]))
+        else:
+            groups[groups.index(same)] = (same[0], same[1] or edition, [*same[2], (part.region_start, part.end)])
+    citations = []
+    for part, edition, regions in groups:
+        inside = lambda start: any(a <= start < b for a, b in regions)  # noqa: E731
+        own_refs = [r for r in refs if inside(r.start)]
+        own_sections = [s for s in sections if inside(s[0])]
+        first, last = regions[0][0], regions[-1][1]
+        citation = Citation(
+            kind=kind,
+            text=text[first:last],
+            span=span_of(first, last),
+            source=sources().source_of(part.family),
+            edition=edition,
+            guideline=part.family,
+            decided_by="citation" if edition else "unknown",
+            named=part.named,
+            sections=[_clean_section(s) for _, _, body in own_sections for s in _split_sections(body)],
+            page_refs=[_page_ref_model(text, r, span_of) for r in own_refs],
+        )
+        topics = []
+        for a, b in regions:
+            region_refs = [_shift(r, -a) for r in own_refs if a <= r.start < b]
+            region_sections = [(s - a, e - a, body) for s, e, body in own_sections if a <= s < b]
+            topics += _topics(text[a:b], region_refs, region_sections)
+        citation.topics = list(dict.fromkeys(topics))
+        citations.append(citation)
+    return citations
+
+
+#: How far from a guideline's name, in rationale prose, a word may fix its edition ("the 2016 MTUS").
+_EDITION_REACH = 40
+
+
+def read_rationale_citations(text: str, span_of: SpanOf) -> list[Citation]:
+    """One citation per page reference the rationale prose makes to a guideline ("page 78 of the MTUS").
+
+    The guideline is the one its sentence names next to it, with the edition
+    words next to that name ("Per the 2016 MTUS, page 29"); a page whose
+    sentence names no guideline of its own ("Page 80 recommends ...", "page 63
+    of the MTUS") is ``named=False``: the item's guideline lines decide
+    (``checker/letter/editions.py``).
+    """
     refs, _ = page_refs(text)
-    kept = [r for r in refs if _is_guideline_page(text, r)]
-    if not kept:
-        return None
-    first, last = kept[0].start, kept[-1].end
-    return Citation(
-        kind="rationale",
-        text=text[first:last],
-        span=span_of(first, last),
-        page_refs=[_page_ref_model(text, r, span_of, _source_of(text, r)) for r in kept],
-    )
+    citations = []
+    for ref in refs:
+        if not _is_guideline_page(text, ref):
+            continue
+        s_start, s_end = sentence_at(text, ref.start)
+        sentence = text[s_start:s_end]
+        part = _part_at(_parts(sentence), ref.start - s_start)
+        family, edition, named = None, None, False
+        if part is not None:
+            family, named = part.family, part.named
+            reach_start = max(part.region_start, part.start - _EDITION_REACH)
+            edition = _edition_of(sentence, part, reach_start, min(part.end, part.name_end + _EDITION_REACH))
+        citations.append(
+            Citation(
+                kind="rationale",
+                text=text[ref.start : ref.end],
+                span=span_of(ref.start, ref.end),
+                source=sources().source_of(family) or (MTUS if part is not None else None),
+                edition=edition,
+                guideline=family,
+                decided_by="citation" if edition else "unknown",
+                named=named,
+                page_refs=[_page_ref_model(text, ref, span_of, sources().source_of(family))],
+            )
+        )
+    return citations
 
 
 def _page_ref_model(text: str, ref: _RawRef, span_of: SpanOf, source: str | None = None) -> PageRef:
@@ -178,14 +310,9 @@ def _page_ref_model(text: str, ref: _RawRef, span_of: SpanOf, source: str | None
     )
 
 
-def _source_of(text: str, ref: _RawRef) -> str:
-    """The guideline a page in prose belongs to: the one its sentence names (MTUS by default)."""
-    start, end = sentence_at(text, ref.start)
-    named = {source_id(m.group()) for m in sources().name_pattern.finditer(text[start:end])}
-    named.discard(None)
-    if named and MTUS not in named:
-        return sorted(named)[0]
-    return MTUS
+def _part_at(parts: list[_Part], position: int) -> _Part | None:
+    """The part whose text holds ``position``; a page before any name ("page 24 of the MTUS") belongs to the first."""
+    return next((p for p in parts if p.region_start <= position < p.end), parts[0] if parts else None)
 
 
 def _is_guideline_page(text: str, ref: _RawRef) -> bool:
