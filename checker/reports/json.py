@@ -12,11 +12,25 @@ from typing import Any
 
 from checker import __version__
 from checker import reports
-from checker.model import FileResult, Finding, Item, Letter, Severity, Span
+from checker.model import Citation, FileResult, Finding, Item, Letter, Severity, Span
 
 
 def _span(span: Span | None) -> dict[str, int] | None:
     return span.to_dict() if span else None
+
+
+def citation_dict(citation: Citation) -> dict[str, Any]:
+    """One citation: whose, which guideline and edition (and how the edition was decided), its pages."""
+    return {
+        "kind": citation.kind,
+        "guideline": citation.guideline,
+        "edition": citation.edition,
+        "decided_by": citation.decided_by,
+        "source": citation.source,
+        "pages": citation.pages,
+        "sections": citation.sections,
+        "line": citation.span.line if citation.span else None,
+    }
 
 
 def item_dict(item: Item) -> dict[str, Any]:
@@ -44,6 +58,7 @@ def item_dict(item: Item) -> dict[str, Any]:
         "conclusion_text": item.conclusion.text if item.conclusion else None,
         "conclusion_span": _span(item.conclusion.span) if item.conclusion else None,
         "rationale_span": _span(item.rationale_span),
+        "citations": [citation_dict(c) for c in item.citations],
     }
 
 
@@ -58,6 +73,16 @@ def letter_dict(letter: Letter) -> dict[str, Any]:
         },
         "reviewer": {"specialty": letter.reviewer.specialty, "licensure": letter.reviewer.licensure},
         "final_determination": letter.final_determination,
+        "edition_in_force": letter.edition_in_force,
+        "dates": {
+            name: value.isoformat() if value else None
+            for name, value in (
+                ("request", letter.dates.request),
+                ("ur_decision", letter.dates.ur_decision),
+                ("application", letter.dates.application),
+                ("decision", letter.dates.decision),
+            )
+        },
         "encoding": letter.encoding,
         "header": [{"label": f.label, "value": f.value, "line": f.span.line} for f in letter.header],
         "sections": [{"kind": s.kind, "title": s.title, **s.span.to_dict()} for s in letter.sections],

@@ -202,6 +202,34 @@ class Reporter(reports.Reporter):
             render_summary(self.console, summary)
 
 
+def citations_list(letter: Letter) -> Text:
+    """Each item's citations: whose, which guideline and edition, how the edition was decided, the pages."""
+    text = Text()
+    for item in letter.items:
+        text.append(f"  {item.index}. citations", style="bold")
+        if not item.citations:
+            text.append(": none")
+        for citation in item.citations:
+            guideline = " ".join(x for x in (citation.guideline or "guideline not named", citation.edition) if x)
+            pages = compact_numbers(citation.pages)
+            text.append(f"\n     {citation.kind}: {guideline} (edition: {citation.decided_by})")
+            if pages:
+                text.append(f"; pages {pages}")
+        text.append("\n")
+    return text
+
+
+def editions_line(letter: Letter) -> Text:
+    """The letter's dates and the CPMTG edition in force on them."""
+    dates = letter.dates
+    said = ", ".join(
+        f"{name} {value.isoformat()}"
+        for name, value in (("request", dates.request), ("UR decision", dates.ur_decision), ("application", dates.application))
+        if value
+    )
+    return Text(f"  edition in force: {letter.edition_in_force or 'not known'}" + (f" ({said})" if said else ""))
+
+
 class ParseReporter(Reporter):
     """``imr-check parse``: what each letter says, and what could not be read."""
 
@@ -210,8 +238,10 @@ class ParseReporter(Reporter):
             return
         console = self.console
         console.print(letter_header(result.path, result.letter, result), soft_wrap=True)
+        console.print(editions_line(result.letter), soft_wrap=True)
         if result.letter.items:
             console.print(items_view(result.letter, console.width))
+            console.print(citations_list(result.letter), soft_wrap=True)
         else:
             console.print("  no items found", style="yellow")
         for finding in result.findings:
