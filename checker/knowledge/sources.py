@@ -186,6 +186,88 @@ def edition_words(text: str, start: int = 0, end: int | None = None) -> list[Edi
     return found
 
 
+@dataclass
+class Part:
+    """The part of a text one guideline's name governs: from its name to the next guideline's name."""
+
+    family: str | None
+    start: int  # where its first name starts
+    name_end: int  # where its last name ends
+    edition: str | None = None  # an edition its name fixes
+    named: bool = True  # False: only "the MTUS" (or nothing) names it
+    end: int = 0  # set by _parts: where the next part starts
+    region_start: int = 0  # set by _parts: where this part's text starts
+
+
+def guideline_parts(text: str) -> list[Part]:
+    """The guidelines ``text`` names, each with its part of the text.
+
+    "the MTUS" right before a guideline of the MTUS ("MTUS: ACOEM Practice
+    Guidelines", "MTUS Chronic Pain ...") and "Non-MTUS Citation:" right
+    before a name are part of that name; "the MTUS" after a guideline of the
+    MTUS means that guideline ("... The MTUS addresses carisoprodol
+    directly."); alone, "the MTUS" means the family ``mtus_means`` names.
+    """
+    src = sources()
+    parts: list[Part] = []
+    pending: Name | None = None
+
+    def flush(name: Name) -> None:
+        family = src.mtus_means if name.kind == WHOLE_MTUS else None
+        parts.append(Part(family, name.start, name.end, named=False))
+
+    for name in guideline_names(text):
+        if name.kind == WHOLE_MTUS:
+            if pending is None and parts and src.part_of_mtus(parts[-1].family):
+                parts[-1].name_end = name.end
+                continue
+            if pending is None:
+                pending = name
+            continue
+        if name.kind == NON_MTUS:
+            if pending is not None:
+                flush(pending)
+            pending = name
+            continue
+        start = name.start
+        if pending is not None:
+            joins = adjacent(text, pending.end, name.start) and (pending.kind == NON_MTUS or src.part_of_mtus(name.family))
+            if joins:
+                start = pending.start
+            else:
+                flush(pending)
+            pending = None
+        last = parts[-1] if parts else None
+        if last is not None and last.family == name.family and last.named and start == name.start \
+                and (last.edition is None or name.edition in (None, last.edition)):
+            last.name_end, last.edition = name.end, last.edition or name.edition
+            continue
+        parts.append(Part(name.family, start, name.end, name.edition))
+    if pending is not None:
+        flush(pending)
+    for i, part in enumerate(parts):
+        part.region_start = 0 if i == 0 else part.start
+        part.end = parts[i + 1].start if i + 1 < len(parts) else len(text)
+    return parts
+
+
+def adjacent(text: str, end: int, start: int) -> bool:
+    """Only punctuation (or "the") between two names: "MTUS: ACOEM", "Non-MTUS Citation: the ODG"."""
+    return re.fullmatch(r"[\s:;,/()-]*(?:the\s+)?", text[end:start], re.I) is not None
+
+
+def edition_of(text: str, part: Part, start: int, end: int) -> str | None:
+    """The edition ``part``'s name fixes, else the first edition word in ``text[start:end]`` for its family."""
+    if part.edition is not None:
+        return part.edition
+    return next((w.edition for w in edition_words(text, start, end) if part.family in w.families), None)
+
+
+def part_at(parts: list[Part], position: int) -> Part | None:
+    """The part whose text holds ``position``; a position before any name ("page 24 of the MTUS") belongs to the first."""
+    return next((p for p in parts if p.region_start <= position < p.end), parts[0] if parts else None)
+
+
 def source_id(written: str) -> str | None:
     """The source (``MTUS``, ``ODG``, ``ACOEM``) a name stands for; None for words that name no source."""
     kind, family, _ = sources().by_key.get(_key(written), (None, None, None))

@@ -18,7 +18,7 @@ from lark.exceptions import LarkError
 
 from checker.letter.grammars import parser
 from checker.model import Citation, PageRef, Span
-from checker.knowledge.sources import MTUS, NON_MTUS, WHOLE_MTUS, Name, edition_words, guideline_names, sources
+from checker.knowledge.sources import MTUS, Part, edition_of, guideline_parts, part_at, sources
 from checker.text.sentences import sentence_at
 
 #: Map a [start, end) range of the text being read to a Span in the file.
@@ -131,83 +131,6 @@ def _fallback_refs(text: str) -> list[_RawRef]:
     return refs
 
 
-@dataclass
-class _Part:
-    """The part of a text one guideline's name governs: from its name to the next guideline's name."""
-
-    family: str | None
-    start: int  # where its first name starts
-    name_end: int  # where its last name ends
-    edition: str | None = None  # an edition its name fixes
-    named: bool = True  # False: only "the MTUS" (or nothing) names it
-    end: int = 0  # set by _parts: where the next part starts
-    region_start: int = 0  # set by _parts: where this part's text starts
-
-
-def _parts(text: str) -> list[_Part]:
-    """The guidelines ``text`` names, each with its part of the text.
-
-    "the MTUS" right before a guideline of the MTUS ("MTUS: ACOEM Practice
-    Guidelines", "MTUS Chronic Pain ...") and "Non-MTUS Citation:" right
-    before a name are part of that name; "the MTUS" after a guideline of the
-    MTUS means that guideline ("... The MTUS addresses carisoprodol
-    directly."); alone, "the MTUS" means the family ``mtus_means`` names.
-    """
-    src = sources()
-    parts: list[_Part] = []
-    pending: Name | None = None
-
-    def flush(name: Name) -> None:
-        family = src.mtus_means if name.kind == WHOLE_MTUS else None
-        parts.append(_Part(family, name.start, name.end, named=False))
-
-    for name in guideline_names(text):
-        if name.kind == WHOLE_MTUS:
-            if pending is None and parts and src.part_of_mtus(parts[-1].family):
-                parts[-1].name_end = name.end
-                continue
-            if pending is None:
-                pending = name
-            continue
-        if name.kind == NON_MTUS:
-            if pending is not None:
-                flush(pending)
-            pending = name
-            continue
-        start = name.start
-        if pending is not None:
-            joins = _adjacent(text, pending.end, name.start) and (pending.kind == NON_MTUS or src.part_of_mtus(name.family))
-            if joins:
-                start = pending.start
-            else:
-                flush(pending)
-            pending = None
-        last = parts[-1] if parts else None
-        if last is not None and last.family == name.family and last.named and start == name.start \
-                and (last.edition is None or name.edition in (None, last.edition)):
-            last.name_end, last.edition = name.end, last.edition or name.edition
-            continue
-        parts.append(_Part(name.family, start, name.end, name.edition))
-    if pending is not None:
-        flush(pending)
-    for i, part in enumerate(parts):
-        part.region_start = 0 if i == 0 else part.start
-        part.end = parts[i + 1].start if i + 1 < len(parts) else len(text)
-    return parts
-
-
-def _adjacent(text: str, end: int, start: int) -> bool:
-    """Only punctuation (or "the") between two names: "MTUS: ACOEM", "Non-MTUS Citation: the ODG"."""
-    return re.fullmatch(r"[\s:;,/()-]*(?:the\s+)?", text[end:start], re.I) is not None
-
-
-def _edition_of(text: str, part: _Part, start: int, end: int) -> str | None:
-    """The edition ``part``'s name fixes, else the first edition word in ``text[start:end]`` for its family."""
-    if part.edition is not None:
-        return part.edition
-    return next((w.edition for w in edition_words(text, start, end) if part.family in w.families), None)
-
-
 def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> list[Citation]:
     """Read a claims administrator / reviewer guideline line (label already removed): one citation per guideline.
 
@@ -217,11 +140,11 @@ def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> list[Citation]
     the line; parts of the same guideline (and edition) are one citation.
     """
     refs, sections = page_refs(text)
-    parts = _parts(text) or [_Part(None, 0, 0, named=False, end=len(text))]
+    parts = guideline_parts(text) or [Part(None, 0, 0, named=False, end=len(text))]
     groups: list[tuple[_Part, str | None, list[tuple[int, int]]]] = []
     previous_name_end = 0
     for part in parts:
-        edition = _edition_of(text, part, max(previous_name_end, part.region_start), part.end)
+        edition = edition_of(text, part, max(previous_name_end, part.region_start), part.end)
         previous_name_end = part.name_end
         same = next(
             (g for g in groups if g[0].family == part.family and (g[1] is None or edition in (None, g[1]))), None
@@ -278,12 +201,12 @@ def read_rationale_citations(text: str, span_of: SpanOf) -> list[Citation]:
             continue
         s_start, s_end = sentence_at(text, ref.start)
         sentence = text[s_start:s_end]
-        part = _part_at(_parts(sentence), ref.start - s_start)
+        part = part_at(guideline_parts(sentence), ref.start - s_start)
         family, edition, named = None, None, False
         if part is not None:
             family, named = part.family, part.named
             reach_start = max(part.region_start, part.start - _EDITION_REACH)
-            edition = _edition_of(sentence, part, reach_start, min(part.end, part.name_end + _EDITION_REACH))
+            edition = edition_of(sentence, part, reach_start, min(part.end, part.name_end + _EDITION_REACH))
         citations.append(
             Citation(
                 kind="rationale",
@@ -308,11 +231,6 @@ def _page_ref_model(text: str, ref: _RawRef, span_of: SpanOf, source: str | None
         source,
         [(list(pages), span_of(a, b)) for a, b, pages in ref.parts],
     )
-
-
-def _part_at(parts: list[_Part], position: int) -> _Part | None:
-    """The part whose text holds ``position``; a page before any name ("page 24 of the MTUS") belongs to the first."""
-    return next((p for p in parts if p.region_start <= position < p.end), parts[0] if parts else None)
 
 
 def _is_guideline_page(text: str, ref: _RawRef) -> bool:

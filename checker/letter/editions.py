@@ -97,8 +97,8 @@ def _by_dates(citation: Citation, day: dt.date | None, known: Guidelines) -> Non
 def _decide_rationale(citation: Citation, lines: list[Citation], day: dt.date | None, known: Guidelines) -> None:
     """A page named in the rationale: its sentence's guideline, else the item's lines'; the edition likewise."""
     if not citation.named:
-        family = _family_from_lines(citation, lines)
-        if family is not None and family != citation.guideline:
+        family = family_from_lines(lines, citation.pages, mtus_only=citation.guideline is not None)
+        if family != citation.guideline:
             citation.guideline = family
             citation.source = sources().source_of(family)
             if citation.edition is not None and known.find(family, citation.edition) is None:
@@ -115,19 +115,18 @@ def _decide_rationale(citation: Citation, lines: list[Citation], day: dt.date | 
     _by_dates(citation, day, known)
 
 
-def _family_from_lines(citation: Citation, lines: list[Citation]) -> str | None:
-    """The guideline a page that names none belongs to: the line that lists it, else the lines' one guideline.
+def family_from_lines(lines: list[Citation], pages: list[int], mtus_only: bool) -> str | None:
+    """The guideline a reference that names none belongs to: the line that lists its pages, else the lines' one guideline.
 
-    "the MTUS" names a guideline of the MTUS: only those lines count for it.
+    ``mtus_only``: the reference says "the MTUS", so only lines of a guideline of the MTUS count.
+    Falls back to the family "the MTUS" alone stands for (``mtus_means`` of rules/sources.yaml).
     """
     src = sources()
-    named_mtus = citation.guideline is not None
-    candidates = [c for c in lines if c.guideline is not None and (not named_mtus or src.part_of_mtus(c.guideline))]
-    pages = set(citation.pages)
-    listing = [c for c in candidates if pages & set(c.pages)]
+    candidates = [c for c in lines if c.guideline is not None and (not mtus_only or src.part_of_mtus(c.guideline))]
+    listing = [c for c in candidates if set(pages) & set(c.pages)]
     if listing:
         return listing[0].guideline
     families = list(dict.fromkeys(c.guideline for c in candidates if c.pages or c.sections))
     if len(families) != 1:
         families = list(dict.fromkeys(c.guideline for c in candidates))
-    return families[0] if len(families) == 1 else citation.guideline or src.mtus_means
+    return families[0] if len(families) == 1 else src.mtus_means
