@@ -263,6 +263,16 @@ def edition_of(text: str, part: Part, start: int, end: int) -> str | None:
     return next((w.edition for w in edition_words(text, start, end) if part.family in w.families), None)
 
 
+#: How far from a guideline's name, in prose, a word may fix its edition ("the 2016 MTUS").
+EDITION_REACH = 40
+
+
+def edition_near(text: str, part: Part) -> str | None:
+    """The edition ``part``'s name fixes, else an edition word next to the name in prose ("Per the 2016 MTUS")."""
+    start = max(part.region_start, part.start - EDITION_REACH)
+    return edition_of(text, part, start, min(part.end, part.name_end + EDITION_REACH))
+
+
 def part_at(parts: list[Part], position: int) -> Part | None:
     """The part whose text holds ``position``; a position before any name ("page 24 of the MTUS") belongs to the first."""
     return next((p for p in parts if p.region_start <= position < p.end), parts[0] if parts else None)

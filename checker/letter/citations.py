@@ -18,7 +18,7 @@ from lark.exceptions import LarkError
 
 from checker.letter.grammars import parser
 from checker.model import Citation, PageRef, Span
-from checker.knowledge.sources import MTUS, Part, edition_of, guideline_parts, part_at, sources
+from checker.knowledge.sources import MTUS, Part, edition_near, edition_of, guideline_parts, part_at, sources
 from checker.text.sentences import sentence_at
 
 #: Map a [start, end) range of the text being read to a Span in the file.
@@ -181,10 +181,6 @@ def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> list[Citation]
     return citations
 
 
-#: How far from a guideline's name, in rationale prose, a word may fix its edition ("the 2016 MTUS").
-_EDITION_REACH = 40
-
-
 def read_rationale_citations(text: str, span_of: SpanOf) -> list[Citation]:
     """One citation per page reference the rationale prose makes to a guideline ("page 78 of the MTUS").
 
@@ -205,8 +201,7 @@ def read_rationale_citations(text: str, span_of: SpanOf) -> list[Citation]:
         family, edition, named = None, None, False
         if part is not None:
             family, named = part.family, part.named
-            reach_start = max(part.region_start, part.start - _EDITION_REACH)
-            edition = edition_of(sentence, part, reach_start, min(part.end, part.name_end + _EDITION_REACH))
+            edition = edition_near(sentence, part)
         citations.append(
             Citation(
                 kind="rationale",
