@@ -72,10 +72,21 @@ def item_supply_days(scope: ItemFacts) -> int | None:
     return supply_days(r.days_supply, r.quantity, r.doses_per_day)
 
 
-@fact("item.med", float | None, "daily oral morphine-equivalent dose (strength x doses a day x CDC factor)")
+@fact("item.med", float | None, "daily oral morphine-equivalent dose (strength x doses a day x the factor of `item.med_source`)")
 def med(scope: ItemFacts) -> float | None:
     r = scope.item.request
     return _morphine_equivalent(scope.shared(drug_of), r.strength_values, r.strength_unit, r.doses_per_day)
+
+
+@fact(
+    "item.med_source",
+    str | None,
+    "the table `item.med`'s factor comes from (`CDC 2016`, `CDC MME conversion file`), `none` for an opioid without "
+    "a factor (buprenorphine); null for a drug that is no opioid",
+)
+def med_source(scope: ItemFacts) -> str | None:
+    drug = scope.shared(drug_of)
+    return drug.mme_source if drug is not None else None
 
 
 def _morphine_equivalent(
