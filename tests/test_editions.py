@@ -18,10 +18,10 @@ import yaml
 
 from checker.input.discover import InputRef
 from checker.knowledge.guideline import default_guideline, guidelines
-from checker.model import Severity
 from checker.pipeline import read_letter
 from checker.reports.json import letter_dict
 from checker.rules.loader import load_ruleset
+from tests.conftest import assert_findings_as_expected
 
 EDITIONS = Path(__file__).parent / "fixtures" / "editions"
 EXPECTED = yaml.safe_load((EDITIONS / "expected.yaml").read_text(encoding="utf-8"))
@@ -82,13 +82,7 @@ def test_every_citation_has_its_guideline_and_edition(name, results):
 @pytest.mark.parametrize("name", NAMES)
 def test_findings(name, results):
     """Exactly the findings expected.yaml lists at warning or error; info only where it is listed or arguable."""
-    expected, result = EXPECTED[name], results[name]
-    listed = {(f["category"], f["item"]) for f in expected["findings"]}
-    arguable = {(f["category"], f["item"]) for f in expected.get("arguable") or []}
-    loud = {(f.category, f.item) for f in result.findings if f.severity.rank >= Severity.WARNING.rank}
-    assert loud == listed
-    quiet = {(f.category, f.item) for f in result.findings if f.severity is Severity.INFO}
-    assert quiet <= listed | arguable
+    assert_findings_as_expected(results[name], EXPECTED[name])
 
 
 def test_one_finding_per_citation(results):

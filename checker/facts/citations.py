@@ -17,6 +17,17 @@ from checker.knowledge.guideline import DEFAULT_GUIDELINE, Guideline, Guidelines
 from checker.knowledge.sources import sources
 from checker.model import Citation, Item, Span
 
+#: Fields of a page and of a citation record: whose citation, which guideline and edition, decided how.
+_WHOSE = dict(
+    kind=(str, "whose citation it is: `admin` / `reviewer` / `rationale`"),
+    source=(str | None, "the source the citation names (`MTUS`, `ODG`, `ACOEM`); null when it names none"),
+    guideline=(str | None, "the guideline family (`cpmtg`, `opioids-tg`, `acoem`, `odg`, `acupuncture`, `formulary`); null when it names none"),
+    edition=(str | None, "the citation's edition (`2009`, `2016`, `2004` ...), decided by its words, the item's lines or the letter's dates; "
+             "null when unknown or when the family has none"),
+    decided_by=(str, "how the edition was decided: `citation` (its words), `item-lines`, `dates` or `unknown`"),
+    guideline_id=(str | None, "the guideline edition's file in rules/guidelines (`cpmtg-2009`); null when the guideline or edition is unknown"),
+)
+
 PAGES = record(
     "pages",
     "cited pages by whose citation names them",
@@ -30,12 +41,7 @@ PAGE = record(
     "a page an item's citations name, with the view of its own guideline's page map; points at the page number",
     spanned=True,
     number=(int, "the page number"),
-    kind=(str, "whose citation names it: `admin` / `reviewer` / `rationale`"),
-    source=(str | None, "the source the citation names (`MTUS`, `ODG`, `ACOEM`); null when it names none"),
-    guideline=(str | None, "the guideline family the citation names (`cpmtg`, `opioids-tg`, `acoem`, `odg` ...)"),
-    edition=(str | None, "the citation's edition (`2009`), decided by its words, the item's lines or the letter's dates; null when unknown"),
-    decided_by=(str, "how the edition was decided: `citation`, `item-lines`, `dates` or `unknown`"),
-    guideline_id=(str | None, "the guideline edition's file (`cpmtg-2009`); null when the guideline or edition is unknown"),
+    **_WHOSE,
     has_map=(bool, "the citation's guideline and edition have a page map (only the 2009 CPMTG does): the page can be judged"),
     mtus_2009=(bool, "the citation is to the 2009 CPMTG (by its words, the item's lines or the letter's dates)"),
     in_guideline=(bool, "false only when the page lies beyond the last page of its guideline's page map"),
@@ -58,12 +64,7 @@ CITATION = record(
     "one guideline citation of an item (a guideline of an admin or reviewer line, or a page reference in the rationale), "
     "with its pages judged against its own guideline's page map",
     spanned=True,
-    kind=(str, "`admin` / `reviewer` / `rationale`"),
-    source=(str | None, "the source it names (`MTUS`, `ODG`, `ACOEM`)"),
-    guideline=(str | None, "the guideline family (`cpmtg`, `opioids-tg`, `acoem`, `odg`, `acupuncture`, `formulary`); null when it names none"),
-    edition=(str | None, "its edition (`2009`, `2016`, `2004` ...); null when unknown or when the family has none"),
-    decided_by=(str, "how the edition was decided: `citation` (its words), `item-lines`, `dates` or `unknown`"),
-    guideline_id=(str | None, "the guideline edition's file in rules/guidelines (`cpmtg-2009`); null when unknown"),
+    **_WHOSE,
     title=(str | None, "that guideline edition's title"),
     pages=(list[int], "the pages it names"),
     has_map=(bool, "its guideline and edition have a page map (only the 2009 CPMTG does): its pages can be judged"),
@@ -167,6 +168,18 @@ def cited_sections(scope: ItemFacts) -> list[Record]:
     return _cited_sections(scope.item, scope["topic"], scope.knowledge.editions)
 
 
+def _whose(citation: Citation, own: Guideline | None) -> dict[str, str | None]:
+    """The ``_WHOSE`` fields of a page or citation record."""
+    return {
+        "kind": citation.kind,
+        "source": citation.source,
+        "guideline": citation.guideline,
+        "edition": citation.edition,
+        "decided_by": citation.decided_by,
+        "guideline_id": own.id if own else None,
+    }
+
+
 def _mapped(citation: Citation, known: Guidelines) -> Guideline | None:
     """The citation's guideline edition when it has a page map its pages can be judged against."""
     guideline = own_guideline(citation, known)
@@ -216,12 +229,7 @@ def _cited_pages(item: Item, topic_id: str | None, known: Guidelines) -> list[Re
                         ref.text,
                         ref.span_of_page(page),
                         number=page,
-                        kind=citation.kind,
-                        source=citation.source,
-                        guideline=citation.guideline,
-                        edition=citation.edition,
-                        decided_by=citation.decided_by,
-                        guideline_id=own.id if own else None,
+                        **_whose(citation, own),
                         has_map=mapped is not None,
                         mtus_2009=own is not None and own.id == DEFAULT_GUIDELINE,
                         in_guideline=inside,
@@ -262,12 +270,7 @@ def _citations(item: Item, topic_id: str | None, known: Guidelines) -> list[Reco
             spanned(
                 citation.text,
                 citation.span,
-                kind=citation.kind,
-                source=citation.source,
-                guideline=citation.guideline,
-                edition=citation.edition,
-                decided_by=citation.decided_by,
-                guideline_id=own.id if own else None,
+                **_whose(citation, own),
                 title=own.title if own else None,
                 pages=citation.pages,
                 has_map=mapped is not None,
