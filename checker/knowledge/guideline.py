@@ -115,6 +115,7 @@ class Guideline:
     pagination: str = "pages"
     certainty: str = "unverified"
     in_force: tuple[dt.date | None, dt.date | None] | None = None  # (from, to); None: never chosen by dates
+    _answers: dict = field(default_factory=dict, repr=False, compare=False)  # allowed_pages / topic_named, per argument
 
     @property
     def has_page_map(self) -> bool:
@@ -148,6 +149,12 @@ class Guideline:
         Its own pages, its parents' pages, pages of related topics (and their
         children), and the general pages every treatment may cite.
         """
+        key = ("allowed", topic_id)
+        if key not in self._answers:
+            self._answers[key] = self._allowed_pages(topic_id)
+        return self._answers[key]
+
+    def _allowed_pages(self, topic_id: str | None) -> frozenset[int]:
         pages = set(self.general_pages)
         for topic in self.lineage(topic_id):
             pages |= topic.pages
@@ -171,6 +178,12 @@ class Guideline:
 
     def topic_named(self, text: str) -> Topic | None:
         """The topic a citation's topic or section text names, if any."""
+        cached = ("named", text)
+        if cached not in self._answers:
+            self._answers[cached] = self._topic_named(text)
+        return self._answers[cached]
+
+    def _topic_named(self, text: str) -> Topic | None:
         key = _name_key(text)
         best: tuple[int, str] | None = None
         for topic in self.topics.values():

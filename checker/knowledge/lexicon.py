@@ -137,7 +137,9 @@ class Lexicon:
         if word in self._near_cache:
             return self._near_cache[word]
         best: tuple[int, str] | None = None
-        candidates = self._by_prefix.get(word[:2], []) + self._by_first.get(word[:1], [])
+        candidates = self._by_prefix.get(word[:2], []) + [
+            (name, drug) for name, drug in self._by_first.get(word[:1], []) if name[:2] != word[:2] and abs(len(name) - len(word)) <= 1
+        ]
         for name, _drug in candidates:
             dist = self._near_distance(word, name)
             if dist is not None and (best is None or (dist, name) < best):
@@ -155,7 +157,7 @@ class Lexicon:
             return 1 if word[len(name):] in ("s", "es", "e", name[-1]) else None
         if len(name) <= 6 and word[-1] != name[-1]:
             return None  # short names: the last letter must stay ("morin" is not Motrin)
-        if word[:2] != name[:2] and (word[0] != name[0] or len(name) < 8):
+        if word[:2] != name[:2] and (word[0] != name[0] or len(name) < 8 or abs(len(name) - len(word)) > 1):
             return None
         for spelt in self._sound_forms(word):
             if edit_distance(spelt, name, 1) <= 1 or _swapped(spelt, name):
