@@ -264,3 +264,24 @@ def test_rationale_keeps_guideline_pages_and_drops_record_pages():
     [citation] = read_rationale_citations(text, span_of)
     assert citation.pages == [24]
     assert [r.text for r in citation.page_refs] == ["page 24"]
+
+
+@pytest.mark.parametrize(
+    "text,guideline,edition",
+    [
+        ("MTUS Chronic Pain Medical Treatment Guidelines (Effective July 18, 2009), Opioids", "cpmtg", "2009"),
+        ("Chronic Pain Medical Treatment Guidelines, 8 C.C.R. 9792.20 - 9792.26", "cpmtg", "2009"),
+        ("8 C.C.R. §§9792.20–9792.26 MTUS", "cpmtg", "2009"),
+        ("MTUS (Effective July 2016), Benzodiazepines", "cpmtg", "2016"),
+        ("8 CCR 9792.24.4", "opioids-tg", "2016"),
+        ("ACOEM Practice Guidelines, 2nd Edition (2004), Chapter 12, Low Back Complaints", "acoem", "2004"),
+        ("Non-MTUS Citation: Official Disability Guidelines, Pain (Chronic)", "odg", None),
+        ("ODG Pain (Chronic), Zolpidem", "odg", None),
+        ("8 CCR 9792.24.1(c)(1)", "acupuncture", None),
+        ("MTUS Drug Formulary, MTUS Drug List", "formulary", None),
+    ],
+)
+def test_the_ways_letters_name_a_guideline_and_edition(text, guideline, edition):
+    """rules/sources.yaml: the naming forms of DOMAIN.md section 3 map to a guideline and edition."""
+    [citation] = read_guideline_line("reviewer", f"Decision based on {text}.", span_of)
+    assert (citation.guideline, citation.edition) == (guideline, edition)

@@ -134,3 +134,11 @@ def test_the_letters_span_every_era_and_guideline_family():
 def test_a_known_false_alarm_is_gone(name, rule, results):
     """Each false alarm of the editions issue, pinned by its letter: the rule that raised it stays silent."""
     assert rule not in {f.rule for f in results[name].findings}
+
+
+@pytest.mark.parametrize("name", ["f4_physical_therapy_overturned_acoem.txt", "f4_soma_upheld_since_10_2012.txt"])
+def test_acoem_chapter_pages_are_not_cpmtg_pages(name):
+    """ACOEM 2nd Edition pages ("Chapter 12, Low Back Complaints, page 308") were reported beyond the CPMTG's 127."""
+    result = read_letter(InputRef(str(EDITIONS.parent / "format4" / name)), load_ruleset(default_guideline())).result
+    assert [f for f in result.findings if f.category == "citation-topic"] == []
+    assert any(c.guideline == "acoem" and c.pages and min(c.pages) > 127 for i in result.letter.items for c in i.citations)
