@@ -142,3 +142,23 @@ def test_acoem_chapter_pages_are_not_cpmtg_pages(name):
     result = read_letter(InputRef(str(EDITIONS.parent / "format4" / name)), load_ruleset(default_guideline())).result
     assert [f for f in result.findings if f.category == "citation-topic"] == []
     assert any(c.guideline == "acoem" and c.pages and min(c.pages) > 127 for i in result.letter.items for c in i.citations)
+
+
+def test_parse_shows_each_citations_guideline_edition_and_how_it_was_decided():
+    from tests.conftest import run_cli
+
+    path = str(EDITIONS / "era2017_f1_oxycodone_2016mtus_p29.txt")
+    text = run_cli(["parse", path]).stdout
+    assert "edition in force: 2016" in text
+    assert "rationale: opioids-tg (edition 2016, named by the citation); pages 29" in text
+    import json
+
+    letter = json.loads(run_cli(["parse", "--format", "json", path]).stdout)["files"][0]["letter"]
+    assert letter["edition_in_force"] == "2016" and letter["dates"]["ur_decision"] == "2017-03-09"
+    (item,) = letter["items"]
+    assert item["pages"] == {"admin": [], "reviewer": [], "rationale": [29]}  # the contract's key keeps its meaning
+    assert [(c["kind"], c["guideline"], c["edition"], c["decided_by"], c["pages"]) for c in item["citations"]] == [
+        ("admin", "opioids-tg", "2016", "citation", []),
+        ("reviewer", "opioids-tg", "2016", "citation", []),
+        ("rationale", "opioids-tg", "2016", "citation", [29]),
+    ]

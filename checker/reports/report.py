@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from checker import reports
-from checker.knowledge.guideline import compact_numbers
+from checker.knowledge.guideline import compact_numbers, guidelines
 from checker.letter.layouts import by_number
 from checker.model import FileResult, Finding, Item, Letter, Severity
 from checker.reports import ReportOptions, Summary
@@ -202,6 +202,15 @@ class Reporter(reports.Reporter):
             render_summary(self.console, summary)
 
 
+#: How ``parse`` says how a citation's edition was decided (``Citation.decided_by``).
+_DECIDED_BY = {
+    "citation": "named by the citation",
+    "item-lines": "from the item's guideline lines",
+    "dates": "in force on the letter's dates",
+    "unknown": "not known",
+}
+
+
 def citations_list(letter: Letter) -> Text:
     """Each item's citations: whose, which guideline and edition, how the edition was decided, the pages."""
     text = Text()
@@ -210,9 +219,14 @@ def citations_list(letter: Letter) -> Text:
         if not item.citations:
             text.append(": none")
         for citation in item.citations:
-            guideline = " ".join(x for x in (citation.guideline or "guideline not named", citation.edition) if x)
+            guideline = citation.guideline or "no guideline named"
+            if citation.guideline and not guidelines().editions(citation.guideline):
+                said = "cited without an edition"
+            else:
+                edition = f"edition {citation.edition}, " if citation.edition else "edition "
+                said = edition + _DECIDED_BY.get(citation.decided_by, citation.decided_by)
+            text.append(f"\n     {citation.kind}: {guideline} ({said})")
             pages = compact_numbers(citation.pages)
-            text.append(f"\n     {citation.kind}: {guideline} (edition: {citation.decided_by})")
             if pages:
                 text.append(f"; pages {pages}")
         text.append("\n")
