@@ -18,6 +18,7 @@ import yaml
 
 from checker.input.discover import InputRef
 from checker.knowledge.guideline import default_guideline, guidelines
+from checker.model import DECIDED_BY
 from checker.pipeline import read_letter
 from checker.reports.json import letter_dict
 from checker.rules.loader import load_ruleset
@@ -39,6 +40,7 @@ def _iso(value):
 
 
 def _citations(entries) -> Counter:
+    assert all(c["decided_by"] in DECIDED_BY for c in entries)
     return Counter((c["kind"], c["guideline"], c["edition"], c["decided_by"], tuple(c["pages"])) for c in entries)
 
 

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+# The request-date phrasings of rules/language/dates.yaml as durations.py compiles them (its fallbacks to
+# header dates and to the latest date stated are not wanted here: they do not date the request).
 from checker.facts.durations import _request_date_patterns
 from checker.knowledge.guideline import Guidelines, guidelines
 from checker.knowledge.sources import sources
