@@ -285,3 +285,9 @@ def test_the_ways_letters_name_a_guideline_and_edition(text, guideline, edition)
     """rules/sources.yaml: the naming forms of DOMAIN.md section 3 map to a guideline and edition."""
     [citation] = read_guideline_line("reviewer", f"Decision based on {text}.", span_of)
     assert (citation.guideline, citation.edition) == (guideline, edition)
+
+
+def test_an_acoem_chapter_title_names_acoem():
+    """ "MTUS Guidelines, Chapter 12, Low Back Complaints, page 303": page 303 is ACOEM's, not the CPMTG's."""
+    citations = read_guideline_line("reviewer", "MTUS Guidelines, Chapter 12, Low Back Complaints, page 303.", span_of)
+    assert [(c.guideline, c.pages) for c in citations if c.pages] == [("acoem", [303])]
