@@ -116,8 +116,7 @@ def _restated(scope: ItemFacts, statement: Statement, guideline: Guideline) -> l
             value_group = next((g for g in m.groupdict() if g.startswith("value") and m.group(g)), None)
             if value_group is None:
                 continue
-            s_start, s_end = sentence_at(text, m.start())
-            if guideline.id not in _editions_spoken_of(scope, statement, text[s_start:s_end], m.start() - s_start):
+            if guideline.id not in _editions_spoken_of(scope, statement, text, m.start()):
                 continue
             value = normalise_value(m.group(value_group))
             records.append(
@@ -139,18 +138,33 @@ def _restated(scope: ItemFacts, statement: Statement, guideline: Guideline) -> l
     return records
 
 
-def _editions_spoken_of(scope: ItemFacts, statement: Statement, sentence: str, position: int) -> set[str]:
-    """The guideline editions a sentence attributes what it says to.
+def _editions_spoken_of(scope: ItemFacts, statement: Statement, text: str, position: int) -> set[str]:
+    """The guideline editions the rationale attributes the words at ``position`` to.
+
+    Its sentence decides, else (when it names no source) the sentence before:
+    "The CDC guideline recommends avoiding 90 MME. The daily dose should not
+    exceed 90 MME without a justification." is the CDC's figure twice.  A
+    rationale that names no source there speaks of the editions that apply to
+    the item.
+    """
+    start, end = sentence_at(text, position)
+    spoken = _attributed_to(scope, statement, text[start:end], position - start)
+    if spoken is None and start > 0:
+        before, _ = sentence_at(text, start - 1)
+        spoken = _attributed_to(scope, statement, text[before:start], start - before)
+    return set(scope["editions"]) if spoken is None else spoken
+
+
+def _attributed_to(scope: ItemFacts, statement: Statement, sentence: str, position: int) -> set[str] | None:
+    """The guideline editions one sentence attributes what it says to; None when it names no source.
 
     The guideline it names next to the words (its edition from the words near
     the name, else the editions that apply to the item); nothing when it
     attributes them to another source (ODG, the CDC, "other guidelines" ...,
     but not words the statement itself says: the CPMTG's "Most guidelines
-    limit use to 4 weeks"); the editions that apply to the item when it names
-    no source at all.
+    limit use to 4 weeks").
     """
     known = scope.knowledge.editions
-    applying = set(scope["editions"])
     part = part_at(guideline_parts(sentence), position)
     if part is not None:
         if part.family is None:
@@ -163,12 +177,8 @@ def _editions_spoken_of(scope: ItemFacts, statement: Statement, sentence: str, p
         if edition is not None:
             found = known.find(family, edition)
             return {found.id} if found else set()
-        return {g for g in applying if (e := known.get(g)) is not None and e.family == family} or (
-            {g.id for g in known.of_family(family) if g.edition is None}
-        )
+        applying = {g for g in scope["editions"] if (e := known.get(g)) is not None and e.family == family}
+        return applying or {g.id for g in known.of_family(family) if g.edition is None}
     said = statement.says.lower()
     others = [m.group().lower() for m in attributed_pattern().finditer(sentence)]
-    if any(other not in said for other in others):
-        return set()
-    return applying
-
+    return set() if any(other not in said for other in others) else None
