@@ -1,10 +1,13 @@
 """Read guideline citations with ``grammar/citation.lark``.
 
 Two kinds of text carry citations.  Guideline lines ("MAXIMUS guideline:
-Decision based on MTUS ... Carisoprodol (Soma), page 29.") name a source,
-topics and pages.  Rationale prose names pages in passing ("As stated on
-pages 29 and 65 of CA MTUS ..."); there a page counts only when the sentence
-is about a guideline, so "page 3 of the progress report" is left out.
+Decision based on MTUS ... Carisoprodol (Soma), page 29.") name guidelines,
+topics and pages: one citation per guideline a line names.  Rationale prose
+names pages in passing ("As stated on pages 29 and 65 of CA MTUS ..."): one
+citation per page reference, which counts only when its sentence is about a
+guideline, so "page 3 of the progress report" is left out.  Each citation
+carries the guideline family its words name (``rules/sources.yaml``) and the
+edition they fix, if any; ``checker/letter/editions.py`` decides the rest.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from lark.exceptions import LarkError
 
 from checker.letter.grammars import parser
 from checker.model import Citation, PageRef, Span
-from checker.knowledge.sources import MTUS, Part, edition_near, edition_of, guideline_parts, part_at, sources
+from checker.knowledge.sources import Part, edition_near, edition_of, guideline_parts, part_at, sources
 from checker.text.sentences import sentence_at
 
 #: Map a [start, end) range of the text being read to a Span in the file.
@@ -141,7 +144,7 @@ def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> list[Citation]
     """
     refs, sections = page_refs(text)
     parts = guideline_parts(text) or [Part(None, 0, 0, named=False, end=len(text))]
-    groups: list[tuple[_Part, str | None, list[tuple[int, int]]]] = []
+    groups: list[tuple[Part, str | None, list[tuple[int, int]]]] = []
     previous_name_end = 0
     for part in parts:
         edition = edition_of(text, part, max(previous_name_end, part.region_start), part.end)
@@ -207,7 +210,7 @@ def read_rationale_citations(text: str, span_of: SpanOf) -> list[Citation]:
                 kind="rationale",
                 text=text[ref.start : ref.end],
                 span=span_of(ref.start, ref.end),
-                source=sources().source_of(family) or (MTUS if part is not None else None),
+                source=sources().source_of(family),
                 edition=edition,
                 guideline=family,
                 decided_by="citation" if edition else "unknown",
