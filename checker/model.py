@@ -157,13 +157,25 @@ class PageRef:
         return next((span for pages, span in self.parts if page in pages), self.span)
 
 
+#: How a citation's edition was decided: its own words, the item's guideline
+#: lines (a page named inside a rationale), the letter's dates, or not at all.
+DECIDED_BY = ("citation", "item-lines", "dates", "unknown")
+
+
 @dataclass
 class Citation:
-    """A guideline citation: where it is, what source, topics and pages it names.
+    """A guideline citation: where it is, what guideline and edition, topics and pages it names.
 
     ``kind`` says whose citation it is: ``admin`` (the claims administrator's
     guideline line), ``reviewer`` (the reviewer's own guideline line) or
-    ``rationale`` (page references made inside the rationale prose).
+    ``rationale`` (a page reference made inside the rationale prose).  A
+    guideline line that names several guidelines gives one citation per
+    guideline.  ``guideline`` is the guideline family (``cpmtg``,
+    ``opioids-tg``, ``acoem``, ``odg``, ``acupuncture``, ``formulary``; None
+    when the words name none), ``edition`` its edition (``"2009"``; None when
+    unknown or when the family has none) and ``decided_by`` how the edition
+    was decided (:data:`DECIDED_BY`).  ``source`` is the source a report
+    names (``MTUS``, ``ODG``, ``ACOEM``).
     """
 
     kind: str
@@ -174,6 +186,11 @@ class Citation:
     topics: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
     page_refs: list[PageRef] = field(default_factory=list)
+    guideline: str | None = None
+    decided_by: str = "unknown"
+    #: False when the words name no guideline of their own ("the MTUS", or no
+    #: name at all): a rationale's page then belongs to the item's guideline lines.
+    named: bool = True
 
     @property
     def pages(self) -> list[int]:
@@ -284,6 +301,26 @@ class Reviewer:
 
 
 @dataclass
+class LetterDates:
+    """Dates the letter states, as far as they decide guideline editions.
+
+    ``request`` is the disputed request as the case summary dates it (the
+    RFA, else the UR decision); the others come from header fields.
+    ``reference`` is the date editions are decided by: the request, else the
+    UR decision, else the application.
+    """
+
+    request: _dt.date | None = None
+    ur_decision: _dt.date | None = None
+    application: _dt.date | None = None
+    decision: _dt.date | None = None
+
+    @property
+    def reference(self) -> _dt.date | None:
+        return self.request or self.ur_decision or self.application
+
+
+@dataclass
 class Letter:
     """Everything read from one determination letter."""
 
@@ -303,6 +340,10 @@ class Letter:
     encoding: str = "utf-8"
     #: The normalised text and its map to the file, for steps that search prose.
     normal: NormalText | None = field(default=None, repr=False, compare=False)
+    #: The dates that decide which guideline editions apply (checker/letter/editions.py).
+    dates: LetterDates = field(default_factory=lambda: LetterDates())
+    #: The CPMTG edition in force on the letter's dates: "2009", "2016", or None when no date says.
+    edition_in_force: str | None = None
 
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)

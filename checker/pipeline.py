@@ -15,7 +15,7 @@ from lark import Tree
 from checker.rules.engine import check_letter
 from checker.facts.scope import Knowledge
 from checker.letter.layouts import detect
-from checker.knowledge.guideline import default_concepts, default_guideline
+from checker.knowledge.guideline import default_concepts, default_guideline, guidelines
 from checker.knowledge.lexicon import default_lexicon
 from checker.model import FileResult
 from checker.text.normalise import normalise
@@ -37,8 +37,8 @@ class Reading:
 
 @lru_cache(maxsize=1)
 def default_knowledge() -> Knowledge:
-    guideline = default_guideline()
-    return Knowledge(guideline, default_lexicon(), dict(default_concepts()), list(guideline.statements))
+    editions = guidelines()
+    return Knowledge(default_guideline(), default_lexicon(), dict(default_concepts()), editions.statements, editions)
 
 
 def knowledge_for(ruleset: RuleSet) -> Knowledge:
@@ -49,7 +49,8 @@ def knowledge_for(ruleset: RuleSet) -> Knowledge:
     cached = _KNOWLEDGE.get(id(ruleset))
     if cached is None or cached[0] is not ruleset:
         knowledge = Knowledge(
-            base.guideline, base.lexicon, {**base.concepts, **ruleset.concepts}, [*base.statements, *ruleset.statements]
+            base.guideline, base.lexicon, {**base.concepts, **ruleset.concepts}, [*base.statements, *ruleset.statements],
+            base.editions,
         )
         cached = _KNOWLEDGE[id(ruleset)] = (ruleset, knowledge)
     return cached[1]

@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 
 from checker.cli.app import _with_default_command, app
 from checker.knowledge.guideline import default_guideline
-from checker.model import FileResult
+from checker.model import FileResult, Severity
 from checker.pipeline import read_letter
 from tests import audit_support
 from checker.input.discover import InputRef
@@ -127,6 +127,16 @@ def run_cli(
     assert "Traceback" not in result.stderr, result.stderr
     assert "Traceback" not in result.stdout, result.stdout
     return result
+
+
+def assert_findings_as_expected(result: FileResult, expected: dict) -> None:
+    """Exactly the findings an expected.yaml entry lists at warning or error; info only where it is listed or arguable."""
+    listed = {(f["category"], f["item"]) for f in expected["findings"]}
+    arguable = {(f["category"], f["item"]) for f in expected.get("arguable") or []}
+    loud = {(f.category, f.item) for f in result.findings if f.severity.rank >= Severity.WARNING.rank}
+    assert loud == listed
+    quiet = {(f.category, f.item) for f in result.findings if f.severity is Severity.INFO}
+    assert quiet <= arguable | listed
 
 
 # --------------------------------------------------------------------------- the audited corpus (audit and report tests)

@@ -14,7 +14,7 @@ from checker.model import Severity
 from checker.pipeline import read_letter
 from checker.input.discover import InputRef
 from checker.rules.loader import load_ruleset
-from tests.conftest import LETTERS, SEEDS, load_expected
+from tests.conftest import LETTERS, SEEDS, assert_findings_as_expected, load_expected
 
 RULE_CATEGORIES = {
     "decision-conclusion",
@@ -42,14 +42,7 @@ def test_seed_findings_match_expected(name, ruleset):
 
     Points expected.yaml calls arguable may appear, but only at info.
     """
-    expected = load_expected(SEEDS)[name]
-    result = _check(SEEDS / name, ruleset)
-    listed = {(f["category"], f["item"]) for f in expected["findings"]}
-    arguable = {(f["category"], f["item"]) for f in expected.get("arguable") or []}
-    loud = {(f.category, f.item) for f in result.findings if f.severity.rank >= Severity.WARNING.rank}
-    assert loud == listed
-    quiet = {(f.category, f.item) for f in result.findings if f.severity is Severity.INFO}
-    assert quiet <= arguable | listed
+    assert_findings_as_expected(_check(SEEDS / name, ruleset), load_expected(SEEDS)[name])
 
 
 @pytest.mark.parametrize("name", sorted(load_expected(SEEDS)))

@@ -12,7 +12,10 @@ import datetime as dt
 
 import pytest
 
-from checker.facts.durations import durations, request_date
+from checker.facts.durations import durations
+from checker.input.source import SourceText
+from checker.pipeline import read_source
+from checker.rules.ruletests import letter_text
 
 REQUEST = dt.date(2015, 2, 9)
 INJURY = dt.date(2013, 6, 30)
@@ -65,14 +68,19 @@ def test_a_date_without_a_request_date_is_unknown():
 @pytest.mark.parametrize(
     "summary,header,expected",
     [
-        ("The request for authorization dated 02/09/2015 was for Soma 350 mg TID #90.", [], dt.date(2015, 2, 9)),
-        ("On 05/06/2015 the physician requested Tramadol 50 mg three times daily #90.", [], dt.date(2015, 5, 6)),
-        ("The physician requested Lidoderm 5% patch #30 on 04/16/2014.", [], dt.date(2014, 4, 16)),
-        ("Utilization Review non-certified the request on 04/22/2015.", [], dt.date(2015, 4, 22)),
-        ("UR denied both on 8/30/2013.", [], dt.date(2013, 8, 30)),
-        ("The patient has pain.", [dt.date(2013, 9, 19)], dt.date(2013, 9, 19)),
-        ("The patient was seen on 03/02/2016.", [], None),  # a date, but not the request's: unknown
+        ("The request for authorization dated 02/09/2015 was for Soma 350 mg TID #90.", "", dt.date(2015, 2, 9)),
+        ("On 05/06/2015 the physician requested Tramadol 50 mg three times daily #90.", "", dt.date(2015, 5, 6)),
+        ("The physician requested Lidoderm 5% patch #30 on 04/16/2014.", "", dt.date(2014, 4, 16)),
+        ("Utilization Review non-certified the request on 04/22/2015.", "", dt.date(2015, 4, 22)),
+        ("UR denied both on 8/30/2013.", "", dt.date(2013, 8, 30)),
+        ("The patient has pain.", "UR Denial Date: 09/19/2013", dt.date(2013, 9, 19)),
+        ("The patient has pain.", "Date of UR Decision: 10/01/2013 UR Denial Date: 09/19/2013", dt.date(2013, 9, 19)),
+        ("The patient was seen on 03/02/2016.", "", None),  # a date, but not the request's: unknown
     ],
 )
 def test_the_request_date_is_the_one_the_letter_states(summary, header, expected):
-    assert request_date(summary, header) == expected
+    """The case summary's request (or UR) date, else the earliest UR date of the header (letter.dates)."""
+    spec = {"header": header, "summary": summary, "items": [
+        {"request": "Soma 350 mg #60", "decision": "Upheld", "rationale": "The request is not medically necessary."}]}
+    letter = read_source("letter.txt", SourceText(letter_text(spec))).result.letter
+    assert (letter.dates.request or letter.dates.ur_decision) == expected

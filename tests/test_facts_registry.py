@@ -40,7 +40,8 @@ def test_types_read_from_declarations():
 
 def test_type_problems_catch_a_drifted_record():
     page = FactType("record", record=RECORDS["page"])
-    good = {"_text": "24", "_span": Span(1, 1, 1, 3), "number": 24, "kind": "admin", "source": "MTUS", "edition": None,
+    good = {"_text": "24", "_span": Span(1, 1, 1, 3), "number": 24, "kind": "admin", "source": "MTUS", "edition": "2009",
+            "guideline": "cpmtg", "decided_by": "dates", "guideline_id": "cpmtg-2009", "has_map": True,
             "mtus_2009": True, "in_guideline": True, "last_page": 127, "topics": [], "topic": None,
             "topic_title": None, "covers_item": None, "in_guideline_lines": True}
     assert page.problems(good, "p") == []

@@ -87,8 +87,8 @@ def test_a_rule_reading_only_the_decision_computes_nothing_else(tmp_path, calls)
 
 def test_select_of_one_shipped_rule_computes_only_what_it_reads(calls):
     read_letter(InputRef(str(SEED)), shipped(), only={"cited-page-off-topic"})
-    assert _computed(calls, "item.cited_pages") > 0
-    for other in ("item.quotes", "item.duration", "item.concepts", "item.quantity_conflicts", "letter.misspellings"):
+    assert _computed(calls, "item.citations") > 0
+    for other in ("item.cited_pages", "item.quotes", "item.duration", "item.concepts", "item.quantity_conflicts", "letter.misspellings"):
         assert _computed(calls, other) == 0, other
 
 

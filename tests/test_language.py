@@ -32,12 +32,6 @@ LANGUAGE_FILES = sorted(LANGUAGE.glob("*.yaml"))
 #: Literals that hold a language word for another purpose, with the reason.
 #: A stale entry fails the test too, so the list stays true.
 ALLOWED = {
-    ("checker/audit/store.py", "date of ur decision"): "a header label the audit reads dates from, until the letter step "
-    "gives the letter's dates itself",
-    ("checker/audit/store.py", "ur decision date"): "a header label the audit reads dates from, until the letter step "
-    "gives the letter's dates itself",
-    ("checker/audit/store.py", "ur denial date"): "a header label the audit reads dates from, until the letter step "
-    "gives the letter's dates itself",
     ("checker/letter/layouts/format2.py", "medically necessary"): "a layout recognises its own decision "
     "sentence (detection markers) and writes it in example letters",
     ("checker/letter/layouts/format3.py", "medically necessary"): "a layout finds its own determination "
@@ -62,9 +56,12 @@ def _lists(node: object, key: str):
 
 def _sources_lists():
     data = yaml.safe_load(SOURCES.read_text(encoding="utf-8"))
-    yield "sources.other_authorities", data.get("other_authorities", [])
-    for src in data["sources"]:
-        yield f"sources.{src['id']}", [src["id"], *src.get("names", []), *src.get("attribution", [])]
+    for key in ("other_authorities", "unnamed_sources", "mtus_names", "non_mtus_names", "not_citations"):
+        yield f"sources.{key}", data.get(key, [])
+    yield "sources.edition_words", [str(w["text"]) for w in data.get("edition_words", [])]
+    for family in data["families"]:
+        names = [n for ns in (family.get("editions") or {}).values() for n in ns]
+        yield f"sources.{family['id']}", [*family.get("names", []), *names, *family.get("attribution", [])]
 
 
 def _identifiers() -> set[str]:

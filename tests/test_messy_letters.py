@@ -26,6 +26,8 @@ def _semantic(letter) -> dict:
     data["header"] = [(h["label"], h["value"]) for h in data["header"]]
     data["sections"] = [(s["kind"], s["title"]) for s in data["sections"]]
     data["items"] = [{k: v for k, v in item.items() if k not in _POSITIONAL} for item in data["items"]]
+    for item in data["items"]:
+        item["citations"] = [{k: v for k, v in c.items() if k != "line"} for c in item.get("citations", [])]
     return data
 
 

@@ -29,7 +29,7 @@ def _check(tmp_path, spec, ruleset):
 def test_pages_after_a_section_list_are_pages():
     line = ("Decision based on MTUS Chronic Pain Medical Treatment 2009, Section(s): Anti-epilepsy drugs (AEDs), "
             "Gabapentin (Neurontin), Page(s): 18-19.")
-    citation = read_guideline_line("reviewer", line, lambda a, b: None)
+    [citation] = read_guideline_line("reviewer", line, lambda a, b: None)
     assert citation.pages == [18, 19]
     assert citation.sections == ["Anti-epilepsy drugs (AEDs), Gabapentin (Neurontin)"]
 
@@ -89,7 +89,7 @@ def test_format3_determination_line_is_not_a_final_determination(tmp_path):
 def test_page_lists_in_messages_are_compact(tmp_path, ruleset):
     result = _check(tmp_path, {
         "items": [{"request": "Percocet 10/325 mg #90", "decision": "Upheld",
-                   "reviewer": "MTUS Chronic Pain Medical Treatment Guidelines, pages 24, 76-80.",
+                   "reviewer": "MTUS Chronic Pain Medical Treatment Guidelines (2009), pages 24, 76-80.",
                    "rationale": "There is no documentation of functional improvement. The request is not medically necessary."}],
     }, ruleset)
     (finding,) = [f for f in result.findings if f.rule == "cited-page-off-topic"]

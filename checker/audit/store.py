@@ -29,14 +29,9 @@ from checker import __version__
 from checker.model import FileResult
 from checker.reports.json import finding_dict, letter_dict
 from checker.rules.loader import RuleSet
-from checker.text.dates import parse_date
 
-#: Header labels (lower case) that date a letter, by the column they fill.
-DATE_LABELS = {
-    "decision_date": ("decision date", "dated", "date of decision"),
-    "ur_decision_date": ("ur denial date", "date of ur decision", "ur decision date"),
-    "application_date": ("application received", "date application received"),
-}
+#: The audit's date columns and the contract's ``letter.dates`` key each is filled from.
+DATE_COLUMNS = {"decision_date": "decision", "ur_decision_date": "ur_decision", "application_date": "application"}
 #: The date that places a letter in a year, best first.
 YEAR_FROM = ("decision_date", "ur_decision_date", "application_date")
 
@@ -259,16 +254,9 @@ def letter_row(result: FileResult) -> dict[str, Any]:
 
 
 def letter_dates(letter: dict[str, Any]) -> dict[str, str | None]:
-    """ISO dates by column: the contract's ``dates`` where given, else the header fields as written."""
+    """ISO dates by column, from the contract's ``letter.dates`` (the letter step reads them)."""
     given = letter.get("dates") or {}
-    found: dict[str, str | None] = {column: given.get(column) for column in DATE_LABELS}
-    for field in letter.get("header") or []:
-        label = field["label"].lower()
-        for column, labels in DATE_LABELS.items():
-            if found[column] is None and label in labels:
-                date = parse_date(field["value"])
-                found[column] = date.isoformat() if date else None
-    return found
+    return {column: given.get(key) for column, key in DATE_COLUMNS.items()}
 
 
 def item_row(letter_id: int, item: dict[str, Any]) -> tuple:

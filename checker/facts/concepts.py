@@ -17,7 +17,7 @@ from checker.facts.documentation import (
 )
 from checker.facts.records import Record, spanned
 from checker.facts.registry import concept_map, fact, record
-from checker.facts.scope import ItemFacts
+from checker.facts.scope import ItemFacts, LetterFacts
 
 MENTION = record(
     "mention",
@@ -78,3 +78,16 @@ def concepts(scope: ItemFacts) -> dict[str, Record]:
 def exception(scope: ItemFacts) -> bool:
     verdicts = scope.shared(verdicts_of)
     return "exception" in verdicts and verdicts["exception"] != NOT_DOCUMENTED
+
+
+@fact(
+    "letter.summary_documented",
+    list[str],
+    "concepts the case summary says are documented (`[\"spasticity\"]`), read as `item.documented` reads the rationale",
+)
+def summary_documented(scope: LetterFacts) -> list[str]:
+    summary = scope.letter.section("summary")
+    if summary is None:
+        return []
+    verdicts = status_by_concept(find_mentions(summary.text, scope.knowledge.concepts))
+    return sorted(c for c, v in verdicts.items() if v == DOCUMENTED)

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import re
 
-from checker.facts.durations import durations, request_date
+from checker.facts.durations import durations
 from checker.facts.records import Record, spanned
 from checker.facts.registry import fact, record
 from checker.facts.scope import ItemFacts
 from checker.facts.treatment import drug_of
 from checker.knowledge.sources import own_drug_words
-from checker.text import language
-from checker.text.dates import DATE, parse_date
 
 DURATION = record(
     "duration",
@@ -59,9 +57,7 @@ def _duration(scope: ItemFacts) -> Record | None:
     if drug.drug_class:
         names.append(re.sub(r"\s*\(.*\)", "", drug.drug_class))
     summary = letter.section("summary")
-    labels = language.words("dates.request_date_labels")
-    header_dates = [d for d in (_field_date(f.value) for f in letter.header if _label(f.label) in labels) if d]
-    reference = request_date(summary.text if summary else "", header_dates)
+    reference = letter.dates.request or letter.dates.ur_decision
     injury = letter.patient.injury_date
     candidates = []
     for d in durations(item.rationale_text, names + own_drug_words(), reference, injury):
@@ -76,12 +72,3 @@ def _duration(scope: ItemFacts) -> Record | None:
     days, text, start, end = max(candidates, key=lambda c: (c[0], c[2] or 0))
     span = letter.normal.span(start, end) if start is not None else item.request_span
     return spanned(text, span, days=days)
-
-
-def _label(label: str) -> str:
-    return " ".join(label.lower().rstrip(":").split())
-
-
-def _field_date(value: str):
-    m = DATE.search(value)
-    return parse_date(m.group()) if m else None

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from checker.text import language
-from checker.text.dates import parse_date, parse_period, period_pattern, with_dates
+from checker.text.dates import parse_period, period_pattern
 from checker.text.sentences import sentence_spans
 
 
@@ -85,11 +85,6 @@ _LIMIT = language.lazy(lambda: rf"\b{language.alternation('time.limits', lower=T
 
 
 @lru_cache(maxsize=1)
-def _request_date_patterns() -> list[re.Pattern[str]]:
-    """Where the letter dates the request this decision is about, most trusted first."""
-    return with_dates(*language.patterns("dates.request_date"))
-
-
 @dataclass(frozen=True)
 class Duration:
     """A stated duration of use, in days, with where it was said."""
@@ -98,19 +93,6 @@ class Duration:
     text: str
     start: int  # offsets in the text it was found in
     end: int
-
-
-def request_date(summary: str, header_dates: list[dt.date]) -> dt.date | None:
-    """The date of the disputed request as the letter states it: RFA or request, else UR; None when it says neither.
-
-    ``header_dates`` are the header fields that date the UR decision
-    (``dates.request_date_labels``).
-    """
-    for pattern in _request_date_patterns():
-        m = pattern.search(summary)
-        if m and parse_date(m.group(1)):
-            return parse_date(m.group(1))
-    return min(header_dates) if header_dates else None
 
 
 def durations(text: str, names: list[str], reference: dt.date | None, injury: dt.date | None = None) -> list[Duration]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from checker.facts.registry import facts_of
-from checker.knowledge.guideline import Concept, Guideline, Statement
+from checker.knowledge.guideline import Concept, Guideline, Guidelines, Statement, guidelines
 from checker.knowledge.lexicon import Lexicon
 from checker.model import Item, Letter, Span
 
@@ -26,12 +26,18 @@ T = TypeVar("T")
 
 @dataclass
 class Knowledge:
-    """Everything the facts step needs from ``rules/``: loaded once, shared."""
+    """Everything the facts step needs from ``rules/``: loaded once, shared.
+
+    ``guideline`` is the 2009 CPMTG, whose topics name every item's topic;
+    ``editions`` every guideline edition of ``rules/guidelines/``;
+    ``statements`` those of every edition plus the ones rule files add.
+    """
 
     guideline: Guideline
     lexicon: Lexicon
     concepts: dict[str, Concept]
     statements: list[Statement] = field(default_factory=list)
+    editions: Guidelines = field(default_factory=guidelines)
 
 
 class Scope(Mapping[str, Any]):

@@ -84,6 +84,17 @@ def item_supply_days(scope: ItemFacts) -> int | None:
     return supply_days(r.days_supply, r.quantity, r.doses_per_day)
 
 
+@fact(
+    "item.med_source",
+    str | None,
+    "the table `item.med`'s factor comes from (`CDC 2016`, `CDC MME conversion file`), `none` for an opioid without "
+    "a factor (buprenorphine); null for a drug that is no opioid",
+)
+def med_source(scope: ItemFacts) -> str | None:
+    drug = scope.shared(drug_of)
+    return drug.mme_source if drug is not None else None
+
+
 def _from_topic(read: Callable[[ItemFacts, Topic], Any], missing: Any) -> Callable[[ItemFacts], Any]:
     def compute(scope: ItemFacts) -> Any:
         found = scope.shared(topic_of)

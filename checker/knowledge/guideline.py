@@ -1,22 +1,32 @@
-"""Guideline knowledge: the MTUS 2009 page map, key statements and concepts.
+"""Guideline knowledge: guidelines and their editions, page maps, key statements, concepts.
 
-All of it is data under ``rules/`` (see ``rules/mtus-2009/guideline.yaml``,
-``statements.yaml`` and ``rules/concepts.yaml``); this module only loads it
-and answers questions such as "which topic does page 24 belong to?" or "may a
-carisoprodol item cite page 63?".
+All of it is data under ``rules/``: one file per guideline and edition in
+``rules/guidelines/<id>.yaml`` (validated against
+``rules/schema/guideline.schema.json``) and ``rules/concepts.yaml``.  This
+module only loads it and answers questions such as "which guideline edition
+applies to a request of 2017-03-02?", "which topic does page 24 of the 2009
+CPMTG belong to?" or "may a carisoprodol item cite page 63?".  A page number
+means nothing until the guideline and edition are known (DOMAIN.md section
+3), so every question about pages is asked of one :class:`Guideline`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-import yaml
-
+import jsonschema
+from checker import safe_yaml
 from checker.resources import rules_path
 from checker.text import language
+
+#: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
+DEFAULT_GUIDELINE = "cpmtg-2009"
 
 
 def compact_numbers(numbers: list[int], min_run: int = 2) -> str:
@@ -58,11 +68,17 @@ class Topic:
     parent: str | None = None
     related: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    main_page: int | None = None  # the topic's main entry, preferred when topics share a page
 
 
 @dataclass(frozen=True)
 class Statement:
-    """A guideline statement whose restatement in a rationale can be checked."""
+    """A guideline statement whose restatement in a rationale can be checked.
+
+    It belongs to one guideline edition (``guideline``: its id), and says
+    whether ``says`` is the guideline's own words (``wording: verbatim``) or
+    ours (``paraphrase``), and how sure we are of it (``certainty``).
+    """
 
     id: str
     topic: str
@@ -70,6 +86,9 @@ class Statement:
     says: str
     patterns: tuple[re.Pattern[str], ...]
     expected: frozenset[str]
+    guideline: str = DEFAULT_GUIDELINE
+    wording: str = "paraphrase"
+    certainty: str = "unverified"
 
 
 @dataclass(frozen=True)
@@ -82,16 +101,32 @@ class Concept:
 
 @dataclass
 class Guideline:
-    """One guideline edition: its page map and statements."""
+    """One guideline edition (``rules/guidelines/<id>.yaml``): its topics, page map and statements."""
 
     id: str
-    source: str
-    edition: str
+    family: str
+    edition: str | None
     title: str
-    page_count: int
-    general_pages: frozenset[int]
     topics: dict[str, Topic]
+    page_count: int | None = None
+    general_pages: frozenset[int] = frozenset()
     statements: list[Statement] = field(default_factory=list)
+    part_of_mtus: bool = True
+    pagination: str = "pages"
+    certainty: str = "unverified"
+    in_force: tuple[dt.date | None, dt.date | None] | None = None  # (from, to); None: never chosen by dates
+    _answers: dict = field(default_factory=dict, repr=False, compare=False)  # allowed_pages / topic_named, per argument
+
+    @property
+    def has_page_map(self) -> bool:
+        """Cited pages can be judged: the guideline is cited by page and its page count is known."""
+        return self.pagination == "pages" and self.page_count is not None
+
+    def in_force_on(self, day: dt.date) -> bool:
+        if self.in_force is None:
+            return False
+        start, end = self.in_force
+        return (start is None or start <= day) and (end is None or day <= end)
 
     def topic(self, topic_id: str | None) -> Topic | None:
         return self.topics.get(topic_id) if topic_id else None
@@ -114,6 +149,12 @@ class Guideline:
         Its own pages, its parents' pages, pages of related topics (and their
         children), and the general pages every treatment may cite.
         """
+        key = ("allowed", topic_id)
+        if key not in self._answers:
+            self._answers[key] = self._allowed_pages(topic_id)
+        return self._answers[key]
+
+    def _allowed_pages(self, topic_id: str | None) -> frozenset[int]:
         pages = set(self.general_pages)
         for topic in self.lineage(topic_id):
             pages |= topic.pages
@@ -127,12 +168,22 @@ class Guideline:
         return frozenset(pages)
 
     def topics_of_page(self, page: int) -> list[Topic]:
-        """Topics whose pages include ``page``, narrowest first."""
+        """Topics whose pages include ``page``: the topic whose main entry it is first, then narrowest first.
+
+        Page 29 of the 2009 CPMTG is carisoprodol's main entry and the end of
+        capsaicin (28-29): it is about carisoprodol.
+        """
         hits = [t for t in self.topics.values() if page in t.pages]
-        return sorted(hits, key=lambda t: (len(t.pages), t.id))
+        return sorted(hits, key=lambda t: (t.main_page != page, len(t.pages), t.id))
 
     def topic_named(self, text: str) -> Topic | None:
         """The topic a citation's topic or section text names, if any."""
+        cached = ("named", text)
+        if cached not in self._answers:
+            self._answers[cached] = self._topic_named(text)
+        return self._answers[cached]
+
+    def _topic_named(self, text: str) -> Topic | None:
         key = _name_key(text)
         best: tuple[int, str] | None = None
         for topic in self.topics.values():
@@ -192,8 +243,9 @@ def normalise_value(text: str) -> str:
     return value
 
 
-def load_guideline(path: Path | None = None, statements_path: Path | None = None) -> Guideline:
-    data = yaml.safe_load((path or rules_path("mtus-2009/guideline.yaml")).read_text(encoding="utf-8"))
+def load_guideline(path: Path) -> Guideline:
+    """Read one guideline file (safe YAML, validated against ``rules/schema/guideline.schema.json``)."""
+    data = _read_data_file(path, _guideline_schema())
     meta = data["guideline"]
     topics = {
         tid: Topic(
@@ -204,24 +256,81 @@ def load_guideline(path: Path | None = None, statements_path: Path | None = None
             parent=t.get("parent"),
             related=tuple(t.get("related") or ()),
             names=tuple(str(n) for n in t.get("names") or ()),
+            main_page=t.get("main_page"),
         )
         for tid, t in (data.get("topics") or {}).items()
     }
+    for topic in topics.values():
+        for other in [topic.parent, *topic.related]:
+            if other is not None and other not in topics:
+                raise GuidelineError(f"{path}: topics.{topic.id}: unknown topic {other!r}")
+    in_force = meta.get("in_force")
+    edition = meta.get("edition")
     guideline = Guideline(
         id=str(meta["id"]),
-        source=str(meta["source"]),
-        edition=str(meta["edition"]),
-        title=str(meta.get("title", meta["id"])),
-        page_count=int(meta["page_count"]),
-        general_pages=frozenset(expand_pages(meta.get("general_pages", []))),
+        family=str(meta["family"]),
+        edition=None if edition is None else str(edition),
+        title=str(meta["title"]),
         topics=topics,
+        page_count=meta.get("page_count"),
+        general_pages=frozenset(expand_pages(meta.get("general_pages", []))),
+        part_of_mtus=bool(meta["part_of_mtus"]),
+        pagination=str(meta["pagination"]),
+        certainty=str(meta["certainty"]),
+        in_force=(_date(in_force.get("from")), _date(in_force.get("to"))) if in_force else None,
     )
-    st_path = statements_path or rules_path("mtus-2009/statements.yaml")
-    guideline.statements = load_statements(yaml.safe_load(st_path.read_text(encoding="utf-8")) or {})
+    if guideline.id != path.stem:
+        raise GuidelineError(f"{path}: guideline.id is {guideline.id!r}; a guideline file is named after its id")
+    guideline.statements = load_statements(data, guideline.id)
+    for statement in guideline.statements:
+        if statement.topic not in topics:
+            raise GuidelineError(f"{path}: statement {statement.id}: unknown topic {statement.topic!r}")
     return guideline
 
 
-def load_statements(data: dict) -> list[Statement]:
+class GuidelineError(ValueError):
+    """A guideline file that cannot be used: the message names the file."""
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+@lru_cache(maxsize=1)
+def _guideline_schema() -> dict[str, Any]:
+    return json.loads(rules_path("schema/guideline.schema.json").read_text(encoding="utf-8"))
+
+
+def _read_data_file(path: Path, schema: dict[str, Any]) -> dict[str, Any]:
+    """A YAML data file read safely (``checker.safe_yaml``) and checked against ``schema``; errors name the file and line."""
+    try:
+        document = safe_yaml.load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise GuidelineError(f"{path}: cannot read ({error.strerror})") from None
+    except safe_yaml.YamlError as error:
+        raise GuidelineError(f"{path}:{error.line or 1}: {error}") from None
+    data = _plain(document.data)
+    error = next(iter(sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))), None)
+    if error is not None:
+        location = list(error.absolute_path)
+        where = ".".join(str(p) for p in location) or "file"
+        raise GuidelineError(f"{path}:{safe_yaml.line_of(document.root, location)}: {where}: {error.message}")
+    return data
+
+
+def _plain(node: Any) -> Any:
+    """YAML dates as ISO text, so the schema sees what the file says."""
+    if isinstance(node, dict):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node.isoformat() if isinstance(node, dt.date) else node
+
+
+def load_statements(data: dict, guideline_id: str | None = None) -> list[Statement]:
+    """Statements of a guideline file (``guideline_id``) or of a rule file (each names its ``guideline``, default the 2009 CPMTG)."""
     return [
         Statement(
             id=str(s["id"]),
@@ -230,9 +339,53 @@ def load_statements(data: dict) -> list[Statement]:
             says=str(s.get("says", "")),
             patterns=tuple(compile_pattern(p) for p in s.get("patterns", [])),
             expected=frozenset(normalise_value(str(v)) for v in s.get("expected", [])),
+            guideline=guideline_id or str(s.get("guideline") or DEFAULT_GUIDELINE),
+            wording=str(s.get("wording", "paraphrase")),
+            certainty=str(s.get("certainty", "unverified")),
         )
         for s in data.get("statements") or []
     ]
+
+
+@dataclass
+class Guidelines:
+    """Every guideline edition of ``rules/guidelines/``, by id and by family."""
+
+    by_id: dict[str, Guideline]
+
+    def get(self, guideline_id: str | None) -> Guideline | None:
+        return self.by_id.get(guideline_id) if guideline_id else None
+
+    def of_family(self, family: str | None) -> list[Guideline]:
+        return [g for g in self.by_id.values() if g.family == family]
+
+    def find(self, family: str | None, edition: str | None) -> Guideline | None:
+        """The guideline of ``family`` and ``edition`` (for families cited without editions: their one file)."""
+        members = self.of_family(family)
+        exact = next((g for g in members if g.edition == edition), None)
+        if exact is not None or edition is not None:
+            return exact
+        return members[0] if len(members) == 1 else None
+
+    def editions(self, family: str | None) -> list[str]:
+        """The editions of a family (empty for families cited without an edition: ODG, acupuncture, the formulary)."""
+        return sorted(g.edition for g in self.of_family(family) if g.edition is not None)
+
+    def in_force(self, family: str | None, day: dt.date | None) -> Guideline | None:
+        """The edition of ``family`` in force on ``day`` (``in_force`` of its files), if exactly one is."""
+        if day is None:
+            return None
+        found = [g for g in self.of_family(family) if g.edition is not None and g.in_force_on(day)]
+        return found[0] if len(found) == 1 else None
+
+    @property
+    def statements(self) -> list[Statement]:
+        return [s for g in self.by_id.values() for s in g.statements]
+
+
+def load_guidelines(directory: Path | None = None) -> Guidelines:
+    folder = directory or rules_path("guidelines")
+    return Guidelines({g.id: g for g in (load_guideline(p) for p in sorted(folder.glob("*.yaml")))})
 
 
 def load_concepts(data: dict) -> dict[str, Concept]:
@@ -254,10 +407,18 @@ def _term_regex(term: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def guidelines() -> Guidelines:
+    """The shipped guideline editions, loaded once per process."""
+    return load_guidelines()
+
+
 def default_guideline() -> Guideline:
-    return load_guideline()
+    """The 2009 CPMTG: its topics name every item's topic (``rules/drugs.yaml``), and rules are checked against them."""
+    found = guidelines().get(DEFAULT_GUIDELINE)
+    assert found is not None, f"rules/guidelines/{DEFAULT_GUIDELINE}.yaml is missing"
+    return found
 
 
 @lru_cache(maxsize=1)
 def default_concepts() -> dict[str, Concept]:
-    return load_concepts(yaml.safe_load(rules_path("concepts.yaml").read_text(encoding="utf-8")) or {})
+    return load_concepts(safe_yaml.load(rules_path("concepts.yaml").read_text(encoding="utf-8")).data or {})

@@ -30,6 +30,8 @@ class Drug:
     mme_factor: float | None = None
     mme_factor_per_mcg_hr: float | None = None
     mme_bands: tuple[tuple[float | None, float], ...] = ()
+    #: Where the morphine-equivalent factor comes from ("CDC 2016", "CDC MME conversion file"); "none": no factor.
+    mme_source: str | None = None
     combination_strength_means: str | None = None
     combination_of: tuple[str, ...] = ()
     form_means: tuple[tuple[str, str], ...] = ()  # ("patch", "lidocaine patch"): the form names the product
@@ -57,19 +59,24 @@ class Lexicon:
     _pattern: re.Pattern[str] | None = None
     _by_prefix: dict = field(default_factory=dict)
     _near_cache: dict = field(default_factory=dict)
+    #: Spellings of one sound ("ph", "f"): a word spelt with the first may mean a name with the second.
+    same_sounds: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         for drug in self.drugs.values():
             for name in (drug.generic, *drug.names):
-                self.by_name.setdefault(name.lower(), drug)
+                self.by_name.setdefault(_key(name), drug)
             for name in drug.misspellings:
-                self.misspelt.setdefault(name.lower(), drug)
-        # Near-spelling candidates share the first two letters: index them so a
-        # word is compared with a handful of names, not all of them.
+                self.misspelt.setdefault(_key(name), drug)
+        # Near-spelling candidates share the first two letters (long names: the
+        # first): index them so a word is compared with a handful of names.
         self._by_prefix: dict[str, list[tuple[str, Drug]]] = {}
+        self._by_first: dict[str, list[tuple[str, Drug]]] = {}
         for name, drug in sorted(self.by_name.items()):
             if " " not in name and "/" not in name and name.isalpha():
                 self._by_prefix.setdefault(name[:2], []).append((name, drug))
+                if len(name) >= 8:
+                    self._by_first.setdefault(name[:1], []).append((name, drug))
         self._near_cache: dict[str, Drug | None] = {}
         names = sorted({*self.by_name, *self.misspelt}, key=lambda n: (-len(n), n))
         alternatives = "|".join(_name_regex(n) for n in names)
@@ -87,7 +94,7 @@ class Lexicon:
         found = []
         assert self._pattern is not None
         for m in self._pattern.finditer(text):
-            key = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", m.group().lower()))
+            key = _key(m.group())
             drug = self.by_name.get(key) or self.by_name.get(re.sub(r"(?:es|s)$", "", key))
             if drug is None and key.endswith("es"):
                 drug = self.by_name.get(key[:-1])
@@ -110,46 +117,91 @@ class Lexicon:
         return found
 
     def identify(self, text: str) -> DrugMatch | None:
-        """The drug a treatment name refers to: exact names first, then near spellings."""
+        """The drug a treatment name refers to: exact names first, then near spellings.
+
+        A name that joins two drugs ("Acetaminophen/hydrocodone", "Hydrocodon/APAP")
+        means the combination product of both, whatever the order or spelling.
+        """
         exact = self.find_all(text)
+        near = self.find_near(text)
+        found = sorted(exact + near, key=lambda m: (m.start, not m.exact))
+        if len({m.drug.generic for m in found}) > 1:
+            combined = self._combination_of({m.drug.generic for m in found})
+            if combined is not None:
+                first = found[0]
+                return DrugMatch(combined, text[first.start : found[-1].end], first.start, found[-1].end,
+                                 all(m.exact for m in found))
         if exact:
             return exact[0]
-        near = self.find_near(text)
         return near[0] if near else None
+
+    def _combination_of(self, generics: set[str]) -> Drug | None:
+        """The one combination product made of exactly these drugs (or of them plus a combination's parts)."""
+        parts = {part for generic in generics for part in (self.drugs[generic].combination_of or (generic,))}
+        matching = [d for d in self.drugs.values() if d.combination_of and set(d.combination_of) == parts]
+        return matching[0] if len(matching) == 1 else None
 
     def _nearest(self, word: str) -> Drug | None:
         """The drug ``word`` is a misspelling of, under rules strict enough for prose.
 
         Real misspellings in letters ("Carsoprodol", "Alprazalam",
-        "Cyclobenzeprine", "Tramadal") keep the first two letters, or the first
-        and a vowel for a vowel ("Narco"), and differ by one edit (two in long
-        names), or double the last letter ("Percocett"); ordinary words near a
-        short brand ("related"/Relafen, "voltage"/Voltaren, "ambient"/Ambien)
-        do not pass.
+        "Cyclobenzeprine", "Tramadal") keep the first two letters and differ by
+        one edit; a letter swapped across another ("Fentynal") and a sound
+        spelt otherwise (``same_sounds``: "Baclophen") count as one edit too.
+        Long names (eight letters or more) may lose, gain or swap their second
+        letter ("Aprazolam", "Nuerontin").  Ordinary words near a short brand
+        ("related"/Relafen, "voltage"/Voltaren, "ambient"/Ambien) do not pass.
         """
         if word in self._near_cache:
             return self._near_cache[word]
         best: tuple[int, str] | None = None
-        prefixes = [word[:2]]
-        if word[1:2] in _VOWELS:
-            prefixes += [word[0] + vowel for vowel in _VOWELS if vowel != word[1]]
-        for name, _drug in (entry for prefix in prefixes for entry in self._by_prefix.get(prefix, ())):
-            limit = 1 if len(name) <= 8 else 2
-            if abs(len(name) - len(word)) > limit:
-                continue
-            if word.startswith(name) and word[len(name):] not in ("s", "es", "e", name[-1]):
-                continue  # a longer word that merely begins with the name
-            if len(name) <= 8 and word[-1] != name[-1]:
-                continue
-            dist = edit_distance(word, name, limit)
-            if dist <= limit and (best is None or (dist, name) < best):
+        candidates = self._by_prefix.get(word[:2], []) + [
+            (name, drug) for name, drug in self._by_first.get(word[:1], []) if name[:2] != word[:2] and abs(len(name) - len(word)) <= 1
+        ]
+        for name, _drug in candidates:
+            dist = self._near_distance(word, name)
+            if dist is not None and (best is None or (dist, name) < best):
                 best = (dist, name)
         found = self.by_name[best[1]] if best else None
         self._near_cache[word] = found
         return found
 
+    def _near_distance(self, word: str, name: str) -> int | None:
+        """One edit (or a swap, or a sound spelt otherwise) between ``word`` and ``name``; None when they are further apart."""
+        if abs(len(name) - len(word)) > 2:
+            return None
+        if word.startswith(name):
+            # a longer word that merely begins with the name, unless it adds a plural, an "e" or a doubled last letter
+            return 1 if word[len(name):] in ("s", "es", "e", name[-1]) else None
+        if len(name) <= 6 and word[-1] != name[-1]:
+            return None  # short names: the last letter must stay ("morin" is not Motrin)
+        if word[:2] != name[:2] and (word[0] != name[0] or len(name) < 8 or abs(len(name) - len(word)) > 1):
+            return None
+        for spelt in self._sound_forms(word):
+            if edit_distance(spelt, name, 1) <= 1 or _swapped(spelt, name):
+                return 1
+        return None
 
-_VOWELS = "aeiou"
+    def _sound_forms(self, word: str) -> list[str]:
+        """``word`` and its forms with each ``same_sounds`` spelling replaced ("baclophen" -> "baclofen")."""
+        forms = [word]
+        for spelling, sound in self.same_sounds:
+            forms += [f.replace(spelling, sound) for f in forms if spelling in f]
+        return forms
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Two letters swapped across others ("fentynal"/"fentanyl", "tapendatol"/"tapentadol")."""
+    if len(a) != len(b):
+        return False
+    differ = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return len(differ) == 2 and a[differ[0]] == b[differ[1]] and a[differ[1]] == b[differ[0]]
+
+
+def _key(name: str) -> str:
+    """How names are compared: lower case, one space between words, none around a slash."""
+    return re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", name.strip().lower()))
+
 
 
 def _name_regex(name: str) -> str:
@@ -191,13 +243,15 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
             mme_factor=entry.get("mme_factor"),
             mme_factor_per_mcg_hr=entry.get("mme_factor_per_mcg_hr"),
             mme_bands=tuple(tuple(b) for b in entry.get("mme_bands") or ()),
+            mme_source=entry.get("mme_source"),
             combination_strength_means=entry.get("combination_strength_means"),
             combination_of=tuple(entry.get("combination_of") or ()),
             form_means=tuple((str(k).lower(), str(v)) for k, v in (entry.get("form_means") or {}).items()),
             product_numbers=tuple((int(k), float(v)) for k, v in (entry.get("product_numbers") or {}).items()),
         )
         drugs[drug.generic] = drug
-    return Lexicon(drugs)
+    sounds = tuple((str(a).lower(), str(b).lower()) for a, b in (data.get("same_sounds") or ()))
+    return Lexicon(drugs, same_sounds=sounds)
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,13 @@
-"""Guideline sources and the ways letters name them (``rules/sources.yaml``)."""
+"""Guideline families and the ways letters name them (``rules/sources.yaml``).
+
+A citation names a guideline *family* (the CPMTG, the Opioids Treatment
+Guidelines, ACOEM, ODG, the acupuncture guidelines, the drug formulary) and,
+in its words, sometimes the edition.  :func:`guideline_names` finds every
+name in a text with what it says (family, edition, or "the MTUS as a whole"),
+:func:`edition_words` the words near a name that fix its edition; the letter
+step (``checker/letter/citations.py``) groups them into citations and
+``checker/letter/editions.py`` decides what the words leave open.
+"""
 
 from __future__ import annotations
 
@@ -6,82 +15,306 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
+from checker import safe_yaml
 from checker.resources import rules_path
 from checker.text import language
 
 #: The guideline reviewers must apply first (8 CCR 9792.21.1); the others are "other guidelines".
 MTUS = "MTUS"
 
+#: What a name says: a family's name, the MTUS as a whole, or an unnamed source outside the MTUS.
+FAMILY, WHOLE_MTUS, NON_MTUS = "family", "mtus", "non-mtus"
+
+
+@dataclass(frozen=True)
+class Family:
+    """A guideline family of ``rules/sources.yaml``."""
+
+    id: str
+    title: str
+    source: str  # MTUS, ODG, ACOEM: the source a report names
+    part_of_mtus: bool = True
+    attribution: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Name:
+    """A guideline name found in a text: what it names and where."""
+
+    start: int
+    end: int
+    kind: str  # FAMILY, WHOLE_MTUS or NON_MTUS
+    family: str | None = None
+    edition: str | None = None  # an edition the name itself fixes ("Opioids Treatment Guidelines": 2016)
+
+
+@dataclass(frozen=True)
+class EditionWord:
+    start: int
+    end: int
+    edition: str
+    families: frozenset[str]
+
 
 @dataclass(frozen=True)
 class Sources:
-    """Guideline source names (``rules/sources.yaml``)."""
+    """Guideline families and names (``rules/sources.yaml``)."""
 
-    names: tuple[tuple[str, str], ...]  # (source id, name) longest name first
-    editions: dict[str, str]
+    families: dict[str, Family]
+    names: tuple[tuple[str, str], ...]  # (family id, or "mtus"/"non-mtus"; name) longest name first
+    by_key: dict[str, tuple[str, str | None, str | None]]  # name key -> (kind, family, edition)
     record_words: frozenset[str]
     guideline_words: re.Pattern[str]
     name_pattern: re.Pattern[str]
+    masked: re.Pattern[str]
+    edition_pattern: re.Pattern[str]
+    edition_by_key: dict[str, tuple[tuple[str, frozenset[str]], ...]]
     guideline_word_list: tuple[str, ...] = ()  # the words guideline_words matches
-    attribution: tuple[tuple[str, str], ...] = ()  # (source id, name a rationale attributes by)
+    attribution: tuple[tuple[str, str], ...] = ()  # (source, name a rationale attributes by)
     other_authorities: tuple[str, ...] = ()  # CDC, FDA: not guideline sources, not the MTUS either
+    unnamed_sources: tuple[str, ...] = ()  # "most guidelines", "the literature": for the quote check only
+    mtus_means: str | None = None  # the family "the MTUS" alone stands for
+
+    def family(self, family_id: str | None) -> Family | None:
+        return self.families.get(family_id) if family_id else None
+
+    def source_of(self, family_id: str | None) -> str | None:
+        """The source a report names for a family (``MTUS``, ``ODG``, ``ACOEM``)."""
+        found = self.family(family_id)
+        return found.source if found else None
+
+    def part_of_mtus(self, family_id: str | None) -> bool:
+        found = self.family(family_id)
+        return found is not None and found.part_of_mtus
+
+
+def _key(text: str) -> str:
+    """How names are compared: case, spaces, dashes and section signs do not count."""
+    return re.sub(r"[\s\u00a7\u2013\u2014-]+", "", text.lower())
+
+
+def _name_regex(name: str) -> str:
+    """A name as a regular expression: any spaces, any dash (with or without spaces), optional section signs."""
+    parts = []
+    for token in re.split(r"(\s*[-\u2013\u2014]\s*|\s+|\u00a7+\s*)", name.strip()):
+        if not token:
+            continue
+        if re.fullmatch(r"\s*[-\u2013\u2014]\s*", token):
+            parts.append(r"\s*[-\u2013\u2014]\s*")
+        elif token.isspace():
+            parts.append(r"\s+")
+        elif token.strip().startswith("\u00a7"):
+            parts.append(r"\u00a7*\s*")
+        else:
+            parts.append(re.escape(token))
+    return "".join(parts)
+
+
+def _alternation(names: list[str]) -> str:
+    ordered = sorted(dict.fromkeys(names), key=lambda n: (-len(n), n))
+    return r"(?<![\w.-])(?:" + "|".join(_name_regex(n) for n in ordered) + r")(?![\w]|\.\d)"
 
 
 @lru_cache(maxsize=1)
 def sources() -> Sources:
-    data = yaml.safe_load(rules_path("sources.yaml").read_text(encoding="utf-8")) or {}
-    names = []
-    editions = {}
-    for src in data.get("sources", []):
-        editions[src["id"]] = str(src.get("default_edition") or "")
-        for name in [src["id"], *src.get("names", [])]:
-            names.append((src["id"], str(name)))
+    data = safe_yaml.load(rules_path("sources.yaml").read_text(encoding="utf-8")).data or {}
+    families: dict[str, Family] = {}
+    by_key: dict[str, tuple[str, str | None, str | None]] = {}
+    names: list[tuple[str, str]] = []
+
+    def add(name: str, kind: str, family: str | None, edition: str | None) -> None:
+        by_key.setdefault(_key(name), (kind, family, edition))
+        names.append((family or kind, str(name)))
+
+    for spec in data.get("families", []):
+        family = Family(
+            str(spec["id"]), str(spec["title"]), str(spec["source"]), bool(spec["part_of_mtus"]), tuple(spec.get("attribution") or ())
+        )
+        families[family.id] = family
+        for edition, edition_names in (spec.get("editions") or {}).items():
+            for name in edition_names:
+                add(str(name), FAMILY, family.id, str(edition))
+        for name in spec.get("names") or ():
+            add(str(name), FAMILY, family.id, None)
+    for name in data.get("mtus_names", []):
+        add(str(name), WHOLE_MTUS, None, None)
+    for name in data.get("non_mtus_names", []):
+        add(str(name), NON_MTUS, None, None)
     names.sort(key=lambda pair: (-len(pair[1]), pair[1]))
-    alternatives = "|".join(re.escape(n) for _, n in names)
+    edition_by_key: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for word in data.get("edition_words", []):
+        edition_by_key.setdefault(_key(str(word["text"])), []).append((str(word["edition"]), frozenset(word["families"])))
+    words = [str(w["text"]) for w in data.get("edition_words", [])]
     guideline = "|".join(re.escape(w) for w in data.get("guideline_words", []))
+    attribution = [(f.source, name) for f in families.values() for name in f.attribution]
     return Sources(
+        families=families,
         names=tuple(names),
-        editions=editions,
+        by_key=by_key,
         record_words=frozenset(w.lower() for w in data.get("record_words", [])),
         guideline_words=re.compile(rf"\b(?:{guideline})\b", re.I),
-        name_pattern=re.compile(rf"\b(?:{alternatives})\b", re.I),
+        name_pattern=re.compile(_alternation([n for _, n in names]), re.I),
+        masked=re.compile(_alternation(list(data.get("not_citations", []))), re.I),
+        edition_pattern=re.compile(r"(?<![\w/.-])(?:" + "|".join(_name_regex(w) for w in sorted(words, key=len, reverse=True)) + r")(?![\w/]|\.\d)", re.I),
+        edition_by_key={k: tuple(v) for k, v in edition_by_key.items()},
         guideline_word_list=tuple(str(w) for w in data.get("guideline_words", [])),
-        attribution=tuple((src["id"], str(name)) for src in data.get("sources", []) for name in src.get("attribution", [])),
+        attribution=tuple(attribution),
         other_authorities=tuple(str(a) for a in data.get("other_authorities", [])),
+        unnamed_sources=tuple(str(a) for a in data.get("unnamed_sources", [])),
+        mtus_means=data.get("mtus_means"),
     )
 
 
+def guideline_names(text: str) -> list[Name]:
+    """Every guideline name in ``text``, in order (phrases such as "part of the MTUS" left out)."""
+    src = sources()
+    masked = src.masked.sub(lambda m: " " * len(m.group()), text)
+    found = []
+    for m in src.name_pattern.finditer(masked):
+        kind, family, edition = src.by_key.get(_key(m.group()), (FAMILY, None, None))
+        found.append(Name(m.start(), m.end(), kind, family, edition))
+    return found
+
+
+def edition_words(text: str, start: int = 0, end: int | None = None) -> list[EditionWord]:
+    """The words of ``text[start:end]`` that fix an edition ("2009", "2nd Edition"), with the families they apply to."""
+    src = sources()
+    found = []
+    for m in src.edition_pattern.finditer(text, start, len(text) if end is None else end):
+        for edition, families in src.edition_by_key.get(_key(m.group()), ()):
+            found.append(EditionWord(m.start(), m.end(), edition, families))
+    return found
+
+
+@dataclass
+class Part:
+    """The part of a text one guideline's name governs: from its name to the next guideline's name."""
+
+    family: str | None
+    start: int  # where its first name starts
+    name_end: int  # where its last name ends
+    edition: str | None = None  # an edition its name fixes
+    named: bool = True  # False: only "the MTUS" (or nothing) names it
+    end: int = 0  # set by _parts: where the next part starts
+    region_start: int = 0  # set by _parts: where this part's text starts
+
+
+def guideline_parts(text: str) -> list[Part]:
+    """The guidelines ``text`` names, each with its part of the text.
+
+    "the MTUS" right before a guideline of the MTUS ("MTUS: ACOEM Practice
+    Guidelines", "MTUS Chronic Pain ...") and "Non-MTUS Citation:" right
+    before a name are part of that name; "the MTUS" after a guideline of the
+    MTUS means that guideline ("... The MTUS addresses carisoprodol
+    directly."); alone, "the MTUS" means the family ``mtus_means`` names.
+    """
+    src = sources()
+    parts: list[Part] = []
+    pending: Name | None = None
+
+    def flush(name: Name) -> None:
+        family = src.mtus_means if name.kind == WHOLE_MTUS else None
+        parts.append(Part(family, name.start, name.end, named=False))
+
+    for name in guideline_names(text):
+        if name.kind == WHOLE_MTUS:
+            if pending is None and parts and src.part_of_mtus(parts[-1].family):
+                parts[-1].name_end = name.end
+                continue
+            if pending is None:
+                pending = name
+            continue
+        if name.kind == NON_MTUS:
+            if pending is not None:
+                flush(pending)
+            pending = name
+            continue
+        start = name.start
+        if pending is not None:
+            joins = adjacent(text, pending.end, name.start) and (pending.kind == NON_MTUS or src.part_of_mtus(name.family))
+            if joins:
+                start = pending.start
+            else:
+                flush(pending)
+            pending = None
+        last = parts[-1] if parts else None
+        if last is not None and last.family == name.family and last.named and start == name.start \
+                and (last.edition is None or name.edition in (None, last.edition)):
+            last.name_end, last.edition = name.end, last.edition or name.edition
+            continue
+        parts.append(Part(name.family, start, name.end, name.edition))
+    if pending is not None:
+        flush(pending)
+    for i, part in enumerate(parts):
+        part.region_start = 0 if i == 0 else part.start
+        part.end = parts[i + 1].start if i + 1 < len(parts) else len(text)
+    return parts
+
+
+def adjacent(text: str, end: int, start: int) -> bool:
+    """Only punctuation (or "the") between two names: "MTUS: ACOEM", "Non-MTUS Citation: the ODG"."""
+    return re.fullmatch(r"[\s:;,/()-]*(?:the\s+)?", text[end:start], re.I) is not None
+
+
+def edition_of(text: str, part: Part, start: int, end: int) -> str | None:
+    """The edition ``part``'s name fixes, else the first edition word in ``text[start:end]`` for its family."""
+    if part.edition is not None:
+        return part.edition
+    return next((w.edition for w in edition_words(text, start, end) if part.family in w.families), None)
+
+
+#: How far from a guideline's name, in prose, a word may fix its edition ("the 2016 MTUS").
+EDITION_REACH = 40
+
+
+def edition_near(text: str, part: Part) -> str | None:
+    """The edition ``part``'s name fixes, else an edition word next to the name in prose ("Per the 2016 MTUS")."""
+    start = max(part.region_start, part.start - EDITION_REACH)
+    return edition_of(text, part, start, min(part.end, part.name_end + EDITION_REACH))
+
+
+def part_at(parts: list[Part], position: int) -> Part | None:
+    """The part whose text holds ``position``; a position before any name ("page 24 of the MTUS") belongs to the first."""
+    return next((p for p in parts if p.region_start <= position < p.end), parts[0] if parts else None)
+
+
 def source_id(written: str) -> str | None:
-    written = written.lower()
-    return next((sid for sid, name in sources().names if name.lower() == written), None)
+    """The source (``MTUS``, ``ODG``, ``ACOEM``) a name stands for; None for words that name no source."""
+    kind, family, _ = sources().by_key.get(_key(written), (None, None, None))
+    if kind == WHOLE_MTUS:
+        return MTUS
+    return sources().source_of(family)
 
 
-# Patterns the item facts need (facts/item_facts.py wires them in place of
-# its own constants): which guideline a rationale relies on, and whose a
-# quoted figure is.
+# Patterns the item facts need: which guideline a rationale relies on, and
+# whose a quoted figure is.
 
 
 @lru_cache(maxsize=1)
 def other_sources_pattern() -> re.Pattern[str]:
     """A rationale names a guideline or authority other than the MTUS: ODG, ACOEM, CDC, FDA.
 
-    Replaces ``_OTHER_SOURCES`` of facts/item_facts.py; ``m.group().upper()``
-    is what the ``other_guidelines`` fact lists.
+    ``m.group().upper()`` is what the ``other_guidelines`` fact lists.
     """
     src = sources()
-    names = [name for sid, name in src.attribution if sid != MTUS] + list(src.other_authorities)
+    names = [name for source, name in src.attribution if source != MTUS] + list(src.other_authorities)
     return re.compile(rf"\b{language.phrase_alternation(names)}\b", re.I)
 
 
 @lru_cache(maxsize=1)
-def mtus_pattern() -> re.Pattern[str]:
-    """A rationale attributes something to the MTUS ("MTUS", "CPMTG", "Chronic Pain Treatment").
+def attributed_pattern() -> re.Pattern[str]:
+    """Every source a figure may be attributed to other than the MTUS: the other guidelines and authorities,
+    and the unnamed ones ("most guidelines", "the literature").  For the quote check."""
+    src = sources()
+    names = [name for source, name in src.attribution if source != MTUS]
+    names += [*src.other_authorities, *src.unnamed_sources]
+    return re.compile(rf"(?<![\w]){language.phrase_alternation(names)}(?![\w])", re.I)
 
-    Replaces ``_MTUS`` of facts/item_facts.py.
-    """
-    names = [name for sid, name in sources().attribution if sid == MTUS]
+
+@lru_cache(maxsize=1)
+def mtus_pattern() -> re.Pattern[str]:
+    """A rationale attributes something to the MTUS ("MTUS", "CPMTG", "Chronic Pain Treatment")."""
+    names = [name for source, name in sources().attribution if source == MTUS]
     return re.compile(rf"\b{language.phrase_alternation(names)}\b", re.I)
 
 
@@ -89,9 +322,8 @@ def mtus_pattern() -> re.Pattern[str]:
 def mtus_silent_pattern() -> re.Pattern[str]:
     """The MTUS, or "guidelines", said to be silent on the question ("the MTUS does not address ...").
 
-    Replaces ``_MTUS_SILENT`` of facts/item_facts.py.  Its subject is a
-    guideline word that names no other source (MTUS, CPMTG, guideline(s));
-    the silence phrases are ``conclusions.guideline_silent``.
+    Its subject is a guideline word that names no other source (MTUS, CPMTG,
+    guideline(s)); the silence phrases are ``conclusions.guideline_silent``.
     """
     subjects = [w for w in sources().guideline_word_list if source_id(w) in (None, MTUS)]
     silent = language.alternation("conclusions.guideline_silent")
@@ -99,8 +331,5 @@ def mtus_silent_pattern() -> re.Pattern[str]:
 
 
 def own_drug_words() -> list[str]:
-    """Words for the item's own drug in its rationale ("this medication"): ``context.own_drug``.
-
-    Replaces ``_OWN_DRUG_WORDS`` of facts/item_facts.py (a new list each call).
-    """
+    """Words for the item's own drug in its rationale ("this medication"): ``context.own_drug``."""
     return list(language.phrases("context.own_drug"))

@@ -1,10 +1,13 @@
 """Read guideline citations with ``grammar/citation.lark``.
 
 Two kinds of text carry citations.  Guideline lines ("MAXIMUS guideline:
-Decision based on MTUS ... Carisoprodol (Soma), page 29.") name a source,
-topics and pages.  Rationale prose names pages in passing ("As stated on
-pages 29 and 65 of CA MTUS ..."); there a page counts only when the sentence
-is about a guideline, so "page 3 of the progress report" is left out.
+Decision based on MTUS ... Carisoprodol (Soma), page 29.") name guidelines,
+topics and pages: one citation per guideline a line names.  Rationale prose
+names pages in passing ("As stated on pages 29 and 65 of CA MTUS ..."): one
+citation per page reference, which counts only when its sentence is about a
+guideline, so "page 3 of the progress report" is left out.  Each citation
+carries the guideline family its words name (``rules/sources.yaml``) and the
+edition they fix, if any; ``checker/letter/editions.py`` decides the rest.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from lark.exceptions import LarkError
 
 from checker.letter.grammars import parser
 from checker.model import Citation, PageRef, Span
-from checker.knowledge.sources import MTUS, source_id, sources
+from checker.knowledge.sources import Part, edition_near, edition_of, guideline_parts, part_at, sources
 from checker.text.sentences import sentence_at
 
 #: Map a [start, end) range of the text being read to a Span in the file.
@@ -131,41 +134,91 @@ def _fallback_refs(text: str) -> list[_RawRef]:
     return refs
 
 
-def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> Citation:
-    """Read a claims administrator / reviewer guideline line (label already removed)."""
+def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> list[Citation]:
+    """Read a claims administrator / reviewer guideline line (label already removed): one citation per guideline.
+
+    A line that names several guidelines ("ACOEM ..., Chapter 12, page 303,
+    which is part of the MTUS, and on the Official Disability Guidelines")
+    gives one citation for each, with the pages and sections of its part of
+    the line; parts of the same guideline (and edition) are one citation.
+    """
     refs, sections = page_refs(text)
-    src = sources()
-    # "Decision based on Non-MTUS Citation ODG ..." names ODG, not the MTUS.
-    source_match = src.name_pattern.search(re.sub(rf"(?i)\bnon[\s-]*{MTUS}(?:\s+citation)?", " ", text))
-    source = source_id(source_match.group()) if source_match else None
-    edition_match = re.search(r"\b(19|20)\d{2}\b", text)
-    edition = edition_match.group() if edition_match else (src.editions.get(source or "", "") or None)
-    citation = Citation(
-        kind=kind,
-        text=text,
-        span=span_of(0, len(text)),
-        source=source,
-        edition=edition,
-        sections=[_clean_section(s) for _, _, body in sections for s in _split_sections(body)],
-        page_refs=[_page_ref_model(text, r, span_of) for r in refs],
-    )
-    citation.topics = _topics(text, refs, sections)
-    return citation
+    parts = guideline_parts(text) or [Part(None, 0, 0, named=False, end=len(text))]
+    groups: list[tuple[Part, str | None, list[tuple[int, int]]]] = []
+    previous_name_end = 0
+    for part in parts:
+        edition = edition_of(text, part, max(previous_name_end, part.region_start), part.end)
+        previous_name_end = part.name_end
+        same = next(
+            (g for g in groups if g[0].family == part.family and (g[1] is None or edition in (None, g[1]))), None
+        )
+        if same is None:
+            groups.append((part, edition, [(part.region_start, part.end)]))
+        else:
+            groups[groups.index(same)] = (same[0], same[1] or edition, [*same[2], (part.region_start, part.end)])
+    citations = []
+    for part, edition, regions in groups:
+        inside = lambda start: any(a <= start < b for a, b in regions)  # noqa: E731
+        own_refs = [r for r in refs if inside(r.start)]
+        own_sections = [s for s in sections if inside(s[0])]
+        first, last = regions[0][0], regions[-1][1]
+        citation = Citation(
+            kind=kind,
+            text=text[first:last],
+            span=span_of(first, last),
+            source=sources().source_of(part.family),
+            edition=edition,
+            guideline=part.family,
+            decided_by="citation" if edition else "unknown",
+            named=part.named,
+            sections=[_clean_section(s) for _, _, body in own_sections for s in _split_sections(body)],
+            page_refs=[_page_ref_model(text, r, span_of) for r in own_refs],
+        )
+        topics = []
+        for a, b in regions:
+            region_refs = [_shift(r, -a) for r in own_refs if a <= r.start < b]
+            region_sections = [(s - a, e - a, body) for s, e, body in own_sections if a <= s < b]
+            topics += _topics(text[a:b], region_refs, region_sections)
+        citation.topics = list(dict.fromkeys(topics))
+        citations.append(citation)
+    return citations
 
 
-def read_rationale_pages(text: str, span_of: SpanOf) -> Citation | None:
-    """Pages the rationale prose cites from a guideline; None when it cites none."""
+def read_rationale_citations(text: str, span_of: SpanOf) -> list[Citation]:
+    """One citation per page reference the rationale prose makes to a guideline ("page 78 of the MTUS").
+
+    The guideline is the one its sentence names next to it, with the edition
+    words next to that name ("Per the 2016 MTUS, page 29"); a page whose
+    sentence names no guideline of its own ("Page 80 recommends ...", "page 63
+    of the MTUS") is ``named=False``: the item's guideline lines decide
+    (``checker/letter/editions.py``).
+    """
     refs, _ = page_refs(text)
-    kept = [r for r in refs if _is_guideline_page(text, r)]
-    if not kept:
-        return None
-    first, last = kept[0].start, kept[-1].end
-    return Citation(
-        kind="rationale",
-        text=text[first:last],
-        span=span_of(first, last),
-        page_refs=[_page_ref_model(text, r, span_of, _source_of(text, r)) for r in kept],
-    )
+    citations = []
+    for ref in refs:
+        if not _is_guideline_page(text, ref):
+            continue
+        s_start, s_end = sentence_at(text, ref.start)
+        sentence = text[s_start:s_end]
+        part = part_at(guideline_parts(sentence), ref.start - s_start)
+        family, edition, named = None, None, False
+        if part is not None:
+            family, named = part.family, part.named
+            edition = edition_near(sentence, part)
+        citations.append(
+            Citation(
+                kind="rationale",
+                text=text[ref.start : ref.end],
+                span=span_of(ref.start, ref.end),
+                source=sources().source_of(family),
+                edition=edition,
+                guideline=family,
+                decided_by="citation" if edition else "unknown",
+                named=named,
+                page_refs=[_page_ref_model(text, ref, span_of, sources().source_of(family))],
+            )
+        )
+    return citations
 
 
 def _page_ref_model(text: str, ref: _RawRef, span_of: SpanOf, source: str | None = None) -> PageRef:
@@ -176,16 +229,6 @@ def _page_ref_model(text: str, ref: _RawRef, span_of: SpanOf, source: str | None
         source,
         [(list(pages), span_of(a, b)) for a, b, pages in ref.parts],
     )
-
-
-def _source_of(text: str, ref: _RawRef) -> str:
-    """The guideline a page in prose belongs to: the one its sentence names (MTUS by default)."""
-    start, end = sentence_at(text, ref.start)
-    named = {source_id(m.group()) for m in sources().name_pattern.finditer(text[start:end])}
-    named.discard(None)
-    if named and MTUS not in named:
-        return sorted(named)[0]
-    return MTUS
 
 
 def _is_guideline_page(text: str, ref: _RawRef) -> bool:

@@ -8,11 +8,12 @@ value keeps its span in the original file.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
 from checker.letter.layouts.base import Layout
-from checker.model import Field, Letter
+from checker.model import Field, Letter, LetterDates
 from checker.text import language
 from checker.text.dates import DATE, parse_date, with_dates
 from checker.text.normalise import NormalText
@@ -96,8 +97,47 @@ def read_case(letter: Letter, layout: Layout) -> None:
         return
     if layout.field_label is not None:
         _header_fields(letter, normal, layout.field_label)
+    letter.dates = read_dates(letter)
     _patient(letter, normal)
     _reviewer(letter, normal)
+
+
+@lru_cache(maxsize=1)
+def _request_date_patterns() -> list[re.Pattern[str]]:
+    """Where a case summary dates the request this decision is about, most trusted first."""
+    return with_dates(*language.patterns("dates.request_date"))
+
+
+def read_dates(letter: Letter) -> LetterDates:
+    """The dates the letter states: the request as the case summary dates it, and the header's dates.
+
+    The header fields that date the UR decision, the application and the IMR
+    decision are named in ``dates.header_dates``; when several fields date
+    the UR decision, the earliest counts.
+    """
+    summary = letter.section("summary")
+    request = None
+    if summary is not None:
+        for pattern in _request_date_patterns():
+            m = pattern.search(summary.text)
+            if m and parse_date(m.group(1)):
+                request = parse_date(m.group(1))
+                break
+    found: dict[str, list] = {}
+    for role, labels in language.section("dates.header_dates").items():
+        wanted = {label.lower() for label in labels}
+        found[role] = [d for d in (_date_in(f.value) for f in letter.header if f.label.lower() in wanted) if d]
+    return LetterDates(
+        request=request,
+        ur_decision=min(found.get("ur_decision", []), default=None),
+        application=next(iter(found.get("application", [])), None),
+        decision=next(iter(found.get("decision", [])), None),
+    )
+
+
+def _date_in(value: str) -> dt.date | None:
+    m = DATE.search(value)
+    return parse_date(m.group()) if m else None
 
 
 def _header_fields(letter: Letter, normal: NormalText, labels: re.Pattern[str]) -> None:

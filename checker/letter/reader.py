@@ -3,7 +3,8 @@
 The layout (``checker/letter/layouts/``) parses the letter and walks the tree
 into the model: one :class:`~checker.model.Item` per disputed treatment with
 its request, decision, guideline citations and rationale.  Then the case
-(header fields, patient, reviewer) and each rationale's conclusion are read.
+(header fields, patient, reviewer), the guideline edition of every citation
+(``checker/letter/editions.py``) and each rationale's conclusion are read.
 A letter that cannot be fully read still yields every part that could be,
 and ``letter.problems`` records where reading failed (the built-in parse
 rules report them).
@@ -17,6 +18,7 @@ from lark import Tree
 from lark.exceptions import UnexpectedInput
 
 from checker.letter.conclusions import read_conclusions
+from checker.letter.editions import decide_editions
 from checker.letter.header import read_case
 from checker.letter.layouts.base import Layout
 from checker.model import Letter, Problem, Span
@@ -53,6 +55,7 @@ def parse_letter(path: str, normal: NormalText, layout: Layout) -> Parsed:
     letter.format = layout.number if letter.sections else None
     problems.extend(_missing_parts(letter, normal))
     read_case(letter, layout)
+    decide_editions(letter)
     read_conclusions(letter, decide=layout.decision_from_conclusion)
     problems.extend(_undecided(letter))
     return Parsed(letter, tree)

@@ -19,6 +19,20 @@ def _span(span: Span | None) -> dict[str, int] | None:
     return span.to_dict() if span else None
 
 
+def citation_dict(citation: Citation) -> dict[str, Any]:
+    """One citation: whose, which guideline and edition (and how the edition was decided), its pages."""
+    return {
+        "kind": citation.kind,
+        "guideline": citation.guideline,
+        "edition": citation.edition,
+        "decided_by": citation.decided_by,
+        "source": citation.source,
+        "pages": citation.pages,
+        "sections": citation.sections,
+        "line": citation.span.line if citation.span else None,
+    }
+
+
 def item_dict(item: Item) -> dict[str, Any]:
     request = item.request
     return {
@@ -53,16 +67,6 @@ def item_dict(item: Item) -> dict[str, Any]:
     }
 
 
-def citation_dict(citation: Citation) -> dict[str, Any]:
-    """One guideline citation as the model reads it (kind, source and edition as named, pages)."""
-    return {
-        "kind": citation.kind,
-        "source": citation.source,
-        "edition": citation.edition,
-        "pages": citation.pages,
-    }
-
-
 def letter_dict(letter: Letter) -> dict[str, Any]:
     patient = letter.patient
     return {
@@ -74,6 +78,16 @@ def letter_dict(letter: Letter) -> dict[str, Any]:
         },
         "reviewer": {"specialty": letter.reviewer.specialty, "licensure": letter.reviewer.licensure},
         "final_determination": letter.final_determination,
+        "edition_in_force": letter.edition_in_force,
+        "dates": {
+            name: value.isoformat() if value else None
+            for name, value in (
+                ("request", letter.dates.request),
+                ("ur_decision", letter.dates.ur_decision),
+                ("application", letter.dates.application),
+                ("decision", letter.dates.decision),
+            )
+        },
         "encoding": letter.encoding,
         "header": [{"label": f.label, "value": f.value, "line": f.span.line} for f in letter.header],
         "sections": [{"kind": s.kind, "title": s.title, **s.span.to_dict()} for s in letter.sections],

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from checker import reports
-from checker.knowledge.guideline import compact_numbers
+from checker.knowledge.guideline import compact_numbers, guidelines
 from checker.letter.layouts import by_number
 from checker.model import FileResult, Finding, Item, Letter, Severity
 from checker.reports import ReportOptions, Summary
@@ -223,6 +223,48 @@ class Reporter(reports.Reporter):
             render_summary(self.console, summary)
 
 
+#: How ``parse`` says how a citation's edition was decided (``Citation.decided_by``).
+_DECIDED_BY = {
+    "citation": "named by the citation",
+    "item-lines": "from the item's guideline lines",
+    "dates": "in force on the letter's dates",
+    "unknown": "not known",
+}
+
+
+def citations_list(letter: Letter) -> Text:
+    """Each item's citations: whose, which guideline and edition, how the edition was decided, the pages."""
+    text = Text()
+    for item in letter.items:
+        text.append(f"  {item.index}. citations", style="bold")
+        if not item.citations:
+            text.append(": none")
+        for citation in item.citations:
+            guideline = citation.guideline or "no guideline named"
+            if citation.guideline and not guidelines().editions(citation.guideline):
+                said = "cited without an edition"
+            else:
+                edition = f"edition {citation.edition}, " if citation.edition else "edition "
+                said = edition + _DECIDED_BY.get(citation.decided_by, citation.decided_by)
+            text.append(f"\n     {citation.kind}: {guideline} ({said})")
+            pages = compact_numbers(citation.pages)
+            if pages:
+                text.append(f"; pages {pages}")
+        text.append("\n")
+    return text
+
+
+def editions_line(letter: Letter) -> Text:
+    """The letter's dates and the CPMTG edition in force on them."""
+    dates = letter.dates
+    said = ", ".join(
+        f"{name} {value.isoformat()}"
+        for name, value in (("request", dates.request), ("UR decision", dates.ur_decision), ("application", dates.application))
+        if value
+    )
+    return Text(f"  edition in force: {letter.edition_in_force or 'not known'}" + (f" ({said})" if said else ""))
+
+
 class ParseReporter(Reporter):
     """``imr-check parse``: what each letter says, and what could not be read."""
 
@@ -231,8 +273,10 @@ class ParseReporter(Reporter):
             return
         console = self.console
         console.print(letter_header(result.path, result.letter, result), soft_wrap=True)
+        console.print(editions_line(result.letter), soft_wrap=True)
         if result.letter.items:
             console.print(items_view(result.letter, console.width, dose=True))
+            console.print(citations_list(result.letter), soft_wrap=True)
         else:
             console.print("  no items found", style="yellow")
         for finding in result.findings:

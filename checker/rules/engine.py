@@ -83,7 +83,21 @@ def _applies(rule: Rule, facts: ItemFacts) -> bool:
         return False
     if rule.topics and not set(rule.topics) & set(facts.get("topics") or []):
         return False
-    return True
+    return not rule.editions or _in_editions(rule.editions, facts)
+
+
+def _in_editions(editions: tuple[str, ...], facts: ItemFacts) -> bool:
+    """Does one of the rule's guideline editions apply to the item?
+
+    Only the item's editions of the rule's guidelines count: a rule written
+    for the 2009 CPMTG is skipped for an item of the 2016 revision, and
+    checked for an item whose CPMTG edition nothing settles (no citation
+    names one, no date says).
+    """
+    known = facts.knowledge.editions
+    families = {g.family for e in editions if (g := known.get(e)) is not None}
+    relevant = {e for e in facts["editions"] if (g := known.get(e)) is not None and g.family in families}
+    return not relevant or bool(relevant & set(editions))
 
 
 def _apply(rule: Rule, context: dict[str, Any], item: int | None, anchor: Span | None) -> list[Finding]:

@@ -32,6 +32,7 @@ from checker.knowledge.guideline import (
     Statement,
     compile_pattern_text,
     default_concepts,
+    guidelines,
     load_concepts,
     load_statements,
 )
@@ -97,6 +98,8 @@ class Rule:
     item: str | None = None
     topics: tuple[str, ...] = ()
     drugs: tuple[str, ...] = ()
+    #: Guideline editions (ids of rules/guidelines) the rule encodes: it is skipped for items they do not apply to.
+    editions: tuple[str, ...] = ()
     for_each: tuple[str, str] | None = None  # (variable, path)
     when: Expression | None = None
     severity_when: tuple[tuple[Expression, Severity], ...] = ()
@@ -292,6 +295,12 @@ def _compile_rule(
         problem = check_drug(drug, default_lexicon())
         if problem:
             raise fail(["drugs", i], problem)
+    if scope == "letter" and raw.get("editions"):
+        raise fail("editions", "a letter-scope rule cannot be limited to editions")
+    known_editions = sorted(guidelines().by_id)
+    for i, edition in enumerate(raw.get("editions") or []):
+        if edition not in known_editions:
+            raise fail(["editions", i], f"unknown guideline edition {edition!r} (known: {', '.join(known_editions)})")
     when = expression(["when"], raw["when"]) if raw.get("when") else None
     severity_when = tuple(
         (expression(["severity_when", i, "when"], s["when"]), Severity(s["severity"]))
@@ -323,6 +332,7 @@ def _compile_rule(
         item=raw.get("item"),
         topics=tuple(raw.get("topics") or ()),
         drugs=tuple(d.lower() for d in raw.get("drugs") or ()),
+        editions=tuple(raw.get("editions") or ()),
         for_each=for_each,
         when=when,
         severity_when=severity_when,

@@ -32,7 +32,7 @@ from typing import Any
 
 from lark import Lark, Token, Tree
 
-from checker.letter.citations import read_guideline_line, read_rationale_pages
+from checker.letter.citations import read_guideline_line, read_rationale_citations
 from checker.letter.conclusions import decision_word
 from checker.letter.request_line import parse_request
 from checker.model import Item, Letter, Problem, Section, Span
@@ -402,16 +402,14 @@ class Walker:
     def add_citation(self, item: Item, kind: str, start: int, end: int) -> None:
         """A guideline line of ``kind`` (admin / reviewer) over normalised text [start, end)."""
         text = self.normal.text[start:end]
-        item.citations.append(read_guideline_line(kind, text, lambda a, b, s=start: self.span(s + a, s + b)))
+        item.citations.extend(read_guideline_line(kind, text, lambda a, b, s=start: self.span(s + a, s + b)))
 
     def set_rationale(self, item: Item, start: int, end: int) -> None:
         """The rationale over normalised text [start, end), with the pages it cites."""
         item.rationale_text = self.normal.text[start:end]
         item.rationale_start = start
         item.rationale_span = self.span(start, max(end, start + 1))
-        cited = read_rationale_pages(item.rationale_text, lambda a, b, s=start: self.span(s + a, s + b))
-        if cited is not None:
-            item.citations.append(cited)
+        item.citations.extend(read_rationale_citations(item.rationale_text, lambda a, b, s=start: self.span(s + a, s + b)))
 
     def _continues_citation(self, citation: Token, token: Token) -> bool:
         """A short line right after a guideline line that reads as its continuation."""

@@ -1,0 +1,102 @@
+"""Drug names as letters write them: brands, misspellings, and words that are not drugs.
+
+Near spelling must read real-world misspellings as their drug, and must never
+read an ordinary word, or a real drug's own name, as a drug it is not
+(rules/drugs.yaml).  The corpus is tests/fixtures/drug_names/misspellings.yaml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker.knowledge.lexicon import default_lexicon
+from checker.knowledge.guideline import default_guideline
+
+CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "drug_names" / "misspellings.yaml").read_text(encoding="utf-8"))
+LEXICON = default_lexicon()
+
+
+def _generic(word: str) -> str | None:
+    found = LEXICON.identify(word)
+    return found.drug.generic if found else None
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CORPUS["misspellings"]) >= 60
+    assert len(CORPUS["not_drugs"]) >= 40 and len(CORPUS["other_drugs"]) >= 60
+
+
+@pytest.mark.parametrize("entry", CORPUS["misspellings"], ids=lambda e: e["written"])
+def test_a_real_world_misspelling_reads_as_its_drug(entry):
+    found = LEXICON.identify(entry["written"])
+    assert found is not None and found.drug.generic == entry["means"]
+    assert not found.exact, "a misspelling must still be reported by the spelling check"
+
+
+@pytest.mark.parametrize("entry", CORPUS["not_drugs"], ids=lambda e: e["word"])
+def test_an_ordinary_word_is_no_drug(entry):
+    assert _generic(entry["word"]) is None
+
+
+@pytest.mark.parametrize("word", CORPUS["other_drugs"])
+def test_a_drug_the_lexicon_does_not_know_is_not_read_as_another(word):
+    assert word not in LEXICON.by_name
+    assert _generic(word) is None
+
+
+def test_every_name_of_the_lexicon_reads_as_its_own_drug():
+    for drug in LEXICON.drugs.values():
+        for name in (drug.generic, *drug.names, *drug.misspellings):
+            found = LEXICON.identify(name)
+            assert found is not None and found.drug is drug, name
+            assert found.exact == (name not in drug.misspellings), name
+
+
+@pytest.mark.parametrize(
+    "written,generic",
+    [
+        ("Percocett", "oxycodone/acetaminophen"), ("Ultracett", "tramadol/acetaminophen"), ("Narco", "hydrocodone/acetaminophen"),
+        ("Butrans", "buprenorphine"), ("Belbuca", "buprenorphine"), ("Demerol", "meperidine"), ("levorphanol", "levorphanol"),
+        ("Terocin", "terocin"), ("Medrox", "medrox"), ("LidoPro", "lidopro"), ("Flector", "diclofenac topical"),
+        ("Pennsaid", "diclofenac topical"), ("Voltaren gel", "diclofenac topical"), ("Duexis", "ibuprofen/famotidine"),
+        ("Fioricet", "butalbital/acetaminophen/caffeine"), ("Fiorinal", "butalbital/aspirin/caffeine"),
+        ("Esgic", "butalbital/acetaminophen/caffeine"), ("Lunesta", "eszopiclone"), ("zaleplon", "zaleplon"),
+        ("trazodone", "trazodone"), ("Cymbalta", "duloxetine"), ("Effexor", "venlafaxine"), ("Savella", "milnacipran"),
+        ("Zoloft", "sertraline"), ("Nexium", "esomeprazole"), ("Prevacid", "lansoprazole"), ("Dexilant", "dexlansoprazole"),
+        ("Zantac", "ranitidine"), ("Pepcid", "famotidine"), ("Lodine", "etodolac"), ("Toradol", "ketorolac"),
+        ("Indocin", "indomethacin"), ("Feldene", "piroxicam"), ("Daypro", "oxaprozin"), ("Relafen", "nabumetone"),
+        ("Parafon Forte", "chlorzoxazone"), ("Dantrium", "dantrolene"), ("Halcion", "triazolam"), ("Tylenol", "acetaminophen"),
+        ("Lorcet", "hydrocodone/acetaminophen"), ("Xodol", "hydrocodone/acetaminophen"), ("Vicoprofen", "hydrocodone/ibuprofen"),
+        ("Xtampza ER", "oxycodone"), ("Embeda", "morphine/naltrexone"), ("Zofran", "ondansetron"),
+        ("ketoprofen cream", "ketoprofen topical"), ("capsaicin cream", "capsaicin"), ("Theramine", "theramine"),
+        ("Sentra PM", "sentra"),
+    ],
+)
+def test_new_names(written, generic):
+    assert _generic(written) == generic
+
+
+def test_every_opioid_names_the_table_of_its_morphine_equivalent_factor():
+    for drug in LEXICON.drugs.values():
+        if drug.drug_class and drug.drug_class.startswith("opioid"):
+            has_factor = drug.mme_factor is not None or drug.mme_bands or drug.mme_factor_per_mcg_hr is not None
+            assert drug.mme_source in ({"CDC 2016", "CDC MME conversion file"} if has_factor else {"none"}), drug.generic
+    assert LEXICON.get("buprenorphine").mme_source == "none"
+    assert LEXICON.get("tramadol").mme_source == "CDC MME conversion file"
+    assert LEXICON.get("oxycodone").mme_source == "CDC 2016"
+
+
+def test_every_drug_topic_is_a_topic_of_the_page_map():
+    topics = default_guideline().topics
+    for drug in LEXICON.drugs.values():
+        assert drug.topic is None or drug.topic in topics, (drug.generic, drug.topic)
+
+
+def test_compounded_creams_and_medical_foods_are_recognised_but_not_judged():
+    for generic in ("compounded topical", "flurbiprofen topical", "ketoprofen topical", "cyclobenzaprine topical"):
+        assert LEXICON.get(generic).drug_class == "compounded topical"
+    for generic in ("theramine", "sentra"):
+        assert LEXICON.get(generic).drug_class == "medical food"
