@@ -16,7 +16,7 @@ from checker.rules.engine import check_letter
 from checker.facts.scope import Knowledge
 from checker.letter.layouts import detect
 from checker.knowledge.guideline import default_concepts, default_guideline, guidelines
-from checker.knowledge.lexicon import default_lexicon
+from checker.knowledge.lexicon import default_lexicon, with_additions
 from checker.model import FileResult
 from checker.text.normalise import normalise
 from checker.letter.reader import parse_letter
@@ -42,14 +42,16 @@ def default_knowledge() -> Knowledge:
 
 
 def knowledge_for(ruleset: RuleSet) -> Knowledge:
-    """Shipped knowledge plus the concepts and statements rule files add (built once per rule set)."""
+    """Shipped knowledge plus the concepts, statements and drugs rule files add (built once per rule set)."""
     base = default_knowledge()
-    if not ruleset.concepts and not ruleset.statements:
+    if not ruleset.concepts and not ruleset.statements and not ruleset.drugs:
         return base
     cached = _KNOWLEDGE.get(id(ruleset))
     if cached is None or cached[0] is not ruleset:
         knowledge = Knowledge(
-            base.guideline, base.lexicon, {**base.concepts, **ruleset.concepts}, [*base.statements, *ruleset.statements],
+            base.guideline,
+            with_additions(base.lexicon, ruleset.drugs) if ruleset.drugs else base.lexicon,
+            {**base.concepts, **ruleset.concepts}, [*base.statements, *ruleset.statements],
             base.editions,
         )
         cached = _KNOWLEDGE[id(ruleset)] = (ruleset, knowledge)
@@ -80,11 +82,12 @@ def read_source(path: str, source: SourceText, ruleset: RuleSet | None = None, o
     try:
         layout = detect(source.text)
         normal = normalise(source, layout.classify)
-        parsed = parse_letter(path, normal, layout)
+        knowledge = knowledge_for(ruleset) if ruleset is not None else default_knowledge()
+        parsed = parse_letter(path, normal, layout, knowledge.lexicon)
         read_markers(source, parsed.letter)
         findings = []
         if ruleset is not None:
-            findings = check_letter(parsed.letter, ruleset, knowledge_for(ruleset), only)
+            findings = check_letter(parsed.letter, ruleset, knowledge, only)
     except RecursionError:
         return Reading(FileResult(path, error="letter too deeply nested to read"))
     except Exception as error:  # a bug must not end the batch; say so plainly

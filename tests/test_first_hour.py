@@ -68,7 +68,7 @@ def test_rules_validate_counts_only_the_files_given(tmp_path):
         "ruleset: mine\nrules:\n  - id: my-rule\n    title: A rule of mine\n    category: guideline-criteria\n"
         "    severity: warning\n    when: item.approved\n    message: approved\n", encoding="utf-8")
     done = run_cli(["rules", "validate", "mine.yaml"], cwd=tmp_path)
-    assert done.stdout.strip() == "ok: 1 rules in 1 files"
+    assert done.stdout.strip() == "ok: 1 rule in 1 file"
 
 
 def test_rules_show_names_the_file_actually_loaded(tmp_path):

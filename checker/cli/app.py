@@ -298,7 +298,7 @@ def rules_validate(
         ruleset = session.ruleset(_rule_settings(given, no_default_rules or bool(given)))
         rules = _rules_of(given, ruleset) if given else ruleset.rules
         files = {r.file for r in rules}
-        print(f"ok: {len(rules)} rules in {len(files)} files")
+        print(f"ok: {len(rules)} rule{'' if len(rules) == 1 else 's'} in {len(files)} file{'' if len(files) == 1 else 's'}")
         return session.EXIT_OK
 
     _run(body)

@@ -9,7 +9,7 @@ exact name first, then a near spelling within a small edit distance.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -232,26 +232,44 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """Read a drug lexicon YAML file (safe_load: nothing in it is executed)."""
     data = yaml.safe_load((path or rules_path("drugs.yaml")).read_text(encoding="utf-8")) or {}
-    drugs = {}
-    for entry in data.get("drugs", []):
-        drug = Drug(
-            generic=str(entry["generic"]).lower(),
-            names=tuple(str(n).lower() for n in entry.get("names") or ()),
-            misspellings=tuple(str(n).lower() for n in entry.get("misspellings") or ()),
-            drug_class=entry.get("class"),
-            topic=entry.get("topic"),
-            mme_factor=entry.get("mme_factor"),
-            mme_factor_per_mcg_hr=entry.get("mme_factor_per_mcg_hr"),
-            mme_bands=tuple(tuple(b) for b in entry.get("mme_bands") or ()),
-            mme_source=entry.get("mme_source"),
-            combination_strength_means=entry.get("combination_strength_means"),
-            combination_of=tuple(entry.get("combination_of") or ()),
-            form_means=tuple((str(k).lower(), str(v)) for k, v in (entry.get("form_means") or {}).items()),
-            product_numbers=tuple((int(k), float(v)) for k, v in (entry.get("product_numbers") or {}).items()),
-        )
-        drugs[drug.generic] = drug
+    drugs = {drug.generic: drug for drug in (drug_of_entry(entry) for entry in data.get("drugs", []))}
     sounds = tuple((str(a).lower(), str(b).lower()) for a, b in (data.get("same_sounds") or ()))
     return Lexicon(drugs, same_sounds=sounds)
+
+
+def drug_of_entry(entry: dict) -> Drug:
+    """One ``drugs:`` entry (rules/drugs.yaml, or a rule file of the user's) as a :class:`Drug`."""
+    return Drug(
+        generic=str(entry["generic"]).lower(),
+        names=tuple(str(n).lower() for n in entry.get("names") or ()),
+        misspellings=tuple(str(n).lower() for n in entry.get("misspellings") or ()),
+        drug_class=entry.get("class"),
+        topic=entry.get("topic"),
+        mme_factor=entry.get("mme_factor"),
+        mme_factor_per_mcg_hr=entry.get("mme_factor_per_mcg_hr"),
+        mme_bands=tuple(tuple(b) for b in entry.get("mme_bands") or ()),
+        mme_source=entry.get("mme_source"),
+        combination_strength_means=entry.get("combination_strength_means"),
+        combination_of=tuple(entry.get("combination_of") or ()),
+        form_means=tuple((str(k).lower(), str(v)) for k, v in (entry.get("form_means") or {}).items()),
+        product_numbers=tuple((int(k), float(v)) for k, v in (entry.get("product_numbers") or {}).items()),
+    )
+
+
+def with_additions(base: Lexicon, additions: list[Drug]) -> Lexicon:
+    """``base`` with drugs a user's rule files add; an entry for a known drug adds its names and misspellings."""
+    drugs = dict(base.drugs)
+    for drug in additions:
+        known = drugs.get(drug.generic)
+        if known is None:
+            drugs[drug.generic] = drug
+            continue
+        drugs[drug.generic] = replace(
+            known,
+            names=tuple(dict.fromkeys((*known.names, *drug.names))),
+            misspellings=tuple(dict.fromkeys((*known.misspellings, *drug.misspellings))),
+        )
+    return Lexicon(drugs, same_sounds=base.same_sounds)
 
 
 @lru_cache(maxsize=1)

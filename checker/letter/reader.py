@@ -20,6 +20,7 @@ from lark.exceptions import UnexpectedInput
 from checker.letter.conclusions import read_conclusions
 from checker.letter.editions import decide_editions
 from checker.letter.header import read_case
+from checker.knowledge.lexicon import Lexicon
 from checker.letter.layouts.base import Layout
 from checker.model import Letter, Problem, Span
 from checker.text.normalise import NormalText
@@ -33,8 +34,11 @@ class Parsed:
     tree: Tree | None
 
 
-def parse_letter(path: str, normal: NormalText, layout: Layout) -> Parsed:
-    """Read normalised text into a :class:`Letter`; what cannot be read goes to ``letter.problems``."""
+def parse_letter(path: str, normal: NormalText, layout: Layout, lexicon: Lexicon | None = None) -> Parsed:
+    """Read normalised text into a :class:`Letter`; what cannot be read goes to ``letter.problems``.
+
+    ``lexicon`` is the drug lexicon request lines are read with (default: the shipped one).
+    """
     letter = Letter(path=path, encoding=normal.source.encoding, normal=normal)
     problems = letter.problems
     errors: list[UnexpectedInput] = []
@@ -51,7 +55,7 @@ def parse_letter(path: str, normal: NormalText, layout: Layout) -> Parsed:
     for error in errors[:1]:
         problems.append(_syntax_problem(normal, error))
     if tree is not None:
-        layout.read(letter, normal, tree)
+        layout.read(letter, normal, tree, lexicon)
     letter.format = layout.number if letter.sections else None
     problems.extend(_missing_parts(letter, normal))
     read_case(letter, layout)

@@ -37,7 +37,7 @@ from checker.knowledge.guideline import (
     load_statements,
 )
 from checker.rules.patterns import UnsafePattern, check_pattern
-from checker.knowledge.lexicon import default_lexicon
+from checker.knowledge.lexicon import Drug, Lexicon, default_lexicon, drug_of_entry, with_additions
 from checker.rules.vocabulary import VocabularyError, check_drug, check_rule_facts
 from checker.model import Severity
 from checker import safe_yaml
@@ -131,6 +131,8 @@ class RuleFile:
     overrides: dict[str, dict[str, Any]]
     concepts: dict[str, Concept]
     statements: list[Statement]
+    #: Drugs (or names and misspellings of known drugs) the file adds to the lexicon.
+    drugs: list[Drug] = field(default_factory=list)
     #: ``file:line`` of each ``extends`` entry and ``overrides`` key, for error messages.
     lines: dict[str, str] = field(default_factory=dict)
 
@@ -143,6 +145,8 @@ class RuleSet:
     concepts: dict[str, Concept] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    #: Drugs rule files add to the shipped lexicon (rules/drugs.yaml).
+    drugs: list[Drug] = field(default_factory=list)
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -190,7 +194,9 @@ def load_rule_file(path: Path, guideline: Guideline, display: str | None = None)
     _check_patterns(data, shown, root)
     concepts = load_concepts(data)
     statements = load_statements(data)
-    known = _Known(guideline, {*default_concepts(), *concepts})
+    drugs = [drug_of_entry(entry) for entry in data.get("drugs") or []]
+    lexicon = with_additions(default_lexicon(), drugs) if drugs else default_lexicon()
+    known = _Known(guideline, {*default_concepts(), *concepts}, lexicon)
     rules = [
         _compile_rule(raw, Where(shown, safe_yaml.line_of(root, ["rules", i])), ruleset, root, ["rules", i], known, path)
         for i, raw in enumerate(data.get("rules") or [])
@@ -203,6 +209,7 @@ def load_rule_file(path: Path, guideline: Guideline, display: str | None = None)
         overrides=dict(data.get("overrides") or {}),
         concepts=concepts,
         statements=statements,
+        drugs=drugs,
         lines={
             **{f"extends:{name}": f"{shown}:{safe_yaml.line_of(root, ['extends', i])}" for i, name in enumerate(data.get("extends") or ())},
             **{f"overrides:{name}": f"{shown}:{safe_yaml.line_of(root, ['overrides', name])}" for name in data.get("overrides") or {}},
@@ -263,6 +270,7 @@ class _Known:
 
     guideline: Guideline
     concept_ids: set[str]
+    lexicon: Lexicon
 
 
 def _compile_rule(
@@ -292,7 +300,7 @@ def _compile_rule(
         if guideline.topic(topic) is None:
             raise fail("topics", f"unknown topic {topic!r} (known: {', '.join(sorted(guideline.topics))})")
     for i, drug in enumerate(raw.get("drugs") or []):
-        problem = check_drug(drug, default_lexicon())
+        problem = check_drug(drug, known.lexicon)
         if problem:
             raise fail(["drugs", i], problem)
     if scope == "letter" and raw.get("editions"):
@@ -395,6 +403,7 @@ def load_ruleset(
     seen: dict[str, Rule] = {}
     concepts: dict[str, Concept] = {}
     statements: list[Statement] = []
+    drugs: list[Drug] = []
     for f in files:
         for rule in f.rules:
             if rule.id in seen:
@@ -403,6 +412,7 @@ def load_ruleset(
             rules.append(rule)
         concepts.update(f.concepts)
         statements.extend(f.statements)
+        drugs.extend(f.drugs)
     for f in files:
         for rule_id, change in f.overrides.items():
             rule = seen.get(rule_id)
@@ -410,7 +420,7 @@ def load_ruleset(
                 where = f.lines.get(f"overrides:{rule_id}", str(f.path))
                 raise RuleError(f"{where}: overrides.{rule_id}: unknown rule {rule_id!r}")
             _apply(rule, change)
-    ruleset = RuleSet(rules, concepts, statements, [f.path for f in files])
+    ruleset = RuleSet(rules, concepts, statements, [f.path for f in files], drugs)
     unknown = apply_severities(ruleset, severities or {})
     if unknown:
         raise RuleError(f"configuration: unknown rule {unknown[0]!r} (see `imr-check rules list`)")

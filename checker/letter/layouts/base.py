@@ -34,6 +34,7 @@ from lark import Lark, Token, Tree
 
 from checker.letter.citations import read_guideline_line, read_rationale_citations
 from checker.letter.conclusions import decision_word
+from checker.knowledge.lexicon import Lexicon
 from checker.letter.request_line import parse_request
 from checker.model import Item, Letter, Problem, Section, Span
 from checker.resources import lark_parser
@@ -148,9 +149,13 @@ class Layout:
         return sum(weight for pattern, weight in self._markers if pattern.search(text))
 
     # ------------------------------------------------------------ reading
-    def read(self, letter: Letter, normal: NormalText, tree: Tree) -> None:
-        """Fill ``letter`` from the parse tree (sections, items, final determination)."""
-        walker = Walker(self, letter, normal)
+    def read(self, letter: Letter, normal: NormalText, tree: Tree, lexicon: Lexicon | None = None) -> None:
+        """Fill ``letter`` from the parse tree (sections, items, final determination).
+
+        ``lexicon`` names the drugs request lines are read with: the shipped
+        one, plus what the user's rule files add.
+        """
+        walker = Walker(self, letter, normal, lexicon)
         walker.walk(tree)
         self.finish(walker)
 
@@ -183,8 +188,9 @@ class Layout:
 class Walker:
     """Turns a parse tree of any layout into sections and items."""
 
-    def __init__(self, layout: Layout, letter: Letter, normal: NormalText) -> None:
+    def __init__(self, layout: Layout, letter: Letter, normal: NormalText, lexicon: Lexicon | None = None) -> None:
         self.layout = layout
+        self.lexicon = lexicon
         self.letter = letter
         self.normal = normal
         self.problems = letter.problems
@@ -343,7 +349,7 @@ class Walker:
             index=len(self.letter.items) + 1,
             request_text=request_text,
             request_span=self.span(start, start + max(1, len(request_text))),
-            request=parse_request(request_text),
+            request=parse_request(request_text, self.lexicon),
             heading_span=self.token_span(token),
             request_start=start,
             decision=heading.decision,

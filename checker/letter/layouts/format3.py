@@ -47,7 +47,7 @@ class Format3(Layout):
             index=1,
             request_text=request_text,
             request_span=walker.span(start, start + max(1, len(request_text))),
-            request=parse_request(request_text),
+            request=parse_request(request_text, walker.lexicon),
             heading_span=issue.span,
             request_start=start,
         )
