@@ -56,7 +56,6 @@ class Lexicon:
     drugs: dict[str, Drug]
     by_name: dict[str, Drug] = field(default_factory=dict)
     misspelt: dict[str, Drug] = field(default_factory=dict)
-    _pattern: re.Pattern[str] | None = None
     _by_prefix: dict = field(default_factory=dict)
     _near_cache: dict = field(default_factory=dict)
     #: Spellings of one sound ("ph", "f"): a word spelt with the first may mean a name with the second.
@@ -78,9 +77,17 @@ class Lexicon:
                 if len(name) >= 8:
                     self._by_first.setdefault(name[:1], []).append((name, drug))
         self._near_cache: dict[str, Drug | None] = {}
-        names = sorted({*self.by_name, *self.misspelt}, key=lambda n: (-len(n), n))
-        alternatives = "|".join(_name_regex(n) for n in names)
-        self._pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z])", re.I)
+        self._found_cache: dict[str, list[DrugMatch]] = {}
+        # Every name, indexed by its first word (run of letters or of digits):
+        # a text is scanned once for words, and a name is tried only where a
+        # word is its first word, longest name first, as one alternation of
+        # all names would try them.
+        self._by_first_word: dict[str, list[_Name]] = {}
+        for name in sorted({*self.by_name, *self.misspelt}, key=lambda n: (-len(n), n)):
+            first = _WORD.match(name)
+            if first is not None:  # a name starts with a letter or digit (rules.schema.json, test_lexicon)
+                pattern = re.compile(rf"(?:{_name_regex(name)})(?![A-Za-z])", re.I)
+                self._by_first_word.setdefault(first.group(), []).append(_Name((-len(name), name), pattern))
 
     def get(self, generic: str) -> Drug | None:
         return self.drugs.get(generic)
@@ -90,19 +97,58 @@ class Lexicon:
         return sorted((n for n in self.by_name if "#" in n), key=len, reverse=True)
 
     def find_all(self, text: str) -> list[DrugMatch]:
-        """Every exact or listed-misspelling mention of a drug in ``text``."""
-        found = []
-        assert self._pattern is not None
-        for m in self._pattern.finditer(text):
-            key = _key(m.group())
-            drug = self.by_name.get(key) or self.by_name.get(re.sub(r"(?:es|s)$", "", key))
-            if drug is None and key.endswith("es"):
-                drug = self.by_name.get(key[:-1])
-            exact = drug is not None
-            drug = drug or self.misspelt.get(key) or self.misspelt.get(re.sub(r"(?:es|s)$", "", key))
-            if drug is not None:
-                found.append(DrugMatch(drug, m.group(), m.start(), m.end(), exact))
+        """Every exact or listed-misspelling mention of a drug in ``text``, longest name first.
+
+        One pass over the words of ``text``; a name is tried only where a word
+        is its first word (or that word's plural).  The same text is often
+        read by several facts (drug mentions, spelling), so the last few
+        answers are kept.
+        """
+        cached = self._found_cache.get(text)
+        if cached is None:
+            cached = self._find_all(text)
+            if len(self._found_cache) >= _FOUND_CACHE_SIZE:
+                self._found_cache.pop(next(iter(self._found_cache)))
+            self._found_cache[text] = cached
+        return list(cached)
+
+    def _find_all(self, text: str) -> list[DrugMatch]:
+        found: list[DrugMatch] = []
+        end = 0
+        for word in _WORD_START.finditer(text):
+            if word.start() < end:
+                continue
+            for name in self._candidates(word.group().lower()):
+                m = name.pattern.match(text, word.start())
+                if m is None:
+                    continue
+                match = self._known(m.group(), m.start(), m.end())
+                if match is not None:
+                    found.append(match)
+                end = m.end()
+                break
         return found
+
+    def _candidates(self, word: str) -> list[_Name]:
+        """Names that may start at ``word``: those whose first word it is, or whose plural it is."""
+        index = self._by_first_word
+        if not word.endswith("s"):
+            return index.get(word, [])
+        lists = [index.get(word), index.get(word[:-1]), index.get(word[:-2]) if word.endswith("es") else None]
+        present = [names for names in lists if names]
+        if len(present) <= 1:
+            return present[0] if present else []
+        return sorted({n for names in present for n in names})
+
+    def _known(self, written: str, start: int, end: int) -> DrugMatch | None:
+        """The drug a matched name means (a listed misspelling is not exact)."""
+        key = _key(written)
+        drug = self.by_name.get(key) or self.by_name.get(re.sub(r"(?:es|s)$", "", key))
+        if drug is None and key.endswith("es"):
+            drug = self.by_name.get(key[:-1])
+        exact = drug is not None
+        drug = drug or self.misspelt.get(key) or self.misspelt.get(re.sub(r"(?:es|s)$", "", key))
+        return DrugMatch(drug, written, start, end, exact) if drug is not None else None
 
     def find_near(self, text: str) -> list[DrugMatch]:
         """Words of ``text`` that are near spellings of a single-word drug name."""
@@ -188,6 +234,22 @@ class Lexicon:
         for spelling, sound in self.same_sounds:
             forms += [f.replace(spelling, sound) for f in forms if spelling in f]
         return forms
+
+
+#: A word a name may start with: a run of letters or of digits ...
+_WORD = re.compile(r"[a-z]+|[0-9]+")
+#: ... not preceded by a letter or digit.
+_WORD_START = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]+|[0-9]+)")
+#: How many texts' drug mentions a lexicon keeps (a letter's sections and items).
+_FOUND_CACHE_SIZE = 64
+
+
+@dataclass(frozen=True, order=True)
+class _Name:
+    """One name of the lexicon, compiled to match where it starts; ordered longest first."""
+
+    order: tuple[int, str]
+    pattern: re.Pattern[str] = field(compare=False)
 
 
 def _swapped(a: str, b: str) -> bool:

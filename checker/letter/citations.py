@@ -1,4 +1,4 @@
-"""Read guideline citations with ``grammar/citation.lark``.
+"""Read guideline citations: the page and section references of `citation.lark`, and the guideline they name.
 
 Two kinds of text carry citations.  Guideline lines ("MAXIMUS guideline:
 Decision based on MTUS ... Carisoprodol (Soma), page 29.") name guidelines,
@@ -16,8 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from lark import Token, Tree
-from lark.exceptions import LarkError
+from functools import lru_cache
 
 from checker.letter.grammars import parser
 from checker.model import Citation, PageRef, Span
@@ -52,7 +51,7 @@ def page_refs(text: str) -> tuple[list[_RawRef], list[tuple[int, int, str]]]:
     """All page references and ``Section(s):`` references in ``text``.
 
     Rationales are long and cite pages rarely, so instead of running the
-    grammar over all the prose it runs on a short window after each keyword.
+    grammar over all the prose it reads a short window after each keyword.
     """
     refs: list[_RawRef] = []
     sections: list[tuple[int, int, str]] = []
@@ -62,28 +61,23 @@ def page_refs(text: str) -> tuple[list[_RawRef], list[tuple[int, int, str]]]:
             continue
         window = text[m.start() : m.start() + _WINDOW]
         try:
-            tree = parser("citation", "citation").parse(window)
-        except LarkError:
+            first = _first_ref(window)
+        except _NotAPageList:
             refs.extend(_shift(r, m.start()) for r in _fallback_refs(window[:40]))
             continue
-        first = next((c for c in tree.children if isinstance(c, Tree)), None)
-        if first is None or _start_of(first) != 0:
-            continue
-        if first.data == "page_ref":
-            ref = _shift(_page_ref(first), m.start())
+        if isinstance(first, _RawRef):
+            ref = _shift(first, m.start())
             refs.append(ref)
             covered = ref.end
-        elif first.data == "section_ref":
-            token = first.children[0]
-            assert isinstance(token, Token)
-            end = m.start() + token.end_pos
+        elif isinstance(first, int):  # a section reference ending there
+            end = m.start() + first
             pages_inside = _PAGES_AFTER_SECTION.search(text, m.start() + 10, end)
             if pages_inside:  # "Section(s): Anti-epilepsy drugs (AEDs), Page(s): 18-19": pages follow
                 end = pages_inside.start()
                 sections.append((m.start(), end, text[m.start() : end].rstrip(" ,;")))
                 covered = end
                 continue
-            if token.end_pos >= len(window) and len(text) > end:  # a long section list: read to its end
+            if first >= len(window) and len(text) > end:  # a long section list: read to its end
                 stop = re.search(r"[.\n]", text[end:])
                 end = end + (stop.start() if stop else len(text) - end)
             sections.append((m.start(), end, text[m.start() : end]))
@@ -91,9 +85,64 @@ def page_refs(text: str) -> tuple[list[_RawRef], list[tuple[int, int, str]]]:
     return refs, sections
 
 
-def _start_of(node: Tree) -> int:
-    token = next(node.scan_values(lambda v: isinstance(v, Token)))
-    return token.start_pos
+class _NotAPageList(Exception):
+    """The grammar rejects what follows a page keyword ("page 3.5", "pages 24/7")."""
+
+
+@lru_cache(maxsize=1)
+def _terminals() -> dict[str, re.Pattern[str]]:
+    """The terminals of ``citation.lark``, compiled: the grammar file stays the one definition of the syntax."""
+    return {t.name: re.compile(t.pattern.to_regexp()) for t in parser("citation", "citation").terminals}
+
+
+def _first_ref(window: str) -> _RawRef | int | None:
+    """The reference ``window`` starts with: a page list, the end of a section reference, or None.
+
+    Reads ``page_ref`` and ``section_ref`` of ``citation.lark`` with its own
+    terminals, as its LALR parser would at the window's start, without
+    tokenising the prose after the reference.
+    """
+    t = _terminals()
+    section = t["SECTION_REF"].match(window)
+    if section:
+        return section.end()
+    keyword = t["PAGE_KW"].match(window)
+    if keyword is None:
+        return None
+    ranges: list[list[re.Match[str]]] = [[_number(window, keyword.end())]]
+    pos = ranges[0][0].end()
+    while True:
+        if len(ranges[-1]) == 1:
+            sep = _separator(t["RANGE_SEP"], window, pos)
+            if sep is not None:
+                ranges[-1].append(_number(window, sep))
+                pos = ranges[-1][-1].end()
+                continue
+        sep = _separator(t["LIST_SEP"], window, pos)
+        if sep is None:
+            break
+        ranges.append([_number(window, sep)])
+        pos = ranges[-1][0].end()
+    return _page_ref(keyword.start(), keyword.end(), ranges)
+
+
+def _separator(pattern: re.Pattern[str], window: str, pos: int) -> int | None:
+    """Where the number after a separator at ``pos`` starts (whitespace before it is ignored, as in the grammar)."""
+    m = pattern.match(window, pos)
+    if m is None:
+        space = _SPACE.match(window, pos)
+        m = pattern.match(window, space.end()) if space else None
+    return m.end() if m else None
+
+
+def _number(window: str, pos: int) -> re.Match[str]:
+    m = _terminals()["NUMBER"].match(window, pos)
+    if m is None:
+        raise _NotAPageList
+    return m
+
+
+_SPACE = re.compile(r"\s+")
 
 
 def _shift(ref: _RawRef, offset: int) -> _RawRef:
@@ -101,26 +150,23 @@ def _shift(ref: _RawRef, offset: int) -> _RawRef:
     return _RawRef(ref.start + offset, ref.end + offset, ref.pages, parts)
 
 
-def _page_ref(node: Tree) -> _RawRef:
-    keyword = node.children[0]
-    page_list = node.children[1]
-    assert isinstance(keyword, Token) and isinstance(page_list, Tree)
+def _page_ref(start: int, keyword_end: int, ranges: list[list[re.Match[str]]]) -> _RawRef:
+    """The pages of a page list: each range expanded, a year ending the list."""
     pages: list[int] = []
     parts: list[tuple[int, int, tuple[int, ...]]] = []
-    end = keyword.end_pos
-    for page_range in page_list.find_data("page_range"):
-        numbers = [t for t in page_range.children if isinstance(t, Token) and t.type == "NUMBER"]
-        first, last = int(numbers[0]), int(numbers[-1])
+    end = keyword_end
+    for numbers in ranges:
+        first, last = int(numbers[0].group()), int(numbers[-1].group())
         if first >= _NOT_A_PAGE:  # "page 24, 2009": a year, not a page; the list ends here
             break
         if first <= last <= first + _MAX_PAGES_IN_RANGE:
             these = tuple(range(first, last + 1))
         else:  # "page 80-79" or a runaway range: keep what is written
-            these = tuple(int(n) for n in numbers)
+            these = tuple(int(n.group()) for n in numbers)
         pages.extend(these)
-        parts.append((numbers[0].start_pos, numbers[-1].end_pos, these))
-        end = max(end, numbers[-1].end_pos)
-    return _RawRef(keyword.start_pos, end, tuple(sorted(set(pages))), tuple(sorted(parts)))
+        parts.append((numbers[0].start(), numbers[-1].end(), these))
+        end = max(end, numbers[-1].end())
+    return _RawRef(start, end, tuple(sorted(set(pages))), tuple(sorted(parts)))
 
 
 def _fallback_refs(text: str) -> list[_RawRef]:
