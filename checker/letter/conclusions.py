@@ -348,9 +348,19 @@ def closing_ruling(text: str, request: str | None = None) -> tuple[int, int, Rul
     cannot be read, an earlier one that can is the conclusion; with none, the
     unreadable one is returned with no polarity.
     """
-    rulings = [(start, end, read_ruling(text[start:end], request)) for start, end in sentence_spans(text)]
-    found = _latest([r for r in rulings if r[2] and r[2].level > 1])
-    return found if found is not None else _latest([r for r in rulings[-2:] if r[2]])
+    spans = sentence_spans(text)
+    unknown: tuple[int, int, Ruling] | None = None  # the last ruling of unknown polarity
+    last_two: list[tuple[int, int, Ruling | None]] = []
+    for i, (start, end) in enumerate(reversed(spans)):  # from the end: the conclusion is near it
+        ruling = read_ruling(text[start:end], request)
+        if i < 2:
+            last_two.insert(0, (start, end, ruling))
+        if ruling is None or ruling.level <= 1:
+            continue
+        if ruling.polarity is not None:
+            return start, end, ruling
+        unknown = unknown or (start, end, ruling)
+    return unknown if unknown is not None else _latest([r for r in last_two if r[2]])
 
 
 def _latest(rulings: list[tuple[int, int, Ruling | None]]) -> tuple[int, int, Ruling] | None:

@@ -141,20 +141,29 @@ def _date_in(value: str) -> dt.date | None:
 
 
 def _header_fields(letter: Letter, normal: NormalText, labels: re.Pattern[str]) -> None:
-    """Every ``Label: value`` field line of the letter, split when several share a line."""
-    pos = 0
+    """Every ``Label: value`` field line of the letter, split when several share a line.
+
+    A field line starts with a label; only those lines are searched for the
+    labels after the first.
+    """
     text = normal.text
-    for line in text.split("\n"):
-        start = pos
-        pos += len(line) + 1
+    for first in _line_starting_with(labels).finditer(text):
+        start = first.start()
+        end_of_line = text.find("\n", start)
+        line = text[start : end_of_line if end_of_line >= 0 else len(text)]
         found = list(labels.finditer(line))
-        if not found or found[0].start() > 0 and line[: found[0].start()].strip():
-            continue
         for i, m in enumerate(found):
             end = found[i + 1].start() if i + 1 < len(found) else len(line)
             value = line[m.end() : end].strip()
             label = re.sub(r"\s+", " ", m.group(1))
-            letter.header.append(Field(label, value, normal.span(start + m.start(), start + m.start() + len(line[m.start():end].rstrip()))))
+            field = line[m.start() : end].rstrip()
+            letter.header.append(Field(label, value, normal.span(start + m.start(), start + m.start() + len(field))))
+
+
+@lru_cache(maxsize=8)
+def _line_starting_with(labels: re.Pattern[str]) -> re.Pattern[str]:
+    """Lines whose first words are a field label (``labels`` is :attr:`Layout.field_label`)."""
+    return re.compile(rf"^(?=[ \t]*(?:{labels.pattern}))", labels.flags | re.M)
 
 
 def _patient(letter: Letter, normal: NormalText) -> None:

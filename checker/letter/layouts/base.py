@@ -123,7 +123,7 @@ class Layout:
         term = next((t for t in terminals if t.name == "FIELD_LABEL"), None)
         if term is None:
             return None
-        return re.compile(rf"(?<![\w(])({term.pattern.to_regexp()})\s*:")
+        return re.compile(rf"(?<![\w(])({term.pattern.to_regexp()})[^\S\n]*:")
 
     def groups(self, token: Token) -> dict[str, Any]:
         """The named groups of ``token``'s own terminal, as offsets into the normalised text.
