@@ -13,8 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from checker import safe_yaml
 from checker.resources import rules_path
 
 
@@ -85,9 +84,8 @@ class Lexicon:
         self._by_first_word: dict[str, list[_Name]] = {}
         for name in sorted({*self.by_name, *self.misspelt}, key=lambda n: (-len(n), n)):
             first = _WORD.match(name)
-            if first is not None:  # a name starts with a letter or digit (rules.schema.json, test_lexicon)
-                pattern = re.compile(rf"(?:{_name_regex(name)})(?![A-Za-z])", re.I)
-                self._by_first_word.setdefault(first.group(), []).append(_Name((-len(name), name), pattern))
+            if first is not None:  # a name starts with a letter or digit (rules.schema.json, test_lexicon_scan)
+                self._by_first_word.setdefault(first.group(), []).append(_Name((-len(name), name)))
 
     def get(self, generic: str) -> Drug | None:
         return self.drugs.get(generic)
@@ -119,7 +117,7 @@ class Lexicon:
             if word.start() < end:
                 continue
             for name in self._candidates(word.group().lower()):
-                m = name.pattern.match(text, word.start())
+                m = name.pattern().match(text, word.start())
                 if m is None:
                     continue
                 match = self._known(m.group(), m.start(), m.end())
@@ -246,10 +244,18 @@ _FOUND_CACHE_SIZE = 64
 
 @dataclass(frozen=True, order=True)
 class _Name:
-    """One name of the lexicon, compiled to match where it starts; ordered longest first."""
+    """One name of the lexicon, ordered longest first; compiled when a text first has its first word."""
 
     order: tuple[int, str]
-    pattern: re.Pattern[str] = field(compare=False)
+
+    def pattern(self) -> re.Pattern[str]:
+        return _name_pattern(self.order[1])
+
+
+@lru_cache(maxsize=None)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """``name`` as written in a letter, matched where it starts (compiling all 400 names up front costs a start-up)."""
+    return re.compile(rf"(?:{_name_regex(name)})(?![A-Za-z])", re.I)
 
 
 def _swapped(a: str, b: str) -> bool:
@@ -293,7 +299,7 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """Read a drug lexicon YAML file (safe_load: nothing in it is executed)."""
-    data = yaml.safe_load((path or rules_path("drugs.yaml")).read_text(encoding="utf-8")) or {}
+    data = safe_yaml.load((path or rules_path("drugs.yaml")).read_text(encoding="utf-8")).data or {}
     drugs = {drug.generic: drug for drug in (drug_of_entry(entry) for entry in data.get("drugs", []))}
     sounds = tuple((str(a).lower(), str(b).lower()) for a, b in (data.get("same_sounds") or ()))
     return Lexicon(drugs, same_sounds=sounds)
