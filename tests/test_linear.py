@@ -40,6 +40,7 @@ from checker.input.source import SourceText
 from checker.knowledge.guideline import default_concepts
 from checker.knowledge.lexicon import default_lexicon
 from checker.knowledge.sources import sources
+from checker.letter.layouts import layouts
 from checker.pipeline import read_source
 from checker.text import normalise as normalise_module
 from checker.text.sentences import sentence_at, sentence_spans
@@ -76,6 +77,23 @@ def test_sentence_at_is_the_sentence_a_scan_finds(text, data):
     offset = data.draw(st.integers(min_value=-1, max_value=len(text) + 1))
     expected = next(((a, b) for a, b in sentence_spans(text) if a <= offset < b), (0, len(text)))
     assert sentence_at(text, offset) == expected
+
+
+# --------------------------------------------------------------------------- layout markers
+_MARKER_LINES = [
+    "IMR ISSUES, DECISIONS AND RATIONALES", "Decision rationale:", "Soma:  Upheld", "CLINICAL CASE SUMMARY",
+    "1. Soma is not medically necessary", "ISSUE AT DISPUTE", "MEDICAL PROFESSIONAL REVIEW", "x", "",
+    "Claims Administrator guideline:", "1) Regarding the request for", "\t", " ", "\x0b", "\x0c", "\u2028",
+]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(_MARKER_LINES), st.sampled_from(["\n", "\n\n", " \n", "\n \n", " "])),
+                max_size=30).map(lambda pairs: "".join(a + b for a, b in pairs)))
+def test_layout_markers_are_found_where_they_were(text):
+    for layout in layouts():
+        plain = sum(weight for pattern, weight in layout.markers if re.search(pattern, text, re.I | re.M))
+        assert layout.score(text) == plain, layout.number
 
 
 # --------------------------------------------------------------------------- roles of drug mentions
@@ -238,6 +256,7 @@ GROWING = {
     "no-documentation": _repeat("no documentation of spasm, "),
     "modified-to": _repeat("modified Soma to "),
     "sentences": _repeat("A. "),
+    "blank-lines": _repeat("\n"),
 }
 
 
