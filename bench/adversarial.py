@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,55 +36,10 @@ from checker.input.decode import decode  # noqa: E402
 from checker.knowledge.guideline import default_guideline  # noqa: E402
 from checker.pipeline import read_source  # noqa: E402
 from checker.rules.loader import RuleSet, load_ruleset  # noqa: E402
-
-#: The letter the lines go into: a real layout with a summary, two items, guideline lines and rationales.
-LETTER = ROOT / "examples" / "soma-oxycodone-upheld.txt"
+from tests.badinputs import PLACES, SHAPES, letter_text, page_list  # noqa: E402  (the corpus's shapes and places)
 
 #: The target of the issue: any 200,000-character line, and 100,000 page entries, under this many seconds.
 TARGET_SECONDS = 2.0
-
-
-def _repeat(unit: str) -> Callable[[int], str]:
-    return lambda n: (unit * (n // len(unit) + 1))[:n]
-
-
-#: Shape name -> a function giving a line of that shape with n characters.
-SHAPES: dict[str, Callable[[int], str]] = {
-    "word": _repeat("medication "),
-    "no-spaces": _repeat("abcdefghijklmnopqrstuvwxyz"),
-    "one-letter": _repeat("a"),
-    "digits": _repeat("1234567890"),
-    "soma": _repeat("Soma "),
-    "carisoprodol": _repeat("Carisoprodol "),
-    "page-list": _repeat("page 1, "),
-    "numbers-list": _repeat("29, "),
-    "punctuation": _repeat(".,;:!?"),
-    "sentences": _repeat("A. "),
-    "hyphens": _repeat("-"),
-    "hyphenated": _repeat("medi-"),
-    "no": _repeat("No "),
-    "no-documentation": _repeat("no documentation of spasm, "),
-    "he-she": _repeat("he she his her "),
-    "quantities": _repeat("#120 350 mg "),
-    "dates": _repeat("1/2/13 "),
-    "parentheses": _repeat("(("),
-    "unicode-letters": _repeat("\u0436\u00e9\u00df\u4e2d "),
-    "combining": _repeat("e\u0301\u200f"),
-    "capitals": _repeat("UPHELD "),
-}
-
-#: Place name -> how to put a line into the letter's text.
-PLACES: dict[str, Callable[[str, str], str]] = {
-    "summary": lambda text, line: text.replace("date of injury.", "date of injury. " + line, 1),
-    "rationale": lambda text, line: text.replace("Decision rationale: ", "Decision rationale: " + line + " ", 1),
-    "heading": lambda text, line: text.replace("SOMA 350 MG BID # 60 FOR MUSCLE RELAXATION:", line + ":", 1),
-    "guideline": lambda text, line: text.replace("Carisoprodol (Soma), Page(s): 29.", "Carisoprodol (Soma), " + line, 1),
-}
-
-
-def page_list(entries: int) -> str:
-    """A guideline line's page list of ``entries`` pages: "Page(s): 1, 2, 3, ..." (pages repeat past 999)."""
-    return "Page(s): " + ", ".join(str(1 + i % 999) for i in range(entries)) + "."
 
 
 def timed(ruleset: RuleSet, text: str, limit: float) -> float | None:
@@ -113,7 +67,7 @@ def main() -> int:
     args = parser.parse_args()
 
     ruleset = load_ruleset(default_guideline())
-    base = LETTER.read_text(encoding="utf-8")
+    base = letter_text()  # a real layout with a summary, two items, guideline lines and rationales
     timed(ruleset, base, args.limit)  # warm up: grammars and patterns are built once per process
     plain = min(timed(ruleset, base, args.limit) or 0.0 for _ in range(3))
     places = args.place or list(PLACES)

@@ -164,6 +164,11 @@ def self_referencing_pdf() -> bytes:
     ])
 
 
+def reference_to_itself_pdf() -> bytes:
+    """The page tree's kid is an object that is nothing but a reference to itself ("3 0 R")."""
+    return pdf_of([_CATALOG, _ONE_PAGE, b"3 0 R"])
+
+
 def cyclic_pages_pdf() -> bytes:
     """A page tree whose only kid is itself."""
     return pdf_of([_CATALOG, b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"])
@@ -344,6 +349,7 @@ def write_corpus(
     put("scanned.pdf", scanned_pdf(), "PDF has no text layer (scanned image?): run OCR first")
     put("self-referencing.pdf", self_referencing_pdf(), "damaged PDF: objects refer to themselves in a loop (object 3 0)")
     put("cyclic-pages.pdf", cyclic_pages_pdf(), "damaged PDF: objects refer to themselves in a loop")
+    put("reference-to-itself.pdf", reference_to_itself_pdf(), "damaged PDF: broken object structure (AttributeError)")
     put("deep.pdf", deep_pdf(), ANY)
     put("pdf-named.txt", whole, READ)  # what a file is comes from its content
     put("garbage.pdf", b"\x00\x01\x02garbage" * 50, "damaged PDF: no %PDF- header")
