@@ -16,30 +16,17 @@ from __future__ import annotations
 
 import re
 import time
+from unittest import mock
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from checker.facts import conflicts, documentation
-from checker.facts.documentation import (
-    DOCUMENTED,
-    NOT_DOCUMENTED,
-    REQUIREMENT,
-    Mention,
-    _CLAUSE_BREAK,
-    _FACT_NEGATION,
-    _LIST_NEGATION,
-    _NEGATION_AFTER,
-    _NEGATION_BEFORE,
-    _NEW_CLAUSE,
-    _REQUIREMENT,
-    _REQUIREMENT_AFTER,
-)
+from checker.facts.documentation import Mention, _LIST_NEGATION, _NEGATION_BEFORE, _NEW_CLAUSE
 from checker.input.source import SourceText
 from checker.knowledge.guideline import default_concepts
 from checker.knowledge.lexicon import default_lexicon
-from checker.knowledge.sources import sources
 from checker.letter.layouts import layouts
 from checker.pipeline import read_source
 from checker.text import normalise as normalise_module
@@ -111,6 +98,9 @@ _ROLE_WORDS = [
 @example("Previously prescribed Soma. The current request for Soma 350mg #90 certified Soma and X Norco")
 @example("modified Soma to Soma to Soma to Soma")
 @example("(approved Soma not approved Soma approved the X of Soma")
+@example("UR modified the Soma; then sent to Soma #90, and modified. X to Soma")
+@example("modified X. to Soma; modified to Soma")
+@example("The request for Soma and Norco, previously prescribed Soma and Norco and Soma")
 def test_roles_read_a_sentence_at_a_time_are_the_roles_read_mention_by_mention(text):
     lexicon = default_lexicon()
     matches = sorted(lexicon.find_all(text) + lexicon.find_near(text), key=lambda m: m.start)
@@ -137,30 +127,16 @@ def _reference_find_mentions(text: str, concepts) -> list[Mention]:
             continue
         taken.append((start, end))
         s_start, s_end = next(((a, b) for a, b in spans if a <= start < b), (0, len(text)))
-        status = _reference_classify(text[s_start:s_end], start - s_start, end - s_start)
+        with mock.patch.object(documentation, "_last_governing_negation", _reference_last_governing_negation):
+            status = documentation.classify(text[s_start:s_end], start - s_start, end - s_start)
         mentions.append(Mention(cid, status, start, end, (s_start, s_end)))
     return mentions
 
 
-def _reference_classify(sentence: str, start: int, end: int) -> str:
-    clause_start = 0
-    for m in _CLAUSE_BREAK.finditer(sentence, 0, start):
-        clause_start = m.end()
-    before = sentence[clause_start:start]
-    guideline = sources().guideline_words.search(before)
-    if guideline and not _FACT_NEGATION.search(before, guideline.end()):
-        return REQUIREMENT
+def _reference_last_governing_negation(before: str) -> int:
+    """Every cue tested, the last that governs taken: what ``classify`` did before."""
     negations = [m.end() for m in _NEGATION_BEFORE.finditer(before) if _reference_governs(before, m)]
-    requirements = [m.end() for m in _REQUIREMENT.finditer(before)]
-    last_negation = negations[-1] if negations else -1
-    last_requirement = requirements[-1] if requirements else -1
-    if _NEGATION_AFTER.search(sentence[end:]) and last_requirement < 0:
-        return NOT_DOCUMENTED
-    if last_requirement > last_negation or (last_negation < 0 and _REQUIREMENT_AFTER.search(sentence[end:])):
-        return REQUIREMENT
-    if last_negation >= 0:
-        return NOT_DOCUMENTED
-    return DOCUMENTED
+    return negations[-1] if negations else -1
 
 
 def _reference_governs(before: str, cue: re.Match[str]) -> bool:
@@ -187,6 +163,8 @@ _DOCUMENTATION_WORDS = [
 @example("MTUS requires documentation of spasm; however, there is no documentation of spasm, the patient was seen.")
 @example("no side effects, the urine drug screen was consistent, and spasm a b c d e f a b c d e f a b spasm")
 @example("without a b c d e f a b c d e f a b c spasm; no documentation of a b c d e f a b c d e f spasm")
+@example("no pain relief, recommended, without spasm")
+@example("there is no a, b, MTUS requires, lack of c d, spasm")
 def test_documentation_mentions_are_classified_as_before(text):
     concepts = default_concepts()
     assert len(text) < documentation.CONTEXT  # within the window the reading is the plain one
@@ -202,9 +180,10 @@ def test_documentation_mentions_of_real_letters_are_classified_as_before(path):
 
 
 # --------------------------------------------------------------------------- work grows linearly
-#: Work at 4x the size may be at most this many times the work at 1x: linear work gives about 4,
-#: quadratic 16.  The margin covers timer noise and work that does not grow at all.
-GROWTH_LIMIT = 9.0
+#: Work at 4x the size may be at most this many times the work at 1x.  Quadratic work gives up to
+#: 16 (8 to 9 where the rest of the letter dilutes it); these shapes measure 1.6 to 3 now (the
+#: letter around the line does not grow), so 6 leaves room for a noisy machine.
+GROWTH_LIMIT = 6.0
 
 
 def _letter_with(line: str) -> SourceText:
