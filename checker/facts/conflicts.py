@@ -160,8 +160,28 @@ def drug_mentions(text: str, offset: int, lexicon: Lexicon) -> list[_Mention]:
 _MENTION_CACHE: dict[tuple[int, str, int], list[_Mention]] = {}
 
 
+def _drug_names(text: str, lexicon: Lexicon) -> tuple[list[DrugMatch], list[DrugMatch]]:
+    """The lexicon's exact (or listed misspelt) names in ``text``, and its near spellings.
+
+    Cached: the mentions and the misspellings both read the case summary, and
+    reading a long one costs more than all the rest of a letter.
+    """
+    key = (id(lexicon), text)
+    cached = _NAMES_CACHE.get(key)
+    if cached is None:
+        cached = (lexicon.find_all(text), lexicon.find_near(text))
+        if len(_NAMES_CACHE) > 256:
+            _NAMES_CACHE.clear()
+        _NAMES_CACHE[key] = cached
+    return cached
+
+
+_NAMES_CACHE: dict[tuple[int, str], tuple[list[DrugMatch], list[DrugMatch]]] = {}
+
+
 def _drug_mentions(text: str, offset: int, lexicon: Lexicon) -> list[_Mention]:
-    matches = sorted(lexicon.find_all(text) + lexicon.find_near(text), key=lambda m: m.start)
+    found, near = _drug_names(text, lexicon)
+    matches = sorted(found + near, key=lambda m: m.start)
     roles = _roles(text, matches)
     # What follows a mention repeats (a list of the same drug); each different tail is parsed once.
     parsed_tails: dict[str, Any] = {}
@@ -602,7 +622,8 @@ def misspellings(letter: Letter, lexicon: Lexicon) -> list[Record]:
     for text, offset, index, in_item_line in places:
         if offset is None:
             continue
-        misspelt = [m for m in lexicon.find_all(text) if not m.exact] + lexicon.find_near(text)
+        found, near = _drug_names(text, lexicon)
+        misspelt = [m for m in found if not m.exact] + near
         for match in sorted(misspelt, key=lambda m: m.start):
             owner = index if index is not None else drug_items.get(match.drug.generic)
             key = (match.written.lower(), owner)
