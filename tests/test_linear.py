@@ -104,12 +104,20 @@ _ROLE_WORDS = [
 def test_roles_read_a_sentence_at_a_time_are_the_roles_read_mention_by_mention(text):
     lexicon = default_lexicon()
     matches = sorted(lexicon.find_all(text) + lexicon.find_near(text), key=lambda m: m.start)
-    expected = [conflicts._role(text, sentence_at(text, m.start)[0], m) for m in matches]
+    expected = [conflicts._role(text, sentence_at(text, m.start)[0], m.start) for m in matches]
     assert conflicts._roles(text, matches) == expected
 
 
 def test_the_fast_role_reading_applies_to_the_shipped_language():
     assert conflicts._fast_roles()
+
+
+def test_language_the_fast_reading_cannot_take_is_read_mention_by_mention(monkeypatch):
+    monkeypatch.setattr(conflicts, "_fast_roles", lambda: False)
+    text = "UR modified Soma #120 to Soma #60; the request for Soma #90, previously prescribed Soma."
+    matches = sorted(default_lexicon().find_all(text), key=lambda m: m.start)
+    roles = conflicts._roles(text, matches)
+    assert roles == ["request", "modification", "request", "history"]
 
 
 # --------------------------------------------------------------------------- documentation mentions

@@ -219,16 +219,16 @@ def _roles(text: str, matches: list[DrugMatch]) -> list[str]:
     return roles
 
 
-def _role(text: str, sentence_start: int, match: DrugMatch) -> str:
-    """The role of one mention, by searching its sentence: the definition :class:`_SentenceRoles` follows.
+def _role(text: str, sentence_start: int, at: int) -> str:
+    """The role of the mention at ``at``, by searching its sentence: the definition :class:`_SentenceRoles` follows.
 
     Kept as the reference (tests compare the two) and for language data the
     fast reading cannot take (see :func:`_fast_roles`).
     """
-    before = text[sentence_start : match.start]
+    before = text[sentence_start:at]
     if _MODIFIED_TO.search(before) or _GRANTED_BEFORE.search(before):
         return "modification"
-    sentence_end = sentence_at(text, match.start)[1]
+    sentence_end = sentence_at(text, at)[1]
     sentence = text[sentence_start:sentence_end]
     if _HISTORY_CONTEXT.search(before):
         return "history"
@@ -267,7 +267,7 @@ class _SentenceRoles:
     def roles(self, starts: list[int]) -> list[str]:
         """The roles of the mentions at ``starts`` (sorted offsets inside this sentence)."""
         if not _fast_roles():
-            return [_role(self.text, self.start, _At(start)) for start in starts]
+            return [_role(self.text, self.start, start) for start in starts]
         history_from = self._first_after_history(starts)
         roles = []
         for index, start in enumerate(starts):
@@ -311,13 +311,6 @@ class _SentenceRoles:
         # Four characters more for the lookbehinds, which then see what they saw in the whole sentence.
         window = max(self.start, first - 4)
         return _GRANTED_BEFORE.search(self.text[window:at]) is not None
-
-
-class _At:
-    """A mention reduced to its start: all :func:`_role` reads of it."""
-
-    def __init__(self, start: int) -> None:
-        self.start = start
 
 
 @lru_cache(maxsize=1)
