@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from checker.text import language
 
+#: The word a period ends, at the end of a short piece of text ("Dr." of "... seen by Dr.").
+_LAST_WORD = re.compile(r"(?:^|[\s(])([A-Za-z][A-Za-z.]*)\.$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
 
 
@@ -62,7 +64,7 @@ def _sentence_starts(text: str) -> tuple[int, ...]:
 def _after_abbreviation(text: str, boundary: int) -> bool:
     """Is the period just before ``boundary`` the end of an abbreviation?"""
     head = text[max(0, boundary - 16) : boundary].rstrip("\"'\u201d\u2019)")
-    word = re.search(r"(?:^|[\s(])([A-Za-z][A-Za-z.]*)\.$", head)
+    word = _LAST_WORD.search(head)
     return bool(word) and word.group(1).lower().rstrip(".") in _abbreviations()
 
 
