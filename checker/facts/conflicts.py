@@ -23,8 +23,10 @@ Compare like with like:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions
@@ -47,11 +49,19 @@ _HISTORY_CONTEXT = language.lazy(
     lambda: rf"\b{_alt('context.history.words')}\s+(?:\w+\s+){{0,2}}?{_alt('context.history.of', _MORE)}", re.I
 )
 # "... modified the request for X #120 to X #100": the part after "to" is the modification.
-_MODIFICATION_BEFORE = language.lazy(
-    lambda: rf"(?:\b{_alt('context.modification.verbs', _MORE)}\b[^.;]*?\bto\s*$)"
-    rf"|(?:(?<![-\w])(?<!not\s){_alt('context.modification.granted')}\s+(?:\w+\s+){{0,3}}?$)",
+_MODIFIED_TO = language.lazy(lambda: rf"\b{_alt('context.modification.verbs', _MORE)}\b[^.;]*?\bto\s*$", re.I)
+#: Words a grant word may stand before the mention it grants: "certified Soma", "approved the Soma".
+_GRANTED_WORDS_BEFORE = 3
+# "... certified X #100": a grant word within three words before the mention, not after "not".
+_GRANTED_BEFORE = language.lazy(
+    lambda: rf"(?<![-\w])(?<!not\s){_alt('context.modification.granted')}\s+(?:\w+\s+){{0,{_GRANTED_WORDS_BEFORE}}}?$",
     re.I,
 )
+# The parts of the first, found once per sentence (see _SentenceRoles).
+_MODIFICATION_VERB = language.lazy(lambda: rf"\b{_alt('context.modification.verbs', _MORE)}\b", re.I)
+_TO_AT_END = re.compile(r"\bto\s*$", re.I)
+_CLAUSE_STOP = re.compile(r"[.;]")
+_TOKEN = re.compile(r"\S+")
 
 
 def _alt(key: str, stem_tail: str = r"\w*") -> str:
@@ -154,32 +164,179 @@ def drug_mentions(text: str, offset: int, lexicon: Lexicon) -> list[_Mention]:
 _MENTION_CACHE: dict[tuple[int, str, int], list[_Mention]] = {}
 
 
+def _drug_names(text: str, lexicon: Lexicon) -> tuple[list[DrugMatch], list[DrugMatch]]:
+    """The lexicon's exact (or listed misspelt) names in ``text``, and its near spellings.
+
+    Cached: the mentions and the misspellings both read the case summary, and
+    reading a long one costs more than all the rest of a letter.
+    """
+    key = (id(lexicon), text)
+    cached = _NAMES_CACHE.get(key)
+    if cached is None:
+        cached = (lexicon.find_all(text), lexicon.find_near(text))
+        if len(_NAMES_CACHE) > 256:
+            _NAMES_CACHE.clear()
+        _NAMES_CACHE[key] = cached
+    return cached
+
+
+_NAMES_CACHE: dict[tuple[int, str], tuple[list[DrugMatch], list[DrugMatch]]] = {}
+
+
 def _drug_mentions(text: str, offset: int, lexicon: Lexicon) -> list[_Mention]:
-    matches = sorted(lexicon.find_all(text) + lexicon.find_near(text), key=lambda m: m.start)
+    found, near = _drug_names(text, lexicon)
+    matches = sorted(found + near, key=lambda m: m.start)
+    roles = _roles(text, matches)
+    # What follows a mention repeats (a list of the same drug); each different tail is parsed once.
+    parsed_tails: dict[str, Any] = {}
     mentions = []
     for i, match in enumerate(matches):
         end_of_tail = matches[i + 1].start if i + 1 < len(matches) else len(text)
-        s_start, s_end = sentence_at(text, match.start)
+        s_end = sentence_at(text, match.start)[1]
         tail = text[match.start : min(end_of_tail, s_end, match.start + 90)]
         tail = re.split(r"\s+(?:and|or|with)\s+(?=[A-Za-z])(?!no\s+refills)|[;,](?!\s*(?:#|\d|qty|quantity|\w+\s+count))", tail, maxsplit=1)[0]
         tail = re.sub(r"[\s,;]+(?:and|or|with|to|for)?[\s,;]*$", "", tail)
-        parsed = parse_request(tail, lexicon)
-        role = _role(text, s_start, match)
+        parsed = parsed_tails.get(tail)
+        if parsed is None:
+            parsed = parsed_tails[tail] = parse_request(tail, lexicon)
         mentions.append(
-            _Mention(match.drug.generic, role, parsed.strength, parsed.quantity, offset + match.start, offset + match.start + len(tail))
+            _Mention(match.drug.generic, roles[i], parsed.strength, parsed.quantity, offset + match.start, offset + match.start + len(tail))
         )
     return mentions
 
 
-def _role(text: str, sentence_start: int, match: DrugMatch) -> str:
-    before = text[sentence_start : match.start]
-    if _MODIFICATION_BEFORE.search(before):
+def _roles(text: str, matches: list[DrugMatch]) -> list[str]:
+    """The role of each mention (request, modification or history), read from its sentence.
+
+    Mentions are taken a sentence at a time: a sentence naming a drug
+    thousands of times ("Soma Soma ...") must not be searched once per
+    mention (quadratic); :class:`_SentenceRoles` reads it once.
+    """
+    by_sentence: dict[tuple[int, int], list[int]] = {}
+    for index, match in enumerate(matches):
+        by_sentence.setdefault(sentence_at(text, match.start), []).append(index)
+    roles = [""] * len(matches)
+    for (start, end), indexes in by_sentence.items():
+        found = _SentenceRoles(text, start, end).roles([matches[i].start for i in indexes])
+        for index, role in zip(indexes, found):
+            roles[index] = role
+    return roles
+
+
+def _role(text: str, sentence_start: int, at: int) -> str:
+    """The role of the mention at ``at``, by searching its sentence: the definition :class:`_SentenceRoles` follows.
+
+    Kept as the reference (tests compare the two) and for language data the
+    fast reading cannot take (see :func:`_fast_roles`).
+    """
+    before = text[sentence_start:at]
+    if _MODIFIED_TO.search(before) or _GRANTED_BEFORE.search(before):
         return "modification"
-    sentence_end = sentence_at(text, match.start)[1]
+    sentence_end = sentence_at(text, at)[1]
     sentence = text[sentence_start:sentence_end]
     if _HISTORY_CONTEXT.search(before):
         return "history"
     return "request" if _REQUEST_CONTEXT.search(sentence) else "history"
+
+
+class _SentenceRoles:
+    """The roles of mentions in one sentence, as :func:`_role` defines them, in time linear in the sentence.
+
+    :func:`_role` searches the text before each mention; with many mentions
+    in one long sentence that is quadratic.  The same answers come from one
+    pass over the sentence:
+
+    * request words: the sentence holds them or not, whatever the mention;
+    * history words: a match before a mention stays a match before every
+      later one (the pattern looks at nothing past its own end), so only
+      the first mention after one is needed, found by bisection;
+    * "modified ... to X": the text before X ends in "to"; the last
+      modification verb ending before that "to" has no "." or ";" between
+      (then the lazy ``[^.;]*?`` reaches the "to"; from an earlier verb it
+      would cross that one too);
+    * "certified X": the grant word and at most three words, each followed
+      by white space, end at X, so only the text from the few last
+      white-space-separated tokens before X is searched.
+    """
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+        sentence = text[start:end]
+        self.request = _REQUEST_CONTEXT.search(sentence) is not None
+        verbs = list(_MODIFICATION_VERB.finditer(sentence))
+        self.verb_ends = [start + m.end() for m in verbs]
+        self.stops = [start + m.start() for m in _CLAUSE_STOP.finditer(sentence)]
+        self.tokens = [start + m.start() for m in _TOKEN.finditer(sentence)]
+
+    def roles(self, starts: list[int]) -> list[str]:
+        """The roles of the mentions at ``starts`` (sorted offsets inside this sentence)."""
+        if not _fast_roles():
+            return [_role(self.text, self.start, start) for start in starts]
+        history_from = self._first_after_history(starts)
+        roles = []
+        for index, start in enumerate(starts):
+            if self._modified_to(start) or self._granted(start):
+                roles.append("modification")
+            elif index >= history_from:
+                roles.append("history")
+            else:
+                roles.append("request" if self.request else "history")
+        return roles
+
+    def _first_after_history(self, starts: list[int]) -> int:
+        """Index of the first mention with history words before it (``len(starts)``: none)."""
+        low, high = 0, len(starts)
+        while low < high:
+            middle = (low + high) // 2
+            if _HISTORY_CONTEXT.search(self.text[self.start : starts[middle]]):
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def _modified_to(self, at: int) -> bool:
+        text = self.text
+        end = at
+        while end > self.start and text[end - 1].isspace():
+            end -= 1
+        if not _TO_AT_END.search(text[max(self.start, end - 3) : at]):
+            return False
+        to = end - 2  # "to" is the last word before the mention
+        last = bisect.bisect_right(self.verb_ends, to) - 1
+        if last < 0:
+            return False
+        verb_end = self.verb_ends[last]
+        return bisect.bisect_left(self.stops, verb_end) == bisect.bisect_left(self.stops, to)
+
+    def _granted(self, at: int) -> bool:
+        tokens = bisect.bisect_left(self.tokens, at)
+        reach = _GRANTED_WORDS_BEFORE + _granted_phrase_words()
+        first = self.tokens[tokens - reach] if tokens >= reach else self.start
+        # Four characters more for the lookbehinds, which then see what they saw in the whole sentence.
+        window = max(self.start, first - 4)
+        return _GRANTED_BEFORE.search(self.text[window:at]) is not None
+
+
+@lru_cache(maxsize=1)
+def _fast_roles() -> bool:
+    """Whether :class:`_SentenceRoles` may read roles in one pass: the modification cues are plain words.
+
+    Its reasoning holds for verbs that are single words or word beginnings,
+    and for grant words and history words without patterns (a pattern could
+    look past its own end); other language data is read by :func:`_role`,
+    mention by mention.
+    """
+    verbs = [*language.phrases("context.modification.verbs"), *language.stems("context.modification.verbs")]
+    plain_verbs = all(re.fullmatch(r"\w+", verb) for verb in verbs) and not language.patterns("context.modification.verbs")
+    return plain_verbs and not any(
+        language.patterns(key) for key in ("context.modification.granted", "context.history.words", "context.history.of")
+    )
+
+
+@lru_cache(maxsize=1)
+def _granted_phrase_words() -> int:
+    """The most words a grant phrase has ("approved", "partially certified": 2)."""
+    return max(len(phrase.split()) for phrase in language.phrases("context.modification.granted"))
 
 
 def quantity_and_strength_conflicts(letter: Letter, item: Item, lexicon: Lexicon) -> tuple[list[Record], list[Record]]:
@@ -483,7 +640,8 @@ def misspellings(letter: Letter, lexicon: Lexicon) -> list[Record]:
     for text, offset, index, in_item_line in places:
         if offset is None:
             continue
-        misspelt = [m for m in lexicon.find_all(text) if not m.exact] + lexicon.find_near(text)
+        found, near = _drug_names(text, lexicon)
+        misspelt = [m for m in found if not m.exact] + near
         for match in sorted(misspelt, key=lambda m: m.start):
             owner = index if index is not None else drug_items.get(match.drug.generic)
             key = (match.written.lower(), owner)

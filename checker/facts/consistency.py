@@ -161,7 +161,16 @@ def _misspellings(scope: LetterFacts) -> list[Record]:
 
 
 def _in_item(analysis: Callable[[LetterFacts], list[Record]]) -> Callable[[ItemFacts], list[Record]]:
-    return lambda scope: [r for r in scope.whole.shared(analysis) if r["item"] == scope.item.index]
+    """The analysis's records of one item, grouped once per letter (not filtered once per item:
+    a letter with thousands of items would be quadratic)."""
+
+    def by_item(scope: LetterFacts) -> dict[int | None, list[Record]]:
+        groups: dict[int | None, list[Record]] = {}
+        for record in scope.shared(analysis):
+            groups.setdefault(record["item"], []).append(record)
+        return groups
+
+    return lambda scope: list(scope.whole.shared(by_item).get(scope.item.index, []))
 
 
 def _in_summary(analysis: Callable[[LetterFacts], list[Record]]) -> Callable[[LetterFacts], list[Record]]:

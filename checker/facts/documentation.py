@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from checker.knowledge.guideline import Concept
 from checker.knowledge.sources import sources
 from checker.text import language
-from checker.text.sentences import sentence_spans
+from checker.text.sentences import sentence_at
 
 DOCUMENTED = "documented"
 NOT_DOCUMENTED = "not-documented"
@@ -94,6 +94,12 @@ def find_mentions(text: str, concepts: dict[str, Concept]) -> list[Mention]:
 _CACHE: dict[tuple[str, int], list[Mention]] = {}
 
 
+#: A mention is classified by the words around it in its sentence, this many characters either
+#: side at most, so a sentence naming a concept thousands of times is not re-read for each
+#: (quadratic).  The longest clause before a mention in the test letters is under 400 characters.
+CONTEXT = 1_000
+
+
 def _find_mentions(text: str, concepts: dict[str, Concept]) -> list[Mention]:
     hits = []
     for concept in concepts.values():
@@ -101,15 +107,23 @@ def _find_mentions(text: str, concepts: dict[str, Concept]) -> list[Mention]:
             hits.append((m.start(), -(m.end() - m.start()), m.end(), concept.id))
     if not hits:
         return []
-    spans = sentence_spans(text)
     mentions: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    # Mentions are taken in order of start and never overlap, so the one that ends last
+    # is the only one a later hit can overlap.
+    last_start, last_end = -1, -1
+    # A list that repeats itself ("no A, no A, ...") gives the same window again: read it once.
+    readings: dict[tuple[str, int, int], str] = {}
     for start, _, end, cid in sorted(hits):
-        if any(start < e and end > s for s, e in taken):
+        if start < last_end and (end > start or last_start < start):
             continue  # a longer term already covers this text
-        taken.append((start, end))
-        s_start, s_end = next(((a, b) for a, b in spans if a <= start < b), (0, len(text)))
-        status = classify(text[s_start:s_end], start - s_start, end - s_start)
+        if end > last_end:
+            last_start, last_end = start, end
+        s_start, s_end = sentence_at(text, start)
+        low, high = max(s_start, start - CONTEXT), min(s_end, end + CONTEXT)
+        key = (text[low:high], start - low, end - low)
+        status = readings.get(key)
+        if status is None:
+            status = readings[key] = classify(*key)
         mentions.append(Mention(cid, status, start, end, (s_start, s_end)))
     return mentions
 
@@ -129,10 +143,10 @@ def classify(sentence: str, start: int, end: int) -> str:
     if guideline and not _FACT_NEGATION.search(before, guideline.end()):
         # "MTUS ... should not be continued in the absence of functional benefit"
         return REQUIREMENT
-    negations = [m.end() for m in _NEGATION_BEFORE.finditer(before) if _governs(before, m)]
-    requirements = [m.end() for m in _REQUIREMENT.finditer(before)]
-    last_negation = negations[-1] if negations else -1
-    last_requirement = requirements[-1] if requirements else -1
+    last_negation = _last_governing_negation(before)
+    last_requirement = -1
+    for m in _REQUIREMENT.finditer(before):
+        last_requirement = m.end()
     if _NEGATION_AFTER.search(sentence[end:]) and last_requirement < 0:
         return NOT_DOCUMENTED
     if last_requirement > last_negation or (last_negation < 0 and _REQUIREMENT_AFTER.search(sentence[end:])):
@@ -142,23 +156,33 @@ def classify(sentence: str, start: int, end: int) -> str:
     return DOCUMENTED
 
 
-def _governs(before: str, cue: re.Match[str]) -> bool:
-    """Does a negation cue reach the mention at the end of ``before``?
+def _last_governing_negation(before: str) -> int:
+    """The end of the last negation cue in ``before`` that reaches the mention at its end; -1: none.
 
     "no documentation of A, B; or C" negates the whole list; a plain "no",
     "without" or "absence of" reaches only to the next comma ("there are no
-    side effects, the urine drug screen was consistent").
+    side effects, the urine drug screen was consistent").  Cues are read from
+    the last one back: once one is too far (more than 12 words, or a ";"
+    between), every earlier one is too, and only a list negation can still
+    reach; so a clause with many cues is not re-read for each.
     """
-    between = before[cue.end() :]
-    if _LIST_NEGATION.match(before[cue.start() :]):
-        return True
-    if len(between.split()) > 12 or ";" in between:
-        return False
-    # "no pain scores, functional measures, urine drug screen ..." is a list of
-    # things the cue denies; a comma followed by a new clause ("..., the urine
-    # drug screen was consistent") ends its reach.
-    later = between.split(",")[1:]
-    return not any(_NEW_CLAUSE.search(part) for part in later)
+    near = True
+    for cue in reversed(list(_NEGATION_BEFORE.finditer(before))):
+        if _LIST_NEGATION.match(before[cue.start() :]):
+            return cue.end()
+        if not near:
+            continue
+        between = before[cue.end() :]
+        if len(between.split()) > 12 or ";" in between:
+            near = False
+            continue
+        # "no pain scores, functional measures, urine drug screen ..." is a list of
+        # things the cue denies; a comma followed by a new clause ("..., the urine
+        # drug screen was consistent") ends its reach.
+        later = between.split(",")[1:]
+        if not any(_NEW_CLAUSE.search(part) for part in later):
+            return cue.end()
+    return -1
 
 
 _NEW_CLAUSE = language.lazy(

@@ -38,6 +38,8 @@ def sniff(data: bytes) -> str | None:
         return PDF  # at the start, or after junk in a binary file (not a text quoting "%PDF-1.4")
     if data.startswith(_ZIP_MAGIC):
         try:
+            # Only the zip's directory is read here, nothing is unpacked; read_docx checks
+            # what the parts would unpack to before anything is (a zip bomb is refused there).
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 return DOCX if DOCX_MAIN in archive.namelist() else None
         except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):

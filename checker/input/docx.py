@@ -17,12 +17,24 @@ from checker.input.source import InputError, SourceText, short_reason
 
 DOCX_MAIN = "word/document.xml"
 
+#: What one part of a Word package may unpack to.  A letter's document.xml is
+#: well under 1 MB; this is a document of thousands of pages.
+MAX_PART_BYTES = 32 * 1024 * 1024
+#: What all parts together may unpack to (pictures are stored compressed already).
+MAX_UNPACKED_BYTES = 128 * 1024 * 1024
+#: How many times its packed size a part over :data:`_RATIO_FROM` may unpack to.  Word's XML
+#: packs 5 to 20 times; a zip bomb packs a thousand times.
+MAX_RATIO = 100
+_RATIO_FROM = 1024 * 1024
+
+
 def read_docx(data: bytes) -> SourceText:
     """One line per paragraph (table cells' paragraphs in reading order)."""
     try:
         import docx
     except ImportError:  # pragma: no cover - python-docx is a dependency
         raise InputError("reading Word files needs the python-docx package: pip install python-docx") from None
+    check_package(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -41,6 +53,47 @@ def read_docx(data: bytes) -> SourceText:
     if not any(line.strip() for line in lines):
         raise InputError("Word file has no text")
     return SourceText("\n".join(lines) + "\n", "utf-8", kind="docx")
+
+
+def check_package(data: bytes) -> None:
+    """Refuse a package whose parts would unpack too large, before anything is unpacked.
+
+    python-docx unpacks every part into memory, so a 1 MB file whose
+    document.xml expands to 1 GB would take gigabytes before any check could
+    run.  The sizes come from the zip's directory; a part that claims less
+    than it holds is cut at its claimed size by :mod:`zipfile` (and then fails
+    its checksum), so the claim bounds what is unpacked.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        raise InputError("damaged Word file: broken zip package (truncated?)") from None
+    total = 0
+    for part in parts:
+        name = _shown(part.filename)
+        if part.file_size > MAX_PART_BYTES:
+            raise InputError(
+                f"Word file refused: {name} would unpack to {_mb(part.file_size)} (limit {_mb(MAX_PART_BYTES)})"
+            )
+        if part.file_size > _RATIO_FROM and part.file_size > MAX_RATIO * max(1, part.compress_size):
+            raise InputError(
+                f"Word file refused: {name} would unpack to {part.file_size // max(1, part.compress_size)} times "
+                f"its packed size (limit {MAX_RATIO}; a zip bomb?)"
+            )
+        total += part.file_size
+        if total > MAX_UNPACKED_BYTES:
+            raise InputError(f"Word file refused: its parts would unpack to over {_mb(MAX_UNPACKED_BYTES)}")
+
+
+def _mb(count: int) -> str:
+    return f"{count / (1024 * 1024):,.0f} MB"
+
+
+def _shown(name: str) -> str:
+    """A part name fit for a one-line message (names are data, and may hold anything)."""
+    name = "".join(ch if ch.isprintable() else "?" for ch in name)
+    return name if len(name) <= 60 else name[:57] + "..."
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import threading
 import warnings
 from collections.abc import Iterator
@@ -124,10 +125,26 @@ def _has_images(reader: Any) -> bool:
     return False
 
 
+#: pypdf's words for objects that refer to themselves ("Detected loop with self reference
+#: for ...", "Detected cyclic page references", "Circular object-stream reference").
+_CYCLE = re.compile(r"\bloop\b|\bcycl|\bcircular\b", re.I)
+_OBJECT = re.compile(r"\bobject \d+ \d+\b")
+#: Python errors pypdf lets out on objects it did not expect (its own errors explain themselves).
+_PYPDF_SLIPS = (AttributeError, TypeError, KeyError, IndexError, AssertionError)
+
+
 def _pdf_reason(data: bytes, error: Exception) -> str:
-    """A short reason for a damaged PDF: truncation is the usual cause, so say so."""
+    """A short reason for a damaged PDF: truncation is the usual cause, so say so; then loops, in our words."""
     if b"%%EOF" not in data[-2048:]:
         return "truncated (no end-of-file marker)"
-    return short_reason(error)
+    if isinstance(error, _PYPDF_SLIPS):
+        # pypdf tripping over its own objects ("property 'indirect_reference' of
+        # 'IndirectObject' object has no setter"): nothing a user can act on.
+        return f"broken object structure ({type(error).__name__})"
+    reason = short_reason(error)
+    if _CYCLE.search(reason):
+        where = _OBJECT.search(reason)
+        return "objects refer to themselves in a loop" + (f" ({where.group()})" if where else "")
+    return reason
 
 

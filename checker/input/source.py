@@ -15,6 +15,9 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _REASON_WIDTH = 80
 #: A memory address in a message (" at 0x7f3a9c0d2e10"), different on every run.
 _ADDRESS = re.compile(r"(?:\s+at)?\s+0x[0-9a-fA-F]+")
+#: pypdf's name for an object, which ends in the (decimal) address of its reader:
+#: "IndirectObject(4, 0, 140003707458768)".
+_PDF_OBJECT = re.compile(r"IndirectObject\((\d+), (\d+), \d+\)")
 
 
 class InputError(Exception):
@@ -59,9 +62,10 @@ def short_reason(error: Exception | str) -> str:
     """The first line of an exception message, cut to a readable length, the same on every run.
 
     Libraries put memory addresses into messages ("<IndirectObject at
-    0x7f3a...>"); they differ from run to run, so they are dropped.
+    0x7f3a...>", "IndirectObject(4, 0, 140003707458768)"); they differ from
+    run to run, so they are dropped.
     """
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    message = _ADDRESS.sub("", message)
+    message = _PDF_OBJECT.sub(r"object \1 \2", _ADDRESS.sub("", message))
     message = "".join(ch if ch.isprintable() else "?" for ch in message)
     return message if len(message) <= _REASON_WIDTH else message[: _REASON_WIDTH - 3] + "..."

@@ -58,6 +58,8 @@ _LIST_START = re.compile(r"^\s*(?:\d{1,2}[.)]\s+[A-Z(]|[-\u2022*\u25cf]\s+\S)")
 
 #: A line ending in part of a word and a hyphen ("medi-").
 _SPLIT_WORD = re.compile(r"(?<![\s-])[A-Za-z]{2,}-$")
+#: The letters and digits before a hyphen that ends a line ("medi-"), matched on the reversed line.
+_HYPHENATED_REVERSED = re.compile(r"-([A-Za-z0-9]+)")
 
 #: Soft-wrap test: the line plus the next word would exceed this share of the width.
 _WRAP_FILL = 0.86
@@ -228,10 +230,15 @@ def _split_glued_headings(lines: list[_Line], classify: Callable[[str], str | No
         out.append(ln)
         if ln.kind != "content" or len(ln.text) < 8:
             continue
+        # Lengths come from offsets, not slices: a long line of short sentences
+        # would otherwise copy its rest once per sentence (quadratic).
+        content_end = len(ln.text.rstrip())
+        indent = _leading(ln.text)
         for m in _SENTENCE_END.finditer(ln.text, 0, len(ln.text) - 3):
-            tail = ln.text[m.end() :]
-            if len(tail.strip()) > _GLUED_HEADING_MAX or not ln.text[: m.start()].strip():
+            # The match ends at the capital that starts the tail, so the tail's stripped length is:
+            if content_end - m.end() > _GLUED_HEADING_MAX or m.start() <= indent:
                 continue
+            tail = ln.text[m.end() :]
             kind = classify(tail)
             if kind is not None and kind.endswith(("_HEAD", "_BANNER")):
                 out[-1] = _Line(ln.start, ln.text[: m.start() + 1])  # up to and with the punctuation
@@ -361,7 +368,7 @@ def _should_join(
         # A heading alone on its line stands alone, unless the heading itself
         # wraps ("... IS/WAS NOT MEDICALLY" / "NECESSARY:").
         return not _has_lower(next_text) and next_text.endswith(":") and len(next_text) < 40
-    if _SPLIT_WORD.search(prev_text) and next_text[:1].islower():
+    if _ends_in_split_word(prev_text) and next_text[:1].islower():
         return True  # "medi-" / "cally": a word split across the break
     if width >= _UNWRAPPED_WIDTH:
         return False
@@ -379,6 +386,30 @@ def _should_join(
     return wrapped
 
 
+def _ends_in_split_word(text: str) -> bool:
+    """Does ``text`` end in part of a word and a hyphen ("medi-")?
+
+    A match, if there is one, can start three characters before the end
+    (the lookbehind then sees a letter), so the search starts there: searched
+    from the start, a long run of letters is re-read from every position
+    (quadratic).
+    """
+    return _SPLIT_WORD.search(text, max(0, len(text) - 4)) is not None
+
+
+def _hyphenated_head(text: str) -> str | None:
+    """The letters and digits a hyphen ends ``text`` with ("medi" of "... medi-"); None without.
+
+    The same as ``re.search(r"([A-Za-z0-9]+)-$", text).group(1)``, but read
+    backwards from the hyphen: searched forwards, a long run of letters
+    without the hyphen is re-read from every position (quadratic).
+    """
+    if not text.endswith("-"):
+        return None
+    match = _HYPHENATED_REVERSED.match(text[::-1])
+    return match.group(1)[::-1] if match else None
+
+
 def _has_lower(text: str) -> bool:
     return any(c.islower() for c in text)
 
@@ -388,10 +419,9 @@ def _join(out: _Builder, prev: _Line, nxt: _Line, vocabulary: Counter[str]) -> N
     prev_text = prev.text.rstrip()
     next_text = nxt.text.strip()
     break_at = prev.start + len(prev_text)
-    hyphen = re.search(r"([A-Za-z0-9]+)-$", prev_text)
-    if hyphen and not prev_text.endswith(" -") and next_text[:1].isalnum():
+    head = _hyphenated_head(prev_text)
+    if head and not prev_text.endswith(" -") and next_text[:1].isalnum():
         out.drop_trailing_space()
-        head = hyphen.group(1)
         tail = re.match(r"[A-Za-z0-9]+", next_text)
         tail_word = tail.group() if tail else ""
         if head[-1:].isalpha() and tail_word[:1].islower() and _drop_hyphen(head, tail_word, vocabulary):

@@ -8,11 +8,14 @@ a digit or a quote follows and the word before it is not a known abbreviation.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
 from checker.text import language
 
+#: The word a period ends, at the end of a short piece of text ("Dr." of "... seen by Dr.").
+_LAST_WORD = re.compile(r"(?:^|[\s(])([A-Za-z][A-Za-z.]*)\.$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
 
 
@@ -40,17 +43,28 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def sentence_at(text: str, offset: int) -> tuple[int, int]:
-    """The [start, end) of the sentence that contains ``offset``."""
-    for start, end in sentence_spans(text):
-        if start <= offset < end:
-            return start, end
+    """The [start, end) of the sentence that contains ``offset``; the whole text between sentences.
+
+    Sentences are sorted and never overlap, so only the last one starting at
+    or before ``offset`` can hold it: found by bisection, since callers ask
+    once per drug or page mention and a long text has many of both.
+    """
+    spans = sentence_spans(text)
+    index = bisect.bisect_right(_sentence_starts(text), offset) - 1
+    if index >= 0 and offset < spans[index][1]:
+        return spans[index]
     return 0, len(text)
+
+
+@lru_cache(maxsize=512)
+def _sentence_starts(text: str) -> tuple[int, ...]:
+    return tuple(start for start, _ in sentence_spans(text))
 
 
 def _after_abbreviation(text: str, boundary: int) -> bool:
     """Is the period just before ``boundary`` the end of an abbreviation?"""
     head = text[max(0, boundary - 16) : boundary].rstrip("\"'\u201d\u2019)")
-    word = re.search(r"(?:^|[\s(])([A-Za-z][A-Za-z.]*)\.$", head)
+    word = _LAST_WORD.search(head)
     return bool(word) and word.group(1).lower().rstrip(".") in _abbreviations()
 
 

@@ -142,7 +142,7 @@ class Layout:
     # ------------------------------------------------------------ detection
     @cached_property
     def _markers(self) -> tuple[tuple[re.Pattern[str], int], ...]:
-        return tuple((re.compile(p, re.I | re.M), w) for p, w in self.markers)
+        return tuple((re.compile(_within_line(p), re.I | re.M), w) for p, w in self.markers)
 
     def score(self, text: str) -> int:
         """How strongly the raw text points to this layout (each marker found counts once)."""
@@ -445,3 +445,17 @@ def _split_at_repeated_label(parts: list[Token]) -> tuple[list[Token], list[Toke
             return parts[:start], parts[start:]
         seen.add(kind)
     return parts, []
+
+
+def _within_line(marker: str) -> str:
+    """A marker ``^\\s*X`` with its leading white space kept on X's line: ``^[^\\S\\n]*X``.
+
+    ``\\s*`` after ``^`` also crosses line breaks, so in a run of blank lines
+    every line start re-reads the whole run: quadratic (4,096 blank lines took
+    2 s).  Whether the marker is found does not change: where ``\\s*`` crossed
+    line breaks, the line X starts on begins with white space only, and the
+    marker matches from there.
+    """
+    if marker.startswith(r"^\s*"):
+        return r"^[^\S\n]*" + marker[len(r"^\s*") :]
+    return marker
