@@ -23,6 +23,13 @@ def render_list(console: Console, ruleset: RuleSet) -> None:
 
 
 def render_rule(console: Console, rule: Rule) -> None:
+    console.print(_rule_heading(rule), end="")
+    # The path is never wrapped: it stays one line that a terminal can open and a script can read.
+    console.print(f"defined at: {rule.file or rule.where.path}:{rule.where.line}", soft_wrap=True, markup=False, highlight=False)
+    console.print(_rule_body(rule))
+
+
+def _rule_heading(rule: Rule) -> Text:
     text = Text()
     text.append(rule.id, style="bold")
     text.append(f"  {rule.title}\n")
@@ -31,7 +38,11 @@ def render_rule(console: Console, rule: Rule) -> None:
         text.append(f"guideline: {rule.guideline_reference}\n")
     if rule.topics or rule.drugs:
         text.append(f"applies to: {', '.join([*rule.topics, *rule.drugs])}\n")
-    text.append(f"defined at: {rule.file or rule.where.path}:{rule.where.line}\n")
+    return text
+
+
+def _rule_body(rule: Rule) -> Text:
+    text = Text()
     if rule.description:
         text.append(f"\n{rule.description}\n")
     if rule.for_each:
@@ -44,7 +55,7 @@ def render_rule(console: Console, rule: Rule) -> None:
     if rule.tests:
         counts = {k: sum(1 for t in rule.tests if t.expect == k) for k in ("hit", "ok", "gap")}
         text.append(f"\nexamples: {counts['hit']} must trigger, {counts['ok']} must not, {counts['gap']} known gaps\n")
-    console.print(text)
+    return text
 
 
 def render_tests(console: Console, outcomes: list[Outcome], untested: list[str] = (), require_tests: bool = False) -> bool:
