@@ -102,7 +102,10 @@ CONTEXT = 1_000
 
 def _find_mentions(text: str, concepts: dict[str, Concept]) -> list[Mention]:
     hits = []
+    lowered = text.lower()
     for concept in concepts.values():
+        if not concept.may_occur_in(lowered):
+            continue
         for m in concept.pattern.finditer(text):
             hits.append((m.start(), -(m.end() - m.start()), m.end(), concept.id))
     if not hits:

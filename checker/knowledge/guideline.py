@@ -93,10 +93,19 @@ class Statement:
 
 @dataclass(frozen=True)
 class Concept:
+    """A clinical concept (``rules/concepts.yaml``) and every phrasing of it, as one pattern."""
+
     id: str
     title: str
     pattern: re.Pattern[str]
     conflicts: bool = False  # compare the rationale's "not documented" with the summary
+    #: The first word of each term, lower case: a text holding none of them cannot mention the
+    #: concept, so its pattern need not be run.  None when the concept has raw patterns.
+    anchors: tuple[str, ...] | None = None
+
+    def may_occur_in(self, lowered: str) -> bool:
+        """Whether ``lowered`` (a text in lower case) may mention the concept: a cheap test before the pattern."""
+        return self.anchors is None or any(anchor in lowered for anchor in self.anchors)
 
 
 @dataclass
@@ -392,12 +401,19 @@ def load_concepts(data: dict) -> dict[str, Concept]:
     """Concepts from a ``concepts:`` mapping (``rules/concepts.yaml`` or a rule file)."""
     concepts = {}
     for cid, spec in (data.get("concepts") or {}).items():
-        alternatives = [_term_regex(t) for t in spec.get("terms") or []]
+        terms = [str(t) for t in spec.get("terms") or []]
+        alternatives = [_term_regex(t) for t in terms]
         alternatives += [f"(?:{p})" for p in spec.get("patterns") or []]
         alternatives.sort(key=len, reverse=True)
         pattern = re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.I)
-        concepts[cid] = Concept(cid, str(spec.get("title", cid)), pattern, bool(spec.get("conflicts", False)))
+        anchors = None if spec.get("patterns") else tuple(sorted({_first_word(t) for t in terms}))
+        concepts[cid] = Concept(cid, str(spec.get("title", cid)), pattern, bool(spec.get("conflicts", False)), anchors)
     return concepts
+
+
+def _first_word(term: str) -> str:
+    """A term's first word in lower case, as every text that holds the term holds it."""
+    return re.split(r"[\s-]+", term.strip())[0].lower()
 
 
 def _term_regex(term: str) -> str:
