@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions
-from checker.letter.header import TITLED_NAME, age_and_sex, age_sex_pattern, injury_phrases, sex_of
+from checker.letter.header import TITLED_NAME, age_and_sex, age_sex_pattern, injury_date_matches, sex_of
 from checker.text.dates import parse_date
 from checker.knowledge.guideline import Concept
 from checker.knowledge.lexicon import DrugMatch, Lexicon
@@ -561,16 +561,15 @@ def injury_date_conflicts(letter: Letter) -> list[Record]:
     mentions = []
     for text, offset, index in _sections_about_patient(letter):
         seen_at: set[int] = set()
-        for pattern in injury_phrases():
-            for m in pattern.finditer(text):
-                date = parse_date(m.group(1))
-                if date is None or m.start(1) in seen_at:
-                    continue
-                seen_at.add(m.start(1))
-                start = offset + m.start(1)
-                mentions.append((date, m.group(1), normal.span(start, start + len(m.group(1))), index))
-                if index is None:
-                    summary_dates.add(date)
+        for _, m in injury_date_matches(text):
+            date = parse_date(m.group(1))
+            if date is None or m.start(1) in seen_at:
+                continue
+            seen_at.add(m.start(1))
+            start = offset + m.start(1)
+            mentions.append((date, m.group(1), normal.span(start, start + len(m.group(1))), index))
+            if index is None:
+                summary_dates.add(date)
     if len(summary_dates | {patient.injury_date}) > 2:
         return []  # several injuries on the claim: not a contradiction we can judge
     for date, raw, span, index in mentions:

@@ -81,6 +81,40 @@ def injury_phrases() -> list[re.Pattern[str]]:
     return with_dates(*language.patterns("dates.injury_date"))
 
 
+_INJURY_CUE = language.lazy(lambda: language.alternation('dates.injury_date_cues'), re.I)
+#: How far from a cue an injury phrase may reach (the longest is a date, a verb and sixty characters).
+_INJURY_REACH = 250
+
+
+def injury_date_matches(text: str) -> list[tuple[int, re.Match[str]]]:
+    """(index of the pattern, match) of every injury-date phrase in ``text``: pattern by pattern, in text order.
+
+    Every phrase holds a cue word (``dates.injury_date_cues``), so the phrases
+    are run only on the text around the cues: from white space before
+    ``_INJURY_REACH`` characters ahead of a cue to the end of the sentence or
+    line after as many characters behind it (a date is never cut).
+    """
+    windows: list[list[int]] = []
+    for cue in _INJURY_CUE.finditer(text):
+        low = text.rfind(" ", 0, max(0, cue.start() - _INJURY_REACH)) + 1
+        stop = _WINDOW_END.search(text, min(len(text), cue.end() + _INJURY_REACH))
+        high = stop.start() if stop else len(text)
+        if windows and low <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], high)
+        else:
+            windows.append([low, high])
+    return [
+        (index, m)
+        for index, pattern in enumerate(injury_phrases())
+        for low, high in windows
+        for m in pattern.finditer(text, low, high)
+    ]
+
+
+#: Where a window of text around an injury cue may end: a line break, or a sentence end before a capital.
+_WINDOW_END = re.compile(r"\n|[.;]\s+(?=[A-Z])")
+
+
 _SPECIALTY_END = r"(?=,|\.|;|\s+and\s+(?:is\s+|are\s+)?(?:licensed|has|holds)\b)"
 _BOARD_CERTIFIED = re.compile(
     rf"board[\s-]+certified\s+in\s+([A-Z][\w&/()\s-]*?){_SPECIALTY_END}"
@@ -179,9 +213,12 @@ def _patient(letter: Letter, normal: NormalText) -> None:
             patient.injury_date_span = field.span
             return
     if summary is not None:
-        for pattern in injury_phrases():
-            m = pattern.search(summary.text)
-            if m and parse_date(m.group(1)):
+        tried: set[int] = set()
+        for index, m in injury_date_matches(summary.text):
+            if index in tried:
+                continue  # each pattern's first match only, as a search would find it
+            tried.add(index)
+            if parse_date(m.group(1)):
                 patient.injury_date = parse_date(m.group(1))
                 start = summary.body_start + m.start(1)
                 patient.injury_date_span = normal.span(start, summary.body_start + m.end(1))
