@@ -1,3 +1,3 @@
 """imr-check: a rule-based consistency checker for IMR determination letters."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
