@@ -173,3 +173,23 @@ def test_docs_worked_example_validates_tests_and_runs(tmp_path):
     ran = _cli("--rules", "odg-rules", "--format", "json", "ambien.txt", cwd=tmp_path)
     assert '"zolpidem-long-term-approved"' in ran.stdout
     assert ran.exit_code == 0  # a warning does not reach the default fail-on (error)
+
+
+# --------------------------------------------------------------------- loading twice in one process
+def test_a_severity_change_in_one_load_does_not_reach_the_next():
+    first = load_ruleset(default_guideline(), severities={"carisoprodol-long-term-approved": "off", "decision-contradicts-conclusion": "info"})
+    assert not first.get("carisoprodol-long-term-approved").enabled
+    assert first.get("decision-contradicts-conclusion").severity is Severity.INFO
+    second = load_ruleset(default_guideline())
+    assert second.get("carisoprodol-long-term-approved").enabled
+    assert second.get("decision-contradicts-conclusion").severity is Severity.ERROR
+
+
+def test_a_rule_file_edited_between_loads_is_read_again(tmp_path):
+    path = _write(tmp_path, GOOD_RULE)
+    assert load_rule_file(path, default_guideline()).rules[0].severity is Severity.WARNING
+    _write(tmp_path, GOOD_RULE.replace("severity: warning", "severity: error"))
+    assert load_rule_file(path, default_guideline()).rules[0].severity is Severity.ERROR
+    path.write_text(GOOD_RULE.replace("when: item.approved", "when: item.aproved"), encoding="utf-8")
+    with pytest.raises(RuleError, match="unknown fact 'item.aproved'"):
+        load_rule_file(path, default_guideline())

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -174,12 +174,42 @@ def rule_files(directory: Path) -> list[Path]:
 
 
 def load_rule_file(path: Path, guideline: Guideline, display: str | None = None) -> RuleFile:
-    """Read, validate and compile one rule file."""
+    """Read, validate and compile one rule file.
+
+    The file is read every time; what its text compiles to is remembered for
+    the rest of the process (see ``_compiled``), so a process that loads the
+    rule set more than once (tests, a library user) validates each file once.
+    """
     shown = display or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(f"{shown}: cannot read rule file ({error})") from None
+    compiled = _compiled(path, text, guideline, shown)
+    # Callers switch rules on and off and change severities: each gets its own rule objects.
+    return replace(compiled, rules=[replace(rule) for rule in compiled.rules])
+
+
+#: Compiled rule files by (path as given, path on disk, shown name, text) and the objects they were checked against.
+_COMPILED: dict[tuple[str, str, str, str], tuple[tuple[object, ...], RuleFile]] = {}
+_COMPILED_MAX = 256
+
+
+def _compiled(path: Path, text: str, guideline: Guideline, shown: str) -> RuleFile:
+    """``text`` compiled, from memory when the same text was compiled against the same guideline and lexicon."""
+    key = (str(path), str(path.resolve()), shown, text)
+    against = (guideline, default_lexicon(), default_concepts())
+    known = _COMPILED.get(key)
+    if known is not None and all(a is b for a, b in zip(known[0], against)):
+        return known[1]
+    compiled = _compile_rule_file(path, text, guideline, shown)
+    if len(_COMPILED) >= _COMPILED_MAX:
+        _COMPILED.pop(next(iter(_COMPILED)))
+    _COMPILED[key] = (against, compiled)
+    return compiled
+
+
+def _compile_rule_file(path: Path, text: str, guideline: Guideline, shown: str) -> RuleFile:
     try:
         document = safe_yaml.load(text)
     except safe_yaml.YamlError as error:
