@@ -22,7 +22,10 @@ from tests import audit_support
 from checker.input.discover import InputRef
 from checker.rules.loader import RuleSet, load_ruleset
 
-FIXTURES = Path(__file__).parent / "fixtures"
+#: The repository, and its tests folder: every test finds files from these, wherever it sits.
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+FIXTURES = TESTS / "fixtures"
 SEEDS = FIXTURES / "seeds"
 LETTERS = FIXTURES / "letters"
 

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ("README.md", "docs/ci.md", "docs/rules.md", "docs/audit.md", "docs/reliability.md")
 #: What the reader supplies: LETTER, DIR, RULE-ID, FILE, <...>, [optional], a|b choices, ...
 _SYNOPSIS = re.compile(r"\b[A-Z][A-Z-]{1,}\b|<[^>]*>|\[|\.\.\.|\|")

@@ -22,9 +22,9 @@ from checker.model import DECIDED_BY
 from checker.pipeline import read_letter
 from checker.reports.json import letter_dict
 from checker.rules.loader import load_ruleset
-from tests.conftest import assert_findings_as_expected
+from tests.conftest import FIXTURES, assert_findings_as_expected
 
-EDITIONS = Path(__file__).parent / "fixtures" / "editions"
+EDITIONS = FIXTURES / "editions"
 EXPECTED = yaml.safe_load((EDITIONS / "expected.yaml").read_text(encoding="utf-8"))
 NAMES = sorted(EXPECTED)
 

@@ -1,7 +1,7 @@
 """A handful of true end-to-end runs: a real process, as a user starts it.
 
-Everything else about the command line is tested in-process (tests/test_cli.py,
-tests/test_cli_reports.py, ...), which is much faster; these few check what
+Everything else about the command line is tested in-process (tests/cli/test_cli.py,
+tests/cli/test_cli_reports.py, ...), which is much faster; these few check what
 only a real process shows: ``python -m checker`` and the installed
 ``imr-check`` console script start and check a letter, a real stdin is read,
 and ``--jobs`` worker processes give the same results as one process.
@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 
 import checker
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import ROOT, SEEDS, run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED_001 = SEEDS / "001_ed7318db5454d5ef.txt"
 SEED_002 = SEEDS / "002_79c63337c1751a54.txt"  # one citation-topic warning
 CONSOLE_SCRIPT = Path(sys.executable).parent / ("imr-check.exe" if os.name == "nt" else "imr-check")

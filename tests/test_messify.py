@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.conftest import FIXTURES
 
 try:
     import messify
@@ -44,7 +45,7 @@ CLEAN = (
 HEADING = "OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH PAIN:  Upheld"
 WIDTH = 60
 
-SEEDS = sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt"))
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 FURNITURE = re.compile(r"(?:CM\d\d-\d{7})?(?: +)?(?:Page \d+ of \d+)?")
 
 

@@ -1,4 +1,4 @@
-"""Reading treatment request lines (checker/treatment.py) and the drug lexicon (checker/lexicon.py)."""
+"""Reading treatment request lines (checker/letter/request_line.py) and the drug lexicon (checker/knowledge/lexicon.py)."""
 
 from __future__ import annotations
 

@@ -14,8 +14,9 @@ import yaml
 
 from checker.knowledge.lexicon import default_lexicon
 from checker.knowledge.guideline import default_guideline
+from tests.conftest import FIXTURES
 
-CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "drug_names" / "misspellings.yaml").read_text(encoding="utf-8"))
+CORPUS = yaml.safe_load((FIXTURES / "drug_names" / "misspellings.yaml").read_text(encoding="utf-8"))
 LEXICON = default_lexicon()
 
 

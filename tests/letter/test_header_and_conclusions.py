@@ -1,4 +1,4 @@
-"""Step 4: facts read from the parsed letter (checker/extract.py, conclusions in checker/parse.py)."""
+"""What the letter states: dates, the patient and the reviewer (checker/letter/header.py), decisions and conclusions (checker/letter/conclusions.py)."""
 
 from __future__ import annotations
 

@@ -21,9 +21,9 @@ from lark.lexer import Lexer
 from checker.knowledge.lexicon import default_lexicon
 from checker.letter import request_line
 from checker.letter.request_line import parse_request
+from tests.conftest import ROOT, TESTS
 
-ROOT = Path(__file__).resolve().parent.parent
-TABLE = yaml.safe_load((Path(__file__).parent / "corpora" / "request_lines.yaml").read_text(encoding="utf-8"))
+TABLE = yaml.safe_load((TESTS / "corpora" / "request_lines.yaml").read_text(encoding="utf-8"))
 FIELDS = ("drug", "strength", "quantity", "tablets_per_dose", "doses_per_day", "days_supply", "refills", "med")
 
 

@@ -1,4 +1,4 @@
-"""Step 3: the letter's structure (checker/parse.py with grammar/letter.lark)."""
+"""Step 3: the letter's structure (checker/letter/reader.py and the layouts beside their grammars)."""
 
 from __future__ import annotations
 

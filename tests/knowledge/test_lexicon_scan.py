@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.knowledge.lexicon import _name_regex, default_lexicon, with_additions, drug_of_entry
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 LEXICON = default_lexicon()
 
 

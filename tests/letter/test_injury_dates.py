@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from checker.letter.header import injury_date_matches, injury_phrases
 from checker.text import language
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _plain(text: str) -> list[tuple[int, int, int, str]]:

@@ -26,9 +26,9 @@ from checker.reports import csv as csv_report
 from checker.reports import github, junit, sarif
 from checker.reports import text as lines
 from checker.rules.loader import load_ruleset
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import ROOT, SEEDS, run_cli
 
-SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 REPORTERS = {"text": lines, "sarif": sarif, "junit": junit, "github": github, "csv": csv_report}
 TRICKY = "50% of 3,000 mg: too much\r\nsee line 2"
 
@@ -41,7 +41,7 @@ def ruleset():
 @pytest.fixture(scope="module")
 def seed_results(ruleset) -> list[FileResult]:
     """The seeds as the CLI would read them, with paths relative to the project like a user's."""
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     results = []
     for path in sorted(SEEDS.glob("*.txt")):
         result = read_letter(InputRef(str(path)), ruleset).result

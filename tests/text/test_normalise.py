@@ -1,4 +1,4 @@
-"""Step 2: normalising PDF-extracted text into paragraphs (checker/normalise.py).
+"""Step 2: normalising PDF-extracted text into paragraphs (checker/text/normalise.py).
 
 The small letters here are written the way extraction leaves them: every
 physical line followed by an empty line, a paragraph break written as a line

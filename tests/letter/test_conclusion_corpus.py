@@ -17,8 +17,9 @@ import yaml
 
 from checker.letter.conclusions import closing_ruling
 from checker.model import NECESSARY, NOT_NECESSARY
+from tests.conftest import TESTS
 
-CORPUS = yaml.safe_load((Path(__file__).parent / "corpora" / "conclusions.yaml").read_text(encoding="utf-8"))
+CORPUS = yaml.safe_load((TESTS / "corpora" / "conclusions.yaml").read_text(encoding="utf-8"))
 LABELS = {"necessary": NECESSARY, "not-necessary": NOT_NECESSARY}
 LABELLED = [(entry["text"], LABELS[entry["polarity"]]) for entry in CORPUS["conclusions"]]
 

@@ -12,9 +12,8 @@ from checker.knowledge.guideline import GuidelineError, default_guideline, guide
 from checker.letter.editions import decide_editions
 from checker.rules.loader import RuleError, load_rule_file
 from checker.rules.ruletests import letter_text
-from tests.conftest import read_text
+from tests.conftest import ROOT, read_text
 
-ROOT = Path(__file__).resolve().parent.parent
 GUIDELINES = ROOT / "rules" / "guidelines"
 
 

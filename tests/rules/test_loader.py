@@ -11,9 +11,8 @@ import pytest
 from checker.knowledge.guideline import default_guideline
 from checker.model import Severity
 from checker.rules.loader import RuleError, load_rule_file, load_ruleset
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import ROOT, SEEDS, run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS_RULES = ROOT / "docs" / "examples" / "odg-rules"
 
 GOOD_RULE = """\

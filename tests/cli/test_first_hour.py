@@ -10,7 +10,7 @@ import pytest
 
 from checker.reports import sarif
 from checker.resources import rules_dir
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import ROOT, SEEDS, run_cli
 
 SEED_001 = SEEDS / "001_ed7318db5454d5ef.txt"
 SEED_003 = SEEDS / "003_f03b8f82d3723e56.txt"
@@ -106,7 +106,7 @@ def test_a_code_frame_never_underlines_a_blank_line(tmp_path):
 
 @pytest.mark.parametrize("columns", [100, 140])
 def test_the_items_table_never_splits_a_word(tmp_path, columns):
-    done = run_cli(["--color", "never", "examples/format1-four-items-header.txt"], cwd=Path(__file__).parent.parent,
+    done = run_cli(["--color", "never", "examples/format1-four-items-header.txt"], cwd=ROOT,
                    env={"COLUMNS": str(columns)})
     assert "oxycodone/acetaminophen" in done.stdout
     assert "acetaminop\n" not in done.stdout and "rationale 56-57, 112" in done.stdout

@@ -21,8 +21,8 @@ import yaml
 
 from checker.text import language
 from checker.text.language import LanguageError
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CHECKER = ROOT / "checker"
 LANGUAGE = ROOT / "rules" / "language"
 SOURCES = ROOT / "rules" / "sources.yaml"

@@ -15,9 +15,8 @@ from typer.testing import CliRunner
 
 from checker.cli.app import app
 from checker.cli.session import EXIT_RULES
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
-ROOT = Path(__file__).resolve().parent.parent
 
 RULE = """\
 ruleset: mine

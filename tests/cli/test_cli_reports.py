@@ -11,10 +11,9 @@ from pathlib import Path
 
 from typer.testing import Result
 
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import ROOT, SEEDS, TESTS, run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
-SNAPSHOTS = Path(__file__).parent / "snapshots"
+SNAPSHOTS = TESTS / "snapshots"
 SEED_002 = SEEDS / "002_79c63337c1751a54.txt"  # one citation-topic warning
 SEED_003 = SEEDS / "003_f03b8f82d3723e56.txt"  # spelling, fact-conflict warnings, one info
 

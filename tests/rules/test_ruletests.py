@@ -1,6 +1,6 @@
 """The rule-test harness itself (checker/rules/ruletests.py, ``imr-check rules test``) catches bad rules.
 
-tests/test_rule_examples.py only shows that the shipped rules pass their own
+tests/rules/test_shipped_examples.py only shows that the shipped rules pass their own
 examples; that proves nothing if the harness could not fail.  Here a rule
 file carries a planted miss (an ``expect: hit`` example the rule does not
 trigger on) and a planted false alarm (an ``expect: ok`` example it does

@@ -1,4 +1,4 @@
-"""Reading guideline citations and page references (checker/citations.py)."""
+"""Reading guideline citations and page references (checker/letter/citations.py)."""
 
 from __future__ import annotations
 

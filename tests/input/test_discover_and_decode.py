@@ -1,4 +1,4 @@
-"""Step 1: finding input files and decoding their bytes (checker/reading.py)."""
+"""Step 1: finding input files and decoding their bytes (checker/input/discover.py, decode.py, read.py)."""
 
 from __future__ import annotations
 

@@ -20,8 +20,8 @@ from lark.exceptions import LarkError
 
 from checker.letter.citations import _REF_START, _WINDOW, _NotAPageList, _first_ref
 from checker.letter.grammars import parser
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _by_grammar(window: str):

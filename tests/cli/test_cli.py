@@ -16,9 +16,8 @@ from typer.testing import Result
 
 import checker
 from checker.cli import app as cli_app
-from tests.conftest import LETTERS, SEEDS, load_expected, run_cli
+from tests.conftest import LETTERS, ROOT, SEEDS, load_expected, run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 

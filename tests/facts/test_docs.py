@@ -8,8 +8,9 @@ import pytest
 
 from checker.facts import docs
 from checker.facts.registry import RECORDS, declared
+from tests.conftest import ROOT
 
-RULES_MD = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+RULES_MD = ROOT / "docs" / "rules.md"
 
 
 def test_docs_rules_md_is_generated_from_the_registry():
