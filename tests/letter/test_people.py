@@ -13,7 +13,7 @@ from checker.input.discover import InputRef
 from checker.knowledge.guideline import default_guideline
 from checker.pipeline import read_letter
 from checker.rules.loader import load_ruleset
-from tests.facts.test_letter_facts import format1, read
+from tests.letter.test_header_and_conclusions import format1, read
 
 
 @pytest.fixture(scope="module")
