@@ -15,10 +15,10 @@ import pytest
 
 from tests.audit_support import ROOT, content, generate, run_cli
 
-LETTERS = 90
+LETTERS = 60
 BATCH = 5
 #: Letters stored before the signal is sent: early, so a fast machine cannot finish the batch first.
-SIGNAL_AFTER = 15
+SIGNAL_AFTER = 10
 
 
 @pytest.fixture(scope="module")
