@@ -280,6 +280,14 @@ def _rules_of(paths: list[Path], ruleset) -> list:
     return [r for r in ruleset.rules if r.file and any(r.file == root or root in r.file.parents for root in roots)]
 
 
+def _existing(paths: List[Path] | None) -> list[Path]:
+    """The rule files or folders given on the command line; a usage error names the first that is missing."""
+    for path in paths or []:
+        if not path.exists():
+            session.fail(f"{path}: no such file or folder")
+    return list(paths or [])
+
+
 @rules_app.command("validate", cls=_RulePathsCommand)
 def rules_validate(
     paths: List[Path] = typer.Argument(None, metavar="PATH", hidden=True, show_default=False),
@@ -291,10 +299,7 @@ def rules_validate(
     """
 
     def body() -> int:
-        given = list(paths or [])
-        for path in given:
-            if not path.exists():
-                session.fail(f"{path}: no such file or folder")
+        given = _existing(paths)
         ruleset = session.ruleset(_rule_settings(given, no_default_rules or bool(given)))
         rules = _rules_of(given, ruleset) if given else ruleset.rules
         files = {r.file for r in rules}
@@ -322,10 +327,7 @@ def rules_test(
         from checker.cli.rules_view import render_tests
         from checker.rules.ruletests import run_rule_tests
 
-        given = list(paths or [])
-        for path in given:
-            if not path.exists():
-                session.fail(f"{path}: no such file or folder")
+        given = _existing(paths)
         settings = _rule_settings(given, no_default_rules or bool(given))
         settings.select, settings.ignore = [], []  # test every rule, even those the user switched off
         ruleset = session.ruleset(settings)
