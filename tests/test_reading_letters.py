@@ -45,25 +45,9 @@ def _close(want, got) -> bool:
     return abs(float(want) - float(got)) < 0.01
 
 
-#: Readings this branch does not own: citations are issue 10's (the editions branch).  The expectation stays as
-#: the letter says; the test below compares without the page and the xfail beside it with it.
-CITATION_GAPS = {
-    ("p2_flexeril_upheld_but_appropriate_and_necessary.txt", 1, 63):
-        "'The general section on muscle relaxants, page 63, recommends' is not read as a rationale page",
-}
-
-
-def _without_citation_gaps(name: str, expected: dict) -> dict:
-    for (letter, index, page), _ in CITATION_GAPS.items():
-        if letter == name:
-            pages = expected["items"][index - 1]["pages"]["rationale"]
-            pages.remove(page)
-    return expected
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_letter_reads_as_expected(name):
-    expected = _without_citation_gaps(name, load_expected(READING)[name])
+    expected = load_expected(READING)[name]
     result = read_path(READING / name)
     assert_reads_as_expected(result, expected)
     assert result.letter.format == expected["layout"]
@@ -72,12 +56,6 @@ def test_letter_reads_as_expected(name):
         for key in ("tablets_per_dose", "doses_per_day", "med"):
             if key in want:
                 assert _close(want[key], have[key]), f"item {have['index']} {key}: {have[key]} ({have['med_formula']})"
-
-
-@pytest.mark.xfail(reason="issue 10 (editions branch): " + "; ".join(CITATION_GAPS.values()), strict=False)
-@pytest.mark.parametrize("name", sorted({letter for letter, _, _ in CITATION_GAPS}))
-def test_citation_gaps_read_as_the_letter_says(name):
-    assert_reads_as_expected(read_path(READING / name), EXPECTED[name])
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -282,7 +282,11 @@ def _is_guideline_page(text: str, ref: _RawRef) -> bool:
 
     A rationale names pages of two things: the guideline and the medical
     records.  A page counts as a guideline page unless the words right after
-    it name a record, or its sentence speaks of records and of no guideline.
+    it name a record, or its sentence names no guideline and a record word
+    stands near the page (``_RECORD_REACH`` words either side: "the progress
+    report, page 3, notes").  A record word further off is another clause's
+    ("The general section on muscle relaxants, page 63, recommends ... and
+    notes that their efficacy diminishes").
     """
     src = sources()
     after = text[ref.end : ref.end + 60]
@@ -297,7 +301,25 @@ def _is_guideline_page(text: str, ref: _RawRef) -> bool:
     sentence = text[start:end]
     if src.guideline_words.search(sentence) or src.name_pattern.search(sentence):
         return True
-    return not any(w.lower() in src.record_words for w in re.findall(r"[A-Za-z]+", sentence))
+    return not any(w.lower() in src.record_words for w in _words_around(text, ref, start, end))
+
+
+#: Words on each side of a page reference, in its sentence, that tie the page to a medical record.
+_RECORD_REACH = 8
+_WORD_RUN = re.compile(r"[A-Za-z]+")
+
+
+def _words_around(text: str, ref: _RawRef, start: int, end: int) -> list[str]:
+    """The ``_RECORD_REACH`` words before and after ``ref`` within [start, end), read from a bounded slice."""
+    low = max(start, ref.start - 30 * _RECORD_REACH)
+    before = _WORD_RUN.findall(text, low, ref.start)
+    if low > start and before and text[low - 1].isalpha() and text[low].isalpha():
+        before = before[1:]  # the slice cut a word in two
+    high = min(end, ref.end + 30 * _RECORD_REACH)
+    after = _WORD_RUN.findall(text, ref.end, high)
+    if high < end and after and text[high - 1].isalpha() and text[high].isalpha():
+        after = after[:-1]
+    return before[-_RECORD_REACH:] + after[:_RECORD_REACH]
 
 
 def _split_sections(body: str) -> list[str]:

@@ -258,6 +258,48 @@ def test_rationale_without_guideline_pages(text):
     assert read_rationale_citations(text, span_of) == []
 
 
+@pytest.mark.parametrize(
+    "text,pages",
+    [
+        # A record word in another clause of the sentence does not make the page a record's.
+        ("The general section on muscle relaxants, page 63, recommends caution as a second-line option for "
+         "short-term treatment, and notes that their efficacy diminishes over time.", [63]),
+        ("Page 41 states that cyclobenzaprine is recommended for a short course of therapy only, which the "
+         "medical records do not show.", [41]),
+        ("Benzodiazepines, page 24, are not recommended for long-term use because efficacy is unproven, as "
+         "the utilization review explained.", [24]),
+        # A record word next to the page does.
+        ("The progress report of 3/4/2014, page 3, describes spasm.", []),
+        ("On page 2 the treating physician's report describes spasm.", []),
+        ("Her pain diary, page 5 of the exhibits, and the evaluation show 7/10 pain.", []),
+    ],
+)
+def test_a_record_word_counts_only_near_the_page(text, pages):
+    assert sorted(p for c in read_rationale_citations(text, span_of) for p in c.pages) == pages
+
+
+def test_a_word_cut_by_the_reading_window_is_not_read_as_a_record_word():
+    # The words before a page are read from a bounded slice (240 characters).  Seven long words stand
+    # between "Footnotes" and the page, so the slice starts inside "Footnotes"; wherever it cuts, the cut
+    # end ("notes", "otes" ...) is not taken for a word, and the page stays a guideline page.
+    for cut in range(1, 9):
+        words = " ".join(["w" * 31] * 6 + ["w" * (37 + cut)]) + " "
+        text = "x " * 5 + "Footnotes " + words + "page 63 recommends a short course."
+        assert text.index("page 63") - 240 == len("x " * 5) + cut
+        assert [c.pages for c in read_rationale_citations(text, span_of)] == [[63]], cut
+    # The same distance with the whole word "notes" in the slice: a record word near the page.
+    words = " ".join(["w" * 31] * 6 + ["w" * 40]) + " "
+    assert read_rationale_citations("The notes " + words + "page 63 recommends it.", span_of) == []
+
+
+def test_a_word_cut_after_the_page_is_not_read_as_a_record_word():
+    # "reportedly" cut after "report" would read as the record word "report".
+    words = " ".join(["w" * 31] * 6 + ["w" * 40]) + " "
+    text = "page 63 " + words + "reportedly helps for a short course."
+    assert text.index("reportedly") + len("report") == text.index("page 63") + len("page 63") + 240
+    assert [c.pages for c in read_rationale_citations(text, span_of)] == [[63]]
+
+
 def test_rationale_keeps_guideline_pages_and_drops_record_pages():
     text = ("According to page 3 of the progress report dated 12/19/2014, pain is 6/10. "
             "As stated on page 24 of the MTUS, benzodiazepines are not recommended for long-term use.")
