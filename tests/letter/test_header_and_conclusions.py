@@ -10,7 +10,7 @@ from checker.text.dates import parse_date
 from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD
 from checker.letter.conclusions import decision_word, necessity_polarity
 from tests import messify
-from tests.conftest import LETTERS, SEEDS, read_path, read_text
+from tests.conftest import FIXTURES, LETTERS, SEEDS, read_path, read_text
 
 HOW = ("MAXIMUS Federal Services sent the complete case file to an expert reviewer. He/she has no affiliation with "
        "the employer, employee, providers or the claims administrator. The expert reviewer is Board Certified in "
@@ -292,3 +292,31 @@ def test_format3_decision_falls_back_to_the_conclusion(tmp_path):
     item = read(text, tmp_path).items[0]
     assert item.decision == UPHELD
     assert item.decision_span == item.conclusion.span
+
+
+# --------------------------------------------------------------------------- the letter's own date
+@pytest.mark.parametrize(
+    "path",
+    [LETTERS / "f2_soma_upheld.txt", LETTERS / "f2_three_items_oxycontin_lyrica_tens.txt",
+     FIXTURES / "format4" / "f4_soma_upheld_since_10_2012.txt"],
+    ids=lambda p: p.stem,
+)
+@pytest.mark.parametrize(
+    "written,date",
+    [("11/14/2013", dt.date(2013, 11, 14)), ("November 4, 2013", dt.date(2013, 11, 4)),
+     ("Oct. 30, 2013", dt.date(2013, 10, 30)), ("12-02-2013", dt.date(2013, 12, 2))],
+)
+def test_a_notice_dated_line_is_the_decision_date(path, written, date, tmp_path):
+    """Format 2 and 4 notices date themselves on a "Dated:" line under their title."""
+    text = path.read_text(encoding="utf-8")
+    original = next(line for line in text.splitlines() if line.startswith("Dated:"))
+    letter = read(text.replace(original, f"Dated:  {written}"), tmp_path)
+    assert letter.dates.decision == date
+    assert any(f.label == "Dated" for f in letter.header)
+
+
+def test_a_dated_word_inside_prose_is_not_a_field(tmp_path):
+    text = (LETTERS / "f2_soma_upheld.txt").read_text(encoding="utf-8")
+    original = next(line for line in text.splitlines() if line.startswith("Dated:"))
+    letter = read(text.replace(original, "The records were updated: 11/14/2013"), tmp_path)
+    assert letter.dates.decision is None
