@@ -41,13 +41,21 @@ def lark_parser(grammar: Path, start: str) -> "Lark":
     """The LALR parser of a grammar file, built once per process.
 
     Building an LALR table costs milliseconds; parsing thousands of letters
-    must not pay it per letter.
+    must not pay it per letter, and a run of one letter need not pay it at
+    all once the tables are in the cache.
     """
     from lark import Lark
 
+    from checker.cache import grammar_file
+
+    text = grammar.read_text(encoding="utf-8")
+    cache_file = grammar_file(text, start)
     return Lark(
-        grammar.read_text(encoding="utf-8"),
+        text,
         start=start,
+        # The built tables are kept between runs (checker.cache); Lark checks their hash before use.
+        cache=cache_file or False,
+        cache_grammar=bool(cache_file),  # the layouts read terminals from the grammar (Layout.field_label)
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,

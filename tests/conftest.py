@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
 import os
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -14,7 +17,12 @@ import yaml
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
-from checker.cli.app import _with_default_command, app
+# The suite never writes to the user's cache (checker/cache.py): each test process gets its own, removed at exit.
+_CACHE = tempfile.mkdtemp(prefix="imr-check-test-cache-")
+os.environ["IMR_CHECK_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+
+from checker.cli.app import _with_default_command, app  # noqa: E402  (after the cache is placed)
 from checker.knowledge.guideline import default_guideline
 from checker.model import FileResult, Severity
 from checker.pipeline import read_letter

@@ -13,16 +13,15 @@ means nothing until the guideline and edition are known (DOMAIN.md section
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 from checker import safe_yaml
 from checker.resources import rules_path
+from checker.schemas import schema_errors
 from checker.text import language
 
 #: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
@@ -254,7 +253,7 @@ def normalise_value(text: str) -> str:
 
 def load_guideline(path: Path) -> Guideline:
     """Read one guideline file (safe YAML, validated against ``rules/schema/guideline.schema.json``)."""
-    data = _read_data_file(path, _guideline_schema())
+    data = _read_data_file(path, "guideline")
     meta = data["guideline"]
     topics = {
         tid: Topic(
@@ -307,21 +306,20 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-@lru_cache(maxsize=1)
-def _guideline_schema() -> dict[str, Any]:
-    return json.loads(rules_path("schema/guideline.schema.json").read_text(encoding="utf-8"))
+def _read_data_file(path: Path, schema: str) -> dict[str, Any]:
+    """A YAML data file read safely (``checker.safe_yaml``) and checked against ``rules/schema/<schema>.schema.json``.
 
-
-def _read_data_file(path: Path, schema: dict[str, Any]) -> dict[str, Any]:
-    """A YAML data file read safely (``checker.safe_yaml``) and checked against ``schema``; errors name the file and line."""
+    Errors name the file and line.
+    """
     try:
-        document = safe_yaml.load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        document = safe_yaml.load(text)
     except OSError as error:
         raise GuidelineError(f"{path}: cannot read ({error.strerror})") from None
     except safe_yaml.YamlError as error:
         raise GuidelineError(f"{path}:{error.line or 1}: {error}") from None
     data = _plain(document.data)
-    error = next(iter(sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))), None)
+    error = next(iter(schema_errors(schema, data, text)), None)
     if error is not None:
         location = list(error.absolute_path)
         where = ".".join(str(p) for p in location) or "file"

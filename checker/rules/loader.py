@@ -16,14 +16,11 @@ user's config does the same in one line per rule.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from checker.rules.expressions import Expression, ExpressionError, compile_expression
 from checker.knowledge.guideline import (
@@ -42,6 +39,10 @@ from checker.rules.vocabulary import VocabularyError, check_drug, check_rule_fac
 from checker.model import Severity
 from checker import safe_yaml
 from checker.resources import rules_path
+from checker.schemas import schema_errors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jsonschema import ValidationError
 
 #: Shipped rule sets, by name: the directory holding their rule files.
 SHIPPED_RULESETS = {"builtin": "builtin", "mtus": "mtus", "consistency": "consistency"}
@@ -156,11 +157,6 @@ class RuleSet:
 
 
 # --------------------------------------------------------------------- loading
-@lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
-    return json.loads(rules_path("schema/rules.schema.json").read_text(encoding="utf-8"))
-
-
 def rule_files(directory: Path) -> list[Path]:
     """The rule files of a directory: every ``*.yaml``/``*.yml`` below it, sorted."""
     if directory.is_file():
@@ -217,7 +213,7 @@ def _compile_rule_file(path: Path, text: str, guideline: Guideline, shown: str) 
     data, root = document.data, document.root
     if data is None:
         raise RuleError(f"{shown}:1: empty rule file (expected a 'rules:' list)")
-    errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = schema_errors("rules", data, text)
     if errors:
         raise RuleError(_schema_message(shown, root, _best_error(errors[0])))
     ruleset = str(data.get("ruleset") or path.parent.name)
@@ -266,14 +262,14 @@ def _check_patterns(data: dict[str, Any], shown: str, root: Any) -> None:
             raise RuleError(f"{shown}:{line}: {_key_name(location)}: unusable pattern: {error}") from None
 
 
-def _best_error(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+def _best_error(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf failures, the most specific sub-error."""
     if error.context:
         return max(error.context, key=lambda e: len(e.absolute_path))
     return error
 
 
-def _schema_message(path: str, root: Any, error: jsonschema.ValidationError) -> str:
+def _schema_message(path: str, root: Any, error: ValidationError) -> str:
     location = list(error.absolute_path)
     key = _key_name(location)
     line = safe_yaml.line_of(root, location)

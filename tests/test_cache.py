@@ -1,0 +1,134 @@
+"""The start-up cache (checker/cache.py): the same results with it, without it, and with it damaged."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from checker import cache, schemas
+from checker.letter.layouts import by_number
+from checker.resources import lark_parser
+from tests.conftest import ROOT, SEEDS
+
+
+@pytest.fixture
+def cache_in(tmp_path, monkeypatch):
+    """A fresh cache folder for one test; the process's parsers are rebuilt against it."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("IMR_CHECK_CACHE_DIR", str(folder))
+    cache.cache_dir.cache_clear()
+    lark_parser.cache_clear()
+    yield folder
+    cache.cache_dir.cache_clear()
+    lark_parser.cache_clear()
+
+
+def _tree_of_a_letter() -> str:
+    layout = by_number(1)
+    lark_parser.cache_clear()
+    text = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+    return layout.parser.parse(text if text.endswith("\n") else text + "\n").pretty()
+
+
+def _layout_grammar_files(folder) -> list:
+    return sorted(folder.glob("grammar-*.lark"))
+
+
+def test_a_grammar_read_from_the_cache_parses_as_a_fresh_one(cache_in, monkeypatch):
+    fresh = _tree_of_a_letter()
+    assert _layout_grammar_files(cache_in), "the built tables were stored"
+    assert _tree_of_a_letter() == fresh  # from the cache
+    monkeypatch.setenv("IMR_CHECK_CACHE_DIR", "")
+    cache.cache_dir.cache_clear()
+    assert _tree_of_a_letter() == fresh  # no cache at all
+
+
+def test_a_damaged_cache_file_only_costs_time(cache_in):
+    fresh = _tree_of_a_letter()
+    for path in _layout_grammar_files(cache_in):
+        path.write_bytes(b"not a cache file\n\x80\x04garbage")
+    assert _tree_of_a_letter() == fresh
+    assert by_number(1).field_label is not None
+
+
+def test_an_edited_grammar_gets_its_own_cache_entry(cache_in):
+    assert cache.grammar_file("start: A\nA: \"a\"\n", "start") != cache.grammar_file("start: A\nA: \"b\"\n", "start")
+    assert cache.grammar_file("start: A\n", "start") != cache.grammar_file("start: A\n", "other")
+
+
+def test_a_folder_that_cannot_be_made_switches_the_cache_off(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("IMR_CHECK_CACHE_DIR", str(blocker / "cache"))
+    cache.cache_dir.cache_clear()
+    try:
+        assert cache.cache_dir() is None
+        assert cache.grammar_file("start: A\n", "start") is None
+        cache.remember_passed_schema("{}", "x: 1")
+        assert not cache.passed_schema("{}", "x: 1")
+    finally:
+        cache.cache_dir.cache_clear()
+
+
+# --------------------------------------------------------------------------- schema validation
+RULE_FILE = """\
+ruleset: mine
+rules:
+  - id: my-rule
+    title: A rule of mine
+    category: guideline-criteria
+    severity: warning
+    when: item.approved
+    message: approved
+"""
+
+
+def _data(text: str):
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def test_a_file_that_passed_is_not_validated_again(cache_in, monkeypatch):
+    assert schemas.schema_errors("rules", _data(RULE_FILE), RULE_FILE) == []
+    import jsonschema
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(jsonschema, "Draft202012Validator", refuse)
+    assert schemas.schema_errors("rules", _data(RULE_FILE), RULE_FILE) == []
+    edited = RULE_FILE.replace("severity: warning", "severity: error")
+    with pytest.raises(AssertionError, match="validated again"):
+        schemas.schema_errors("rules", _data(edited), edited)
+
+
+def test_a_file_that_failed_is_validated_every_time(cache_in):
+    broken = RULE_FILE.replace("severity: warning", "severity: loud")
+    for _ in range(2):
+        errors = schemas.schema_errors("rules", _data(broken), broken)
+        assert errors and "loud" in errors[0].message
+    assert not any((cache_in / "valid").glob("*"))
+
+
+def test_a_cached_run_does_not_import_jsonschema(tmp_path):
+    """Two runs of one letter in fresh processes: the second reads what the first stored."""
+    program = (
+        "import sys\n"
+        "from checker.cli import main\n"
+        "try:\n"
+        "    main(['--format', 'json', sys.argv[1]])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('jsonschema' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "IMR_CHECK_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    letter = str(ROOT / "examples" / "carisoprodol-hydrocodone.txt")
+    runs = [subprocess.run([sys.executable, "-c", program, letter], capture_output=True, text=True, env=env, cwd=ROOT)
+            for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout and '"findings"' in runs[0].stdout
+    assert runs[0].stderr.split()[-1] == "True"  # the first run validated the shipped files
+    assert runs[1].stderr.split()[-1] == "False"  # the second knew they had passed
