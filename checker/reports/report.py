@@ -319,7 +319,8 @@ def render_statistics(console: Console, summary: Summary) -> None:
     """Counts per rule, like ``ruff --statistics``."""
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for column in ("count", "rule", "category", "severity"):
-        table.add_column(column, justify="right" if column == "count" else "left")
+        # A narrow terminal folds a rule id; it never cuts one short.
+        table.add_column(column, justify="right" if column == "count" else "left", overflow="fold")
     for (rule, category, severity), count in sorted(summary.by_rule_detail.items(), key=lambda kv: (-kv[1], kv[0])):
         table.add_row(str(count), rule, category, severity)
     console.print(table)
@@ -337,11 +338,15 @@ def render_summary(console: Console, summary: Summary) -> None:
     if summary.unreadable:
         line.append(f"; {summary.unreadable} unreadable", style="bold red")
     console.print(line)
+    # One line each, never wrapped: a wrapped path would read as another line's start (grep, CI logs).
     if summary.by_category:
-        console.print("  by category: " + ", ".join(f"{c} {n}" for c, n in sorted(summary.by_category.items())))
+        console.print("  by category: " + ", ".join(f"{c} {n}" for c, n in sorted(summary.by_category.items())),
+                      soft_wrap=True, markup=False, highlight=False)
     if letters > 1:
         if summary.by_rule:
             ranked = sorted(summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
-            console.print("  by rule: " + ", ".join(f"{r} {n}" for r, n in ranked))
+            console.print("  by rule: " + ", ".join(f"{r} {n}" for r, n in ranked), soft_wrap=True, markup=False,
+                          highlight=False)
         if summary.worst:
-            console.print("  most findings: " + ", ".join(f"{p} ({n})" for n, p in summary.worst))
+            console.print("  most findings: " + ", ".join(f"{p} ({n})" for n, p in summary.worst), soft_wrap=True,
+                          markup=False, highlight=False)

@@ -149,3 +149,18 @@ def test_narrow_terminal_lists_items_instead_of_a_table(tmp_path):
     env_run = run(str(SEED_002), cwd=tmp_path, columns=80)
     assert "  2. OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH PAIN" in env_run.stdout
     assert "pages: admin 79-81; reviewer 74-80, 92; rationale -" in env_run.stdout
+
+
+def test_the_summary_lines_are_never_wrapped_and_paths_are_printed_as_written(tmp_path):
+    folder = tmp_path / ("letters-of-a-long-folder-name-[draft]-" + "x" * 40)
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    done = run_cli(["--statistics", str(folder)], cwd=tmp_path, env={"COLUMNS": "60"})
+    lines = done.stdout.splitlines()
+    worst = [line for line in lines if line.startswith("  most findings: ")]
+    assert len(worst) == 1 and str(folder) in worst[0]  # one line, brackets kept
+    by_rule = next(line for line in lines if line.startswith("  by rule: "))
+    assert len(by_rule) > 60
+    following = lines[lines.index(by_rule) + 1]
+    assert following.startswith("  most findings: ") or not following.strip()
