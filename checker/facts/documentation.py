@@ -163,8 +163,9 @@ def _last_governing_negation(before: str) -> int:
     """The end of the last negation cue in ``before`` that reaches the mention at its end; -1: none.
 
     "no documentation of A, B; or C" negates the whole list; a plain "no",
-    "without" or "absence of" reaches only to the next comma ("there are no
-    side effects, the urine drug screen was consistent").  Cues are read from
+    "without" or "absence of" reaches only to the next comma that opens a new
+    clause ("there are no side effects, the urine drug screen was consistent",
+    "no side effects, and the urine drug screen ...").  Cues are read from
     the last one back: once one is too far (more than 12 words, or a ";"
     between), every earlier one is too, and only a list negation can still
     reach; so a clause with many cues is not re-read for each.
@@ -189,7 +190,9 @@ def _last_governing_negation(before: str) -> int:
 
 
 _NEW_CLAUSE = language.lazy(
-    lambda: rf"^\s*{_alt('sentences.clauses.new_clause_openers')}\b|\b{_alt('sentences.clauses.new_clause_verbs')}\b", re.I
+    lambda: rf"^\s*(?:{_alt('sentences.clauses.new_clause_lead_ins')}\s+)?{_alt('sentences.clauses.new_clause_openers')}\b"
+    rf"|\b{_alt('sentences.clauses.new_clause_verbs')}\b",
+    re.I,
 )
 _LIST_NEGATION = language.lazy(
     lambda: rf"{_alt('negation.documentation.list.cues')}\s+(?:\w+\s+){{0,2}}?{_alt('negation.documentation.list.nouns')}\b"

@@ -1,0 +1,44 @@
+"""What a rationale says is documented, not documented or merely required (checker/facts/documentation.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, REQUIREMENT, find_mentions, status_by_concept
+from checker.knowledge.guideline import default_concepts
+
+
+def _status(text: str, concept: str) -> str:
+    return status_by_concept(find_mentions(text, default_concepts()))[concept]
+
+
+@pytest.mark.parametrize(
+    "text,concept,status",
+    [
+        # A negation reaches along a list of things it denies ...
+        ("There is no documentation of pain scores, functional measures or urine drug screening.",
+         "urine-drug-screen", NOT_DOCUMENTED),
+        ("There are no side effects, aberrant behaviors or urine drug screens on file.", "urine-drug-screen", NOT_DOCUMENTED),
+        ("The records do not include a urine drug screen.", "urine-drug-screen", NOT_DOCUMENTED),
+        ("No urine drug screen has been performed since 2014.", "urine-drug-screen", NOT_DOCUMENTED),
+        # ... and stops where a comma opens a new clause, with or without a joining word.
+        ("There are no side effects, the urine drug screen was consistent.", "urine-drug-screen", DOCUMENTED),
+        ("There are no side effects, and the urine drug screen, CURES report and opioid agreement show no aberrant "
+         "behavior.", "urine-drug-screen", DOCUMENTED),
+        ("She reports no side effects or aberrant behaviors, with a consistent urine drug screen and CURES report.",
+         "urine-drug-screen", DOCUMENTED),
+        ("There is no sedation, and a urine drug screen of 5/1/2015 was negative for illicit drugs.",
+         "urine-drug-screen", DOCUMENTED),
+        ("Pain is 4/10 with medication; a urine drug screen of 3/2/2015 was consistent.", "urine-drug-screen", DOCUMENTED),
+        # What the guideline asks for says nothing about the patient.
+        ("MTUS page 78 requires a urine drug screen before continued opioid therapy.", "urine-drug-screen", REQUIREMENT),
+    ],
+)
+def test_what_a_sentence_says_about_a_concept(text, concept, status):
+    assert _status(text, concept) == status
+
+
+def test_the_lead_in_words_are_language_data():
+    from checker.text import language
+
+    assert {"and", "with"} <= {w.lower() for w in language.phrases("sentences.clauses.new_clause_lead_ins")}

@@ -1,0 +1,45 @@
+"""Letters an independent tester wrote (tests/fixtures/independent): only the planted findings above info.
+
+Eighteen letters in other reviewers' phrasing, all four layouts, 2013 to 2022,
+drugs and services beyond the seeds, with PDF-extraction damage; half are
+correct, half hold one planted defect each.  A finding at warning or error on
+a correct letter is a false alarm in a QA editor's CI.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from checker.input.discover import InputRef
+from checker.knowledge.guideline import default_guideline
+from checker.pipeline import read_letter
+from checker.rules.loader import load_ruleset
+from tests.conftest import FIXTURES
+
+FOLDER = FIXTURES / "independent"
+EXPECTED = yaml.safe_load((FOLDER / "expected.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def ruleset():
+    return load_ruleset(default_guideline())
+
+
+def _checked(name: str, ruleset):
+    result = read_letter(InputRef(str(FOLDER / name)), ruleset).result
+    assert result.error is None, result.error
+    return result
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_only_the_planted_findings_are_reported(name, ruleset):
+    result = _checked(name, ruleset)
+    loud = sorted({(f.category, f.item) for f in result.findings if f.severity.value in ("error", "warning")},
+                  key=str)
+    planted = sorted({(f["category"], f["item"]) for f in EXPECTED[name]}, key=str)
+    assert loud == planted, [(f.rule, f.severity.value, f.item, f.message) for f in result.findings]
+
+
+def test_every_layout_is_among_the_letters(ruleset):
+    assert {_checked(name, ruleset).letter.format for name in EXPECTED} == {1, 2, 3, 4}
