@@ -43,3 +43,9 @@ def test_only_the_planted_findings_are_reported(name, ruleset):
 
 def test_every_layout_is_among_the_letters(ruleset):
     assert {_checked(name, ruleset).letter.format for name in EXPECTED} == {1, 2, 3, 4}
+
+
+def test_a_page_cited_with_notes_that_is_read(ruleset):
+    """'Page 66 notes that tizanidine is FDA approved ...': "notes" is the verb, not a record."""
+    letter = _checked("t2_01_f1_2015_tapentadol_tizanidine.txt", ruleset).letter
+    assert [c.pages for c in letter.items[1].citations if c.kind == "rationale"] == [[66]]

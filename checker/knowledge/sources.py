@@ -74,6 +74,13 @@ class Sources:
     other_authorities: tuple[str, ...] = ()  # CDC, FDA: not guideline sources, not the MTUS either
     unnamed_sources: tuple[str, ...] = ()  # "most guidelines", "the literature": for the quote check only
     mtus_means: str | None = None  # the family "the MTUS" alone stands for
+    record_verb_followers: frozenset[str] = frozenset()  # "notes that": a record word used as a verb
+
+    def names_a_record(self, words: list[str], index: int) -> bool:
+        """Whether ``words[index]`` is a record word used as a noun (not "notes that")."""
+        if words[index].lower() not in self.record_words:
+            return False
+        return index + 1 >= len(words) or words[index + 1].lower() not in self.record_verb_followers
 
     def family(self, family_id: str | None) -> Family | None:
         return self.families.get(family_id) if family_id else None
@@ -162,6 +169,7 @@ def sources() -> Sources:
         other_authorities=tuple(str(a) for a in data.get("other_authorities", [])),
         unnamed_sources=tuple(str(a) for a in data.get("unnamed_sources", [])),
         mtus_means=data.get("mtus_means"),
+        record_verb_followers=frozenset(str(w).lower() for w in data.get("record_verb_followers", [])),
     )
 
 

@@ -284,24 +284,31 @@ def _is_guideline_page(text: str, ref: _RawRef) -> bool:
     records.  A page counts as a guideline page unless the words right after
     it name a record, or its sentence names no guideline and a record word
     stands near the page (``_RECORD_REACH`` words either side: "the progress
-    report, page 3, notes").  A record word further off is another clause's
-    ("The general section on muscle relaxants, page 63, recommends ... and
-    notes that their efficacy diminishes").
+    report, page 3, describes").  A record word further off is another
+    clause's ("The general section on muscle relaxants, page 63, recommends
+    ... and notes that their efficacy diminishes"); a record word followed by
+    "that" is a verb ("Page 66 notes that ...").
     """
     src = sources()
     after = text[ref.end : ref.end + 60]
     owner = re.match(r"\s*(?:of|in|from)\s+(?:the\s+|his\s+|her\s+|their\s+|this\s+|a\s+)?([\w\s/-]{0,40})", after)
     if owner:
-        words = [w.lower() for w in re.findall(r"[A-Za-z]+", owner.group(1))[:3]]
-        if any(w in src.record_words for w in words):
+        phrase = owner.group(1)
+        found = list(_WORD_RUN.finditer(phrase))
+        words = [m.group() for m in found]
+        record = next((found[i].start() for i in range(min(3, len(words))) if src.names_a_record(words, i)), None)
+        named = src.guideline_words.search(phrase) or src.name_pattern.search(phrase)
+        if record is not None and (named is None or record < named.start()):
             return False
-        if src.guideline_words.search(owner.group(1)) or src.name_pattern.search(owner.group(1)):
+        if named:
             return True
     start, end = sentence_at(text, ref.start)
     sentence = text[start:end]
     if src.guideline_words.search(sentence) or src.name_pattern.search(sentence):
         return True
-    return not any(w.lower() in src.record_words for w in _words_around(text, ref, start, end))
+    before, after = _words_around(text, ref, start, end)
+    near = [(before, i) for i in range(len(before))] + [(after, i) for i in range(min(len(after), _RECORD_REACH))]
+    return not any(src.names_a_record(words, i) for words, i in near)
 
 
 #: Words on each side of a page reference, in its sentence, that tie the page to a medical record.
@@ -309,8 +316,11 @@ _RECORD_REACH = 8
 _WORD_RUN = re.compile(r"[A-Za-z]+")
 
 
-def _words_around(text: str, ref: _RawRef, start: int, end: int) -> list[str]:
-    """The ``_RECORD_REACH`` words before and after ``ref`` within [start, end), read from a bounded slice."""
+def _words_around(text: str, ref: _RawRef, start: int, end: int) -> tuple[list[str], list[str]]:
+    """The ``_RECORD_REACH`` words before and after ``ref`` within [start, end), read from bounded slices.
+
+    The words after keep one more, so the last one's next word is known ("notes that").
+    """
     low = max(start, ref.start - 30 * _RECORD_REACH)
     before = _WORD_RUN.findall(text, low, ref.start)
     if low > start and before and text[low - 1].isalpha() and text[low].isalpha():
@@ -319,7 +329,7 @@ def _words_around(text: str, ref: _RawRef, start: int, end: int) -> list[str]:
     after = _WORD_RUN.findall(text, ref.end, high)
     if high < end and after and text[high - 1].isalpha() and text[high].isalpha():
         after = after[:-1]
-    return before[-_RECORD_REACH:] + after[:_RECORD_REACH]
+    return before[-_RECORD_REACH:], after[: _RECORD_REACH + 1]
 
 
 def _split_sections(body: str) -> list[str]:

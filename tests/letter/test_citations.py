@@ -268,7 +268,13 @@ def test_rationale_without_guideline_pages(text):
          "medical records do not show.", [41]),
         ("Benzodiazepines, page 24, are not recommended for long-term use because efficacy is unproven, as "
          "the utilization review explained.", [24]),
+        # A record word followed by "that" is a verb.
+        ("Page 66 notes that tizanidine is FDA approved for the management of spasticity.", [66]),
+        ("Page 24 of the guideline notes that benzodiazepines are not recommended for long-term use.", [24]),
+        ("As page 41 records that the effect is greatest early, a short course is supported.", [41]),
         # A record word next to the page does.
+        ("Page 3 of the progress report notes that pain is 6/10.", []),
+        ("On page 2 the physician notes spasm.", []),
         ("The progress report of 3/4/2014, page 3, describes spasm.", []),
         ("On page 2 the treating physician's report describes spasm.", []),
         ("Her pain diary, page 5 of the exhibits, and the evaluation show 7/10 pain.", []),
