@@ -59,11 +59,16 @@ def _duration(scope: ItemFacts) -> Record | None:
     summary = letter.section("summary")
     reference = letter.dates.request or letter.dates.ur_decision
     injury = letter.patient.injury_date
+    lexicon = scope.knowledge.lexicon
+
+    def other_drugs(sentence: str) -> list[tuple[int, int]]:
+        return [(m.start, m.end) for m in lexicon.find_all(sentence) if m.drug.generic != drug.generic]
+
     candidates = []
-    for d in durations(item.rationale_text, names + own_drug_words(), reference, injury):
+    for d in durations(item.rationale_text, names + own_drug_words(), reference, injury, other_drugs):
         candidates.append((d.days, d.text, item.rationale_start + d.start, item.rationale_start + d.end))
     if summary is not None:
-        for d in durations(summary.text, names, reference, injury):
+        for d in durations(summary.text, names, reference, injury, other_drugs):
             candidates.append((d.days, d.text, summary.body_start + d.start, summary.body_start + d.end))
     if item.request.days_supply:
         candidates.append((item.request.days_supply, item.request_text, None, None))

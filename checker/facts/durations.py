@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,12 +96,22 @@ class Duration:
     end: int
 
 
-def durations(text: str, names: list[str], reference: dt.date | None, injury: dt.date | None = None) -> list[Duration]:
+def durations(
+    text: str,
+    names: list[str],
+    reference: dt.date | None,
+    injury: dt.date | None = None,
+    other_drugs: Callable[[str], list[tuple[int, int]]] | None = None,
+) -> list[Duration]:
     """Durations of use stated in sentences of ``text`` that name the drug.
 
     Periods ("for over a year", "x 6 months") need no date; a date ("since at
     least 10/2014") counts to ``reference``, the request's date, and is
     unknown without it; "since the injury" counts from ``injury``.
+
+    ``other_drugs`` gives the (start, end) of other drugs named in a sentence:
+    a duration that follows another drug's name more closely than this drug's
+    is that drug's ("Soma since 2011 and Norco since 2010").
     """
     if not names:
         return []
@@ -108,10 +119,21 @@ def durations(text: str, names: list[str], reference: dt.date | None, injury: dt
     found: list[Duration] = []
     for s_start, s_end in sentence_spans(text):
         sentence = text[s_start:s_end]
-        if not name_pattern.search(sentence):
+        ours = [m.start() for m in name_pattern.finditer(sentence)]
+        if not ours:
             continue
-        found.extend(_in_sentence(sentence, s_start, reference, injury))
+        others = [start for start, _ in other_drugs(sentence)] if other_drugs else []
+        for duration in _in_sentence(sentence, s_start, reference, injury):
+            if not _follows_another_drug(duration.start - s_start, ours, others):
+                found.append(duration)
     return found
+
+
+def _follows_another_drug(position: int, ours: list[int], others: list[int]) -> bool:
+    """Whether the drug named last before ``position`` is another one (names are start offsets)."""
+    last_ours = max((p for p in ours if p < position), default=-1)
+    last_other = max((p for p in others if p < position), default=-1)
+    return last_other > last_ours
 
 
 def _in_sentence(sentence: str, offset: int, reference: dt.date | None, injury: dt.date | None) -> list[Duration]:

@@ -59,6 +59,35 @@ def test_no_duration(sentence):
     assert durations(sentence, ["soma"], REQUEST, INJURY) == []
 
 
+def _other_drugs(sentence: str) -> list[tuple[int, int]]:
+    """Where the sentence names drugs other than Soma (carisoprodol), as the lexicon finds them."""
+    from checker.knowledge.lexicon import default_lexicon
+
+    return [(m.start, m.end) for m in default_lexicon().find_all(sentence) if m.drug.generic != "carisoprodol"]
+
+
+@pytest.mark.parametrize(
+    "sentence,days",
+    [
+        # Each duration belongs to the drug named last before it.
+        ("He has taken Soma 350 mg three times a day since 2014 and Norco 10/325 mg since 2010.", 40),
+        ("Norco has been prescribed since 2010, and Soma since 2014.", 40),
+        ("She takes Soma for six weeks now, alongside tramadol, which she has used for over a year.", 42),
+        ("Since 2014 she has taken Soma; her gabapentin dates from 2011.", 40),  # no drug named before the date
+        # The same drug under two names is one drug.
+        ("He has used carisoprodol (Soma) since 2014, and Soma for over a year.", 365),
+    ],
+)
+def test_a_duration_after_another_drug_is_that_drugs(sentence, days):
+    found = durations(sentence, ["soma", "carisoprodol"], REQUEST, INJURY, _other_drugs)
+    assert max(d.days for d in found) == days
+
+
+def test_without_other_drugs_every_duration_in_the_sentence_counts():
+    found = durations("He has taken Soma since 2014 and Norco since 2010.", ["soma"], REQUEST, INJURY)
+    assert max(d.days for d in found) == 1501
+
+
 def test_a_date_without_a_request_date_is_unknown():
     """No request or UR date in the letter: "since 10/2014" cannot be counted (a period still can)."""
     assert durations("She has taken Soma since at least 10/2014.", ["soma"], None) == []
