@@ -109,9 +109,8 @@ def durations(
     least 10/2014") counts to ``reference``, the request's date, and is
     unknown without it; "since the injury" counts from ``injury``.
 
-    ``other_drugs`` gives the (start, end) of other drugs named in a sentence:
-    a duration that follows another drug's name more closely than this drug's
-    is that drug's ("Soma since 2011 and Norco since 2010").
+    ``other_drugs`` gives the (start, end) of other drugs named in a sentence,
+    so a duration stated for another drug is not this one's (``_another_drugs``).
     """
     if not names:
         return []
@@ -123,17 +122,26 @@ def durations(
         if not ours:
             continue
         others = [start for start, _ in other_drugs(sentence)] if other_drugs else []
-        for duration in _in_sentence(sentence, s_start, reference, injury):
-            if not _follows_another_drug(duration.start - s_start, ours, others):
-                found.append(duration)
+        stated = _in_sentence(sentence, s_start, reference, injury)
+        starts = [d.start - s_start for d in stated]
+        found.extend(d for d in stated if not _another_drugs(d.start - s_start, ours, others, starts))
     return found
 
 
-def _follows_another_drug(position: int, ours: list[int], others: list[int]) -> bool:
-    """Whether the drug named last before ``position`` is another one (names are start offsets)."""
+def _another_drugs(position: int, ours: list[int], others: list[int], durations: list[int]) -> bool:
+    """Whether the duration at ``position`` belongs to another drug named before it (all offsets are starts).
+
+    It does when another drug is named after this one's last name before it,
+    and either this drug is not named before it at all, or this drug already
+    had a duration of its own in between ("Soma since 2011 and Norco since
+    2010").  Drugs named together share one ("Soma and Oxycodone for at least
+    3 months").
+    """
     last_ours = max((p for p in ours if p < position), default=-1)
     last_other = max((p for p in others if p < position), default=-1)
-    return last_other > last_ours
+    if last_other <= last_ours:
+        return False
+    return last_ours < 0 or any(last_ours < d < last_other for d in durations)
 
 
 def _in_sentence(sentence: str, offset: int, reference: dt.date | None, injury: dt.date | None) -> list[Duration]:

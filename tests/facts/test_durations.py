@@ -69,16 +69,19 @@ def _other_drugs(sentence: str) -> list[tuple[int, int]]:
 @pytest.mark.parametrize(
     "sentence,days",
     [
-        # Each duration belongs to the drug named last before it.
+        # A duration stated for another drug named after this one's own is that drug's ...
         ("He has taken Soma 350 mg three times a day since 2014 and Norco 10/325 mg since 2010.", 40),
         ("Norco has been prescribed since 2010, and Soma since 2014.", 40),
         ("She takes Soma for six weeks now, alongside tramadol, which she has used for over a year.", 42),
         ("Since 2014 she has taken Soma; her gabapentin dates from 2011.", 40),  # no drug named before the date
+        # ... but drugs named together share one.
+        ("The patient has been on Soma and Oxycodone for at least 3 months.", 90),
+        ("She has taken Soma 350 mg, Norco 10/325 mg and gabapentin since 2012.", 770),
         # The same drug under two names is one drug.
         ("He has used carisoprodol (Soma) since 2014, and Soma for over a year.", 365),
     ],
 )
-def test_a_duration_after_another_drug_is_that_drugs(sentence, days):
+def test_a_duration_stated_for_another_drug_is_that_drugs(sentence, days):
     found = durations(sentence, ["soma", "carisoprodol"], REQUEST, INJURY, _other_drugs)
     assert max(d.days for d in found) == days
 
