@@ -388,6 +388,8 @@ def _grouped(stated: list, others: list, normal: NormalText, kind: str) -> list[
                 continue
             if comparable in said.get(other_where, set()):
                 continue
+            if other_where == "rationale" and _summary_sides_with(said, comparable, other_value, kind):
+                continue  # the rationale is the odd one out: its own record says so, at the rationale
             key = _strength_key(value) if kind == "strength" else value
             record = records.get(key)
             if record is None:
@@ -406,6 +408,13 @@ def _grouped(stated: list, others: list, normal: NormalText, kind: str) -> list[
         places = record["other_places"]
         record["others_say"] = "the " + " and the ".join(places) + (" give" if len(places) > 1 else " gives")
     return list(records.values())
+
+
+def _summary_sides_with(said: dict[str, set], value: Any, rationale_value: Any, kind: str) -> bool:
+    """Whether the summary gives ``value`` (the item line's) and not the rationale's: two places against one."""
+    summary = said.get("summary", set())
+    other = _strength_key(rationale_value) if kind == "strength" else rationale_value
+    return value in summary and other not in summary
 
 
 def _same(kind: str, a: Any, b: Any) -> bool:

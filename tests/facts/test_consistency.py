@@ -15,7 +15,7 @@ from checker.model import Severity
 from checker.pipeline import read_letter
 from checker.input.discover import InputRef
 from checker.rules.loader import load_ruleset
-from tests.conftest import LETTERS, SEEDS, load_expected
+from tests.conftest import FIXTURES, LETTERS, SEEDS, load_expected
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +201,21 @@ def test_pronoun_conflict_in_our_own_format3_letter(tmp_path, ruleset):
     (finding,), _ = _findings(path, ruleset, "pronoun-contradicts-sex")
     assert finding.item == 1 and '"His"' in finding.message
     _both_sides(finding, path, "His anxiety scores", "36-year-old female")
+
+
+@pytest.mark.parametrize(
+    "source,change,odd",
+    [
+        (LETTERS / "f2_soma_upheld.txt",
+         ("Therefore, the request for Soma 350mg #120 is not", "Therefore, the request for Soma 350mg #90 is not"),
+         "Therefore, the request for Soma 350mg #90"),
+        (FIXTURES / "independent" / "t2_15_f1_2018_percocet_butrans.txt", None, "Percocet 10/325 mg #180"),
+    ],
+    ids=["format2-planted", "format1-pdf-damaged"],
+)
+def test_when_item_line_and_summary_agree_only_the_rationale_is_reported(tmp_path, ruleset, source, change, odd):
+    """Two places against one: one finding, at the odd one out, never at the item line that agrees."""
+    path = _plant(tmp_path, source, change) if change else source
+    found, _ = _findings(path, ruleset, "quantity-differs-within-letter")
+    (finding,) = found
+    assert finding.span.line == _line_of(path, odd) and "the rationale gives" in finding.message
