@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from checker.letter.layouts.base import Layout
-from checker.model import Field, Letter, LetterDates
+from checker.model import Field, Letter, LetterDates, Section
 from checker.text import language
 from checker.text.dates import DATE, parse_date, with_dates
 from checker.text.normalise import NormalText
@@ -136,37 +136,42 @@ def read_case(letter: Letter, layout: Layout) -> None:
     _reviewer(letter, normal)
 
 
-@lru_cache(maxsize=1)
-def _request_date_patterns() -> list[re.Pattern[str]]:
-    """Where a case summary dates the request this decision is about, most trusted first."""
-    return with_dates(*language.patterns("dates.request_date"))
-
-
 def read_dates(letter: Letter) -> LetterDates:
-    """The dates the letter states: the request as the case summary dates it, and the header's dates.
+    """The dates the letter states: the request and the UR decision as the case summary dates them, and the header's.
 
     The header fields that date the UR decision, the application and the IMR
     decision are named in ``dates.header_dates``; when several fields date
-    the UR decision, the earliest counts.
+    the UR decision, the earliest counts, and the summary's UR date is read
+    only when no field dates it.
     """
     summary = letter.section("summary")
-    request = None
-    if summary is not None:
-        for pattern in _request_date_patterns():
-            m = pattern.search(summary.text)
-            if m and parse_date(m.group(1)):
-                request = parse_date(m.group(1))
-                break
     found: dict[str, list] = {}
     for role, labels in language.section("dates.header_dates").items():
         wanted = {label.lower() for label in labels}
         found[role] = [d for d in (_date_in(f.value) for f in letter.header if f.label.lower() in wanted) if d]
+    ur_decision = min(found.get("ur_decision", []), default=None)
     return LetterDates(
-        request=request,
-        ur_decision=min(found.get("ur_decision", []), default=None),
+        request=_summary_date(summary, "dates.request_date"),
+        ur_decision=ur_decision or _summary_date(summary, "dates.ur_decision_date"),
         application=next(iter(found.get("application", [])), None),
         decision=next(iter(found.get("decision", [])), None),
     )
+
+
+def _summary_date(summary: Section | None, key: str) -> dt.date | None:
+    """The date the first of the ``key`` patterns finds in the case summary."""
+    if summary is None:
+        return None
+    for pattern in _date_patterns(key):
+        m = pattern.search(summary.text)
+        if m and parse_date(m.group(1)):
+            return parse_date(m.group(1))
+    return None
+
+
+@lru_cache(maxsize=None)
+def _date_patterns(key: str) -> list[re.Pattern[str]]:
+    return with_dates(*language.patterns(key))
 
 
 def _date_in(value: str) -> dt.date | None:

@@ -320,3 +320,28 @@ def test_a_dated_word_inside_prose_is_not_a_field(tmp_path):
     original = next(line for line in text.splitlines() if line.startswith("Dated:"))
     letter = read(text.replace(original, "The records were updated: 11/14/2013"), tmp_path)
     assert letter.dates.decision is None
+
+
+@pytest.mark.parametrize(
+    "summary,header,request_date,ur_date",
+    [
+        ("Utilization review of 3/18/2014 non-certified the request for acupuncture.", "", None, dt.date(2014, 3, 18)),
+        ("Utilization Review dated 05/06/2016 modified the request.", "", None, dt.date(2016, 5, 6)),
+        ("On 10/14/2016, Utilization Review non-certified Flexeril 10 mg #120.", "", None, dt.date(2016, 10, 14)),
+        ("The request for authorization dated 10/05/2016 was for Flexeril 10 mg #120. UR denied it on 10/14/2016.",
+         "", dt.date(2016, 10, 5), dt.date(2016, 10, 14)),
+        # A header field dates the UR decision before the summary does.
+        ("Utilization Review non-certified the request on 09/20/2013.", "UR Denial Date: 09/19/2013",
+         None, dt.date(2013, 9, 19)),
+        ("The patient was seen on 03/02/2016.", "", None, None),
+    ],
+)
+def test_the_summary_dates_the_request_and_the_ur_decision_apart(summary, header, request_date, ur_date):
+    from checker.input.source import SourceText
+    from checker.pipeline import read_source
+    from checker.rules.ruletests import letter_text
+
+    spec = {"header": header, "summary": summary, "items": [
+        {"request": "Soma 350 mg #60", "decision": "Upheld", "rationale": "The request is not medically necessary."}]}
+    letter = read_source("letter.txt", SourceText(letter_text(spec))).result.letter
+    assert (letter.dates.request, letter.dates.ur_decision) == (request_date, ur_date)
