@@ -19,7 +19,9 @@ Figures:
 * check and parse throughput, one core: letters per CPU-second;
 * the Python floor: reading the same letters, dropping blank lines and two
   regular-expression scans, in CPU seconds; the ratio of a full check to it;
-* ``--version`` and one letter, cold: CPU milliseconds of a fresh process;
+* ``--version`` and one letter, cold: CPU milliseconds of a fresh process
+  (one letter twice: with imr-check's start-up cache filled, as every run
+  after the first has it, and with the cache switched off);
 * peak memory checking 100 and 5,000 letters with ``-f json``;
 * a 500 KB letter against a 50 KB one (time ratio for 10x the size);
 * ``--jobs 2`` against ``--jobs 1`` (wall-clock speed-up; needs an idle machine);
@@ -86,10 +88,14 @@ def environment(tree: Path, work: Path) -> dict[str, str]:
 
     Bytecode is written to (and read from) a folder of the run's own, as an
     installed package has its modules compiled: a start-up that compiles
-    every module from source would measure the set-up, not the tool.
+    every module from source would measure the set-up, not the tool.  The
+    start-up cache (checker/cache.py) is the run's own too, so the user's is
+    never touched.
     """
+    name = str(tree).strip("/").replace("/", "_")
     env = dict(os.environ, PYTHONPATH=str(tree), NO_COLOR="1", COLUMNS="100")
-    env["PYTHONPYCACHEPREFIX"] = str(work / "bytecode" / str(tree).strip("/").replace("/", "_"))
+    env["PYTHONPYCACHEPREFIX"] = str(work / "bytecode" / name)
+    env["IMR_CHECK_CACHE_DIR"] = str(work / "cache" / name)
     env.pop("PYTHONSTARTUP", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
@@ -136,6 +142,8 @@ def figures(tree: Path, work: Path, runs: int, counts: dict[str, int]) -> dict[s
     out["--version, CPU ms"] = 1000 * median([*cli, "--version"], work, env, runs * 2).cpu
     example = ROOT / "examples" / "carisoprodol-hydrocodone.txt"
     out["one letter cold, CPU ms"] = 1000 * median([*cli, str(example)], work, env, runs * 2).cpu
+    no_cache = {**env, "IMR_CHECK_CACHE_DIR": ""}
+    out["one letter cold, no start-up cache, CPU ms"] = 1000 * median([*cli, str(example)], work, no_cache, runs * 2).cpu
     for size in (counts["small"], counts["large"]):
         folder = letters(work, size)
         out[f"peak MiB, {size} letters -f json"] = median([*cli, "-f", "json", str(folder)], work, env, 1).rss_mib
