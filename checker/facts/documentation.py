@@ -146,7 +146,7 @@ def classify(sentence: str, start: int, end: int) -> str:
     if guideline and not _FACT_NEGATION.search(before, guideline.end()):
         # "MTUS ... should not be continued in the absence of functional benefit"
         return REQUIREMENT
-    last_negation = _last_governing_negation(before)
+    last_negation = _last_governing_negation(before, re.split(r"[,;]", sentence[end:], maxsplit=1)[0])
     last_requirement = -1
     for m in _REQUIREMENT.finditer(before):
         last_requirement = m.end()
@@ -159,24 +159,30 @@ def classify(sentence: str, start: int, end: int) -> str:
     return DOCUMENTED
 
 
-def _last_governing_negation(before: str) -> int:
+def _last_governing_negation(before: str, rest: str = "") -> int:
     """The end of the last negation cue in ``before`` that reaches the mention at its end; -1: none.
 
-    "no documentation of A, B; or C" negates the whole list; a plain "no",
-    "without" or "absence of" reaches only to the next comma that opens a new
-    clause ("there are no side effects, the urine drug screen was consistent",
-    "no side effects, and the urine drug screen ...").  Cues are read from
-    the last one back: once one is too far (more than 12 words, or a ";"
+    "no documentation of A, B; or C" negates the whole list, unless the
+    mention opens a clause of its own after a comma or semicolon ("no
+    reported side effects, the urine drug screen was appropriate": an opener
+    before it and a verb in ``rest``, the words after it up to the next comma).  A plain "no", "without" or
+    "absence of" reaches only to the next comma that opens a new clause
+    ("there are no side effects, the urine drug screen was consistent", "no
+    side effects, and the urine drug screen ...").  Cues are read from the
+    last one back: once one is too far (more than 12 words, or a ";"
     between), every earlier one is too, and only a list negation can still
     reach; so a clause with many cues is not re-read for each.
     """
     near = True
     for cue in reversed(list(_NEGATION_BEFORE.finditer(before))):
+        between = before[cue.end() :]
         if _LIST_NEGATION.match(before[cue.start() :]):
+            part = re.split(r"[,;]", between)[-1]
+            if part != between and _OPENER.search(part) and _CLAUSE_VERB.search(rest):
+                return -1
             return cue.end()
         if not near:
             continue
-        between = before[cue.end() :]
         if len(between.split()) > 12 or ";" in between:
             near = False
             continue
@@ -184,16 +190,16 @@ def _last_governing_negation(before: str) -> int:
         # things the cue denies; a comma followed by a new clause ("..., the urine
         # drug screen was consistent") ends its reach.
         later = between.split(",")[1:]
-        if not any(_NEW_CLAUSE.search(part) for part in later):
+        if not any(_OPENER.search(part) or _CLAUSE_VERB.search(part) for part in later):
             return cue.end()
     return -1
 
 
-_NEW_CLAUSE = language.lazy(
-    lambda: rf"^\s*(?:{_alt('sentences.clauses.new_clause_lead_ins')}\s+)?{_alt('sentences.clauses.new_clause_openers')}\b"
-    rf"|\b{_alt('sentences.clauses.new_clause_verbs')}\b",
+_OPENER = language.lazy(
+    lambda: rf"^\s*(?:{_alt('sentences.clauses.new_clause_lead_ins')}\s+)?{_alt('sentences.clauses.new_clause_openers')}\b",
     re.I,
 )
+_CLAUSE_VERB = language.lazy(lambda: rf"\b{_alt('sentences.clauses.new_clause_verbs')}\b", re.I)
 _LIST_NEGATION = language.lazy(
     lambda: rf"{_alt('negation.documentation.list.cues')}\s+(?:\w+\s+){{0,2}}?{_alt('negation.documentation.list.nouns')}\b"
     rf"|{_alt('negation.documentation.list.failed')}\s+{_alt('negation.documentation.list.verbs')}",

@@ -30,6 +30,16 @@ def _status(text: str, concept: str) -> str:
         ("There is no sedation, and a urine drug screen of 5/1/2015 was negative for illicit drugs.",
          "urine-drug-screen", DOCUMENTED),
         ("Pain is 4/10 with medication; a urine drug screen of 3/2/2015 was consistent.", "urine-drug-screen", DOCUMENTED),
+        # A list negation ("no reported", "no documentation of") reaches every item of its list ...
+        ("There is no documentation of pain relief, functional improvement, the 4 A's, or a urine drug screen.",
+         "urine-drug-screen", NOT_DOCUMENTED),
+        ("There is no reported pain relief, functional gain; or urine drug screening.", "urine-drug-screen",
+         NOT_DOCUMENTED),
+        # ... but not a mention that opens a clause of its own, with its own verb.
+        ("There are no reported side effects, the urine drug screen was appropriate, and an opioid agreement is "
+         "on file.", "urine-drug-screen", DOCUMENTED),
+        ("There is no documentation of pain relief; the urine drug screen of 6/2/2014 was consistent.",
+         "urine-drug-screen", DOCUMENTED),
         # What the guideline asks for says nothing about the patient.
         ("MTUS page 78 requires a urine drug screen before continued opioid therapy.", "urine-drug-screen", REQUIREMENT),
     ],

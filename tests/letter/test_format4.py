@@ -70,3 +70,23 @@ def test_a_notice_whose_items_cannot_be_found_is_reported(tmp_path):
     assert result.letter.format == 4
     assert result.letter.items == []
     assert "parse-no-items" in [f.rule for f in result.findings]
+
+
+@pytest.fixture(scope="module")
+def shipped_rules():
+    from checker.knowledge.guideline import default_guideline
+    from checker.rules.loader import load_ruleset
+
+    return load_ruleset(default_guideline())
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_only_the_planted_findings_are_reported(name, shipped_rules):
+    """Planted defects at warning or error, by category and item; nothing else above info."""
+    from checker.input.discover import InputRef
+    from checker.pipeline import read_letter
+
+    result = read_letter(InputRef(str(FORMAT4 / name)), shipped_rules).result
+    loud = sorted({(f.category, f.item) for f in result.findings if f.severity.value in ("error", "warning")}, key=str)
+    planted = sorted({(f["category"], f["item"]) for f in EXPECTED[name]["findings"]}, key=str)
+    assert loud == planted, [(f.rule, f.severity.value, f.item, f.message) for f in result.findings]
