@@ -20,7 +20,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from checker.facts import conflicts, documentation
-from checker.facts.documentation import Mention, _LIST_NEGATION, _NEGATION_BEFORE, _NEW_CLAUSE
+from checker.facts.documentation import _CLAUSE_VERB, _LIST_NEGATION, _NEGATION_BEFORE, _OPENER, Mention
 from checker.knowledge.guideline import default_concepts
 from checker.knowledge.lexicon import default_lexicon
 from checker.letter.layouts import layouts
@@ -135,20 +135,21 @@ def _reference_find_mentions(text: str, concepts) -> list[Mention]:
     return mentions
 
 
-def _reference_last_governing_negation(before: str) -> int:
+def _reference_last_governing_negation(before: str, rest: str = "") -> int:
     """Every cue tested, the last that governs taken: what ``classify`` did before."""
-    negations = [m.end() for m in _NEGATION_BEFORE.finditer(before) if _reference_governs(before, m)]
+    negations = [m.end() for m in _NEGATION_BEFORE.finditer(before) if _reference_governs(before, m, rest)]
     return negations[-1] if negations else -1
 
 
-def _reference_governs(before: str, cue: re.Match[str]) -> bool:
+def _reference_governs(before: str, cue: re.Match[str], rest: str) -> bool:
     between = before[cue.end() :]
     if _LIST_NEGATION.match(before[cue.start() :]):
-        return True
+        part = re.split(r"[,;]", between)[-1]
+        return not (part != between and _OPENER.search(part) and _CLAUSE_VERB.search(rest))
     if len(between.split()) > 12 or ";" in between:
         return False
     later = between.split(",")[1:]
-    return not any(_NEW_CLAUSE.search(part) for part in later)
+    return not any(_OPENER.search(part) or _CLAUSE_VERB.search(part) for part in later)
 
 
 _DOCUMENTATION_WORDS = [
@@ -167,6 +168,7 @@ _DOCUMENTATION_WORDS = [
 @example("without a b c d e f a b c d e f a b c spasm; no documentation of a b c d e f a b c d e f spasm")
 @example("no pain relief, recommended, without spasm")
 @example("there is no a, b, MTUS requires, lack of c d, spasm")
+@example("no documentation of a, b; the spasm was c, and no documentation of spasm, the spasm is")
 def test_documentation_mentions_are_classified_as_before(text):
     concepts = default_concepts()
     assert len(text) < documentation.CONTEXT  # within the window the reading is the plain one
