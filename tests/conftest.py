@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-from collections.abc import Mapping, Sequence
+import shutil
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -142,15 +143,55 @@ def assert_findings_as_expected(result: FileResult, expected: dict) -> None:
     assert quiet <= arguable | listed
 
 
+# --------------------------------------------------------------------------- built once per run
+try:
+    import fcntl
+except ImportError:  # Windows: every worker builds its own
+    fcntl = None
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder ``build(folder)`` fills once per test run, shared read-only by every xdist worker.
+
+    The first worker to ask builds it under the run's common temporary folder
+    while holding a lock; the others wait for the lock and reuse it (as
+    pytest-xdist's documentation suggests for session fixtures).  Without
+    xdist, or without ``fcntl``, the folder is this process's own.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None or fcntl is None:
+        folder = tmp_path_factory.mktemp(name, numbered=True)
+        build(folder)
+        return folder
+    common = tmp_path_factory.getbasetemp().parent
+    folder, done = common / name, common / f"{name}.done"
+    with open(common / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed in another worker
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 # --------------------------------------------------------------------------- the audited corpus (audit and report tests)
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory) -> Path:
-    return audit_support.build_corpus(tmp_path_factory.mktemp("corpus") / "letters")
+def _audited_corpus(folder: Path) -> None:
+    corpus = audit_support.build_corpus(folder / "letters")
+    assert audit_support.run_cli("audit", str(corpus), "--db", str(folder / "audit.sqlite")) == 0
 
 
 @pytest.fixture(scope="session")
-def audited(corpus: Path, tmp_path_factory) -> Path:
-    """The corpus audited once for the session (read it; do not change it)."""
-    db = tmp_path_factory.mktemp("db") / "audit.sqlite"
-    assert audit_support.run_cli("audit", str(corpus), "--db", str(db)) == 0
-    return db
+def audited_corpus(tmp_path_factory) -> Path:
+    """The corpus (letters/) and its audit (audit.sqlite), made once per run (read them; do not change them)."""
+    return built_once(tmp_path_factory, "audited-corpus", _audited_corpus)
+
+
+@pytest.fixture(scope="session")
+def corpus(audited_corpus: Path) -> Path:
+    return audited_corpus / "letters"
+
+
+@pytest.fixture(scope="session")
+def audited(audited_corpus: Path) -> Path:
+    """The corpus audited once for the run (read it; do not change it)."""
+    return audited_corpus / "audit.sqlite"

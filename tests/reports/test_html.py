@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.audit_support import run_cli
+from tests.conftest import built_once
 
 CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -31,9 +32,12 @@ FLAGS = (
 
 @pytest.fixture(scope="session")
 def report(audited, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("report") / "report"
-    assert run_cli("report", "--db", str(audited), "-o", str(out)) == 0
-    return out
+    """The report of the audited corpus, written once per run (read it; do not change it)."""
+
+    def write(folder: Path) -> None:
+        assert run_cli("report", "--db", str(audited), "-o", str(folder / "report")) == 0
+
+    return built_once(tmp_path_factory, "report", write) / "report"
 
 
 def _sql(db: Path, query: str, params: tuple = ()) -> list[tuple]:
