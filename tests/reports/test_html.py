@@ -114,6 +114,17 @@ def _text(browser, selector: str) -> str:
     return browser.find_element(*_by(selector)).text
 
 
+def _texts(browser, selectors: list[str]) -> list[str]:
+    """The rendered text of what each selector finds, in one round trip to the browser (one missing fails)."""
+    texts = browser.execute_script(
+        "return arguments[0].map(s => { const e = document.querySelector(s); return e && e.innerText.trim(); });",
+        selectors,
+    )
+    missing = [s for s, t in zip(selectors, texts) if t is None]
+    assert not missing, f"not on the page: {missing}"
+    return texts
+
+
 def _number(text: str) -> int:
     return int(text.replace(",", ""))
 
@@ -129,13 +140,13 @@ def test_overview_numbers_are_the_databases(browser, report, audited):
         "warnings": "SELECT count(*) FROM findings WHERE suppressed IS NULL AND severity = 'warning'",
         "infos": "SELECT count(*) FROM findings WHERE suppressed IS NULL AND severity = 'info'",
     }
-    for name, query in expected.items():
-        assert _number(_text(browser, f"#count-{name}")) == _sql(audited, query)[0][0], name
-    for category, severity, count in _sql(
-        audited, "SELECT category, severity, count(*) FROM findings WHERE suppressed IS NULL GROUP BY 1, 2"
-    ):
-        cell = f'#by-category tr[data-category="{category}"] td[data-severity="{severity}"]'
-        assert _number(_text(browser, cell)) == count
+    shown = _texts(browser, [f"#count-{name}" for name in expected])
+    for (name, query), text in zip(expected.items(), shown):
+        assert _number(text) == _sql(audited, query)[0][0], name
+    counts = _sql(audited, "SELECT category, severity, count(*) FROM findings WHERE suppressed IS NULL GROUP BY 1, 2")
+    cells = _texts(browser, [f'#by-category tr[data-category="{c}"] td[data-severity="{s}"]' for c, s, _ in counts])
+    for (category, severity, count), text in zip(counts, cells):
+        assert _number(text) == count, (category, severity)
     unreadable = [e.text for e in browser.find_elements(*_by("#unreadable li"))]
     assert sorted(u.split(":")[0].rsplit("/", 1)[-1] for u in unreadable) == ["binary.txt", "empty.txt"]
     charts = browser.find_elements(*_by("figure.chart svg"))
@@ -185,7 +196,12 @@ def _select(browser, name: str, label: str) -> None:
 
 
 def _column(browser, index: int) -> list[str]:
-    return [row.find_elements(*_by("td"))[index].text for row in browser.find_elements(*_by("#letters tbody tr"))]
+    """The rendered text of one column of the letters table, row by row (one round trip to the browser)."""
+    return browser.execute_script(
+        "const i = arguments[0];"
+        "return Array.from(document.querySelectorAll('#letters tbody tr'), tr => tr.querySelectorAll('td')[i].innerText.trim());",
+        index,
+    )
 
 
 def test_filters_sorting_and_pages_change_the_letters_table(browser, report, audited):
