@@ -49,9 +49,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def read_yaml(path: Path):
+    """A test's own YAML data file, read safely with libyaml where PyYAML has it (ten times faster)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+
+
 @cache
 def _expected(folder: Path) -> dict:
-    return yaml.load((folder / "expected.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    return read_yaml(folder / "expected.yaml")
 
 
 def load_expected(folder: Path) -> dict:

@@ -10,13 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from checker.knowledge.lexicon import default_lexicon
 from checker.knowledge.guideline import default_guideline
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, read_yaml
 
-CORPUS = yaml.safe_load((FIXTURES / "drug_names" / "misspellings.yaml").read_text(encoding="utf-8"))
+CORPUS = read_yaml(FIXTURES / "drug_names" / "misspellings.yaml")
 LEXICON = default_lexicon()
 
 

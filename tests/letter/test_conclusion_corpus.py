@@ -13,13 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from checker.letter.conclusions import closing_ruling
 from checker.model import NECESSARY, NOT_NECESSARY
-from tests.conftest import TESTS
+from tests.conftest import TESTS, read_yaml
 
-CORPUS = yaml.safe_load((TESTS / "corpora" / "conclusions.yaml").read_text(encoding="utf-8"))
+CORPUS = read_yaml(TESTS / "corpora" / "conclusions.yaml")
 LABELS = {"necessary": NECESSARY, "not-necessary": NOT_NECESSARY}
 LABELLED = [(entry["text"], LABELS[entry["polarity"]]) for entry in CORPUS["conclusions"]]
 

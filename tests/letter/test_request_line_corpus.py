@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-import yaml
 from lark import Lark
 from lark import Token as LarkToken
 from lark.lexer import Lexer
@@ -21,9 +20,9 @@ from lark.lexer import Lexer
 from checker.knowledge.lexicon import default_lexicon
 from checker.letter import request_line
 from checker.letter.request_line import parse_request
-from tests.conftest import ROOT, TESTS
+from tests.conftest import ROOT, TESTS, read_yaml
 
-TABLE = yaml.safe_load((TESTS / "corpora" / "request_lines.yaml").read_text(encoding="utf-8"))
+TABLE = read_yaml(TESTS / "corpora" / "request_lines.yaml")
 FIELDS = ("drug", "strength", "quantity", "tablets_per_dose", "doses_per_day", "days_supply", "refills", "med")
 
 
