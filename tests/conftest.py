@@ -1,4 +1,9 @@
-"""Shared test helpers: fixture locations, a one-call letter reader, and the CLI run in-process."""
+"""Shared test helpers: fixture locations, a one-call letter reader, and the CLI run in-process.
+
+The checker, hypothesis and typer are imported where they are used, not here:
+the xdist controller loads this file too, before it starts the workers, and
+runs no test itself.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +14,16 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, settings
-from typer.testing import CliRunner, Result
 
-from checker.cli.app import _with_default_command, app
-from checker.knowledge.guideline import default_guideline
-from checker.model import FileResult, Severity
-from checker.pipeline import read_letter
-from tests import audit_support
-from checker.input.discover import InputRef
-from checker.rules.loader import RuleSet, load_ruleset
+if TYPE_CHECKING:
+    from typer.testing import Result
+
+    from checker.model import FileResult
+    from checker.rules.loader import RuleSet
 
 #: The repository, and its tests folder: every test finds files from these, wherever it sits.
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,15 +36,35 @@ LETTERS = FIXTURES / "letters"
 # Property tests run derandomized (the same examples every run).  The default
 # profile keeps the suite quick; ``HYPOTHESIS_PROFILE=thorough`` (or
 # ``pytest --hypothesis-profile=thorough``) runs the full example counts.
-_HYPOTHESIS = {
-    "deadline": None,
-    "derandomize": True,
-    "database": None,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
-}
-settings.register_profile("fast", max_examples=40, **_HYPOTHESIS)
-settings.register_profile("thorough", max_examples=150, **_HYPOTHESIS)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+def _hypothesis_profiles() -> None:
+    from hypothesis import HealthCheck, settings
+
+    common = {
+        "deadline": None,
+        "derandomize": True,
+        "database": None,
+        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    }
+    settings.register_profile("fast", max_examples=40, **common)
+    settings.register_profile("thorough", max_examples=150, **common)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+
+
+def _xdist_controller(config: pytest.Config) -> bool:
+    """This process hands the tests to xdist workers and runs none itself."""
+    option = config.option
+    return (
+        not hasattr(config, "workerinput")
+        and not option.collectonly
+        and getattr(option, "dist", "no") != "no"
+        and bool(getattr(option, "tx", None))
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before hypothesis's plugin loads a --hypothesis-profile
+def pytest_configure(config: pytest.Config) -> None:
+    if not _xdist_controller(config) or config.getoption("--hypothesis-profile", None):
+        _hypothesis_profiles()
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -67,11 +89,17 @@ def load_expected(folder: Path) -> dict:
 @lru_cache(maxsize=1)
 def builtin_rules() -> RuleSet:
     """The built-in rules only: what the reader could not read (parse findings)."""
+    from checker.knowledge.guideline import default_guideline
+    from checker.rules.loader import load_ruleset
+
     return load_ruleset(default_guideline(), use_defaults=False)
 
 
 def read_path(path: Path | str) -> FileResult:
     """Run the reading pipeline on a file, as ``imr-check parse`` does (parse findings only)."""
+    from checker.input.discover import InputRef
+    from checker.pipeline import read_letter
+
     return read_letter(InputRef(str(path)), builtin_rules()).result
 
 
@@ -123,6 +151,10 @@ def run_cli(
     the command does not turn into an exit code propagates (the test fails
     with its traceback), as a crash would in a real run.
     """
+    from typer.testing import CliRunner
+
+    from checker.cli.app import _with_default_command, app
+
     runner = CliRunner()
     with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
         result = runner.invoke(
@@ -140,6 +172,8 @@ def run_cli(
 
 def assert_findings_as_expected(result: FileResult, expected: dict) -> None:
     """Exactly the findings an expected.yaml entry lists at warning or error; info only where it is listed or arguable."""
+    from checker.model import Severity
+
     listed = {(f["category"], f["item"]) for f in expected["findings"]}
     arguable = {(f["category"], f["item"]) for f in expected.get("arguable") or []}
     loud = {(f.category, f.item) for f in result.findings if f.severity.rank >= Severity.WARNING.rank}
@@ -181,6 +215,8 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
 
 # --------------------------------------------------------------------------- the audited corpus (audit and report tests)
 def _audited_corpus(folder: Path) -> None:
+    from tests import audit_support
+
     corpus = audit_support.build_corpus(folder / "letters")
     assert audit_support.run_cli("audit", str(corpus), "--db", str(folder / "audit.sqlite")) == 0
 
