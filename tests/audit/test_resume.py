@@ -16,14 +16,14 @@ import pytest
 from tests.audit_support import ROOT, content, generate, run_cli
 from tests.conftest import built_once
 
-LETTERS = 30
+LETTERS = 25
 BATCH = 5
-#: Letters stored before the signal is sent: early, so a fast machine cannot finish the other 20 first.
-SIGNAL_AFTER = 10
+#: Letters stored before the signal is sent (the first batch): early, so a fast machine cannot finish the other 20 first.
+SIGNAL_AFTER = 5
 
 
 def _letters_and_whole(folder: Path) -> None:
-    generate(folder / "letters", LETTERS, seed=3, per_folder=15)
+    generate(folder / "letters", LETTERS, seed=3, per_folder=13)
     assert run_cli("audit", str(folder / "letters"), "--db", str(folder / "whole.sqlite")) == 0
 
 
