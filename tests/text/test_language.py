@@ -336,15 +336,17 @@ def test_a_phrase_added_to_the_data_takes_effect_without_python(tmp_path):
     text = negation.read_text(encoding="utf-8")
     negation.write_text(text.replace('"weren\'t"]', '"weren\'t", devoid of]', 1), encoding="utf-8")
     assert "devoid of" in negation.read_text(encoding="utf-8")
+    sentence = "The record is devoid of functional improvement."
     code = (
         "import sys, pathlib, checker.resources as r\n"
         "r.rules_dir = lambda: pathlib.Path(sys.argv[1])\n"
         "from checker.facts.documentation import classify\n"
-        "s = 'The record is devoid of functional improvement.'\n"
+        f"s = {sentence!r}\n"
         "print(classify(s, s.index('functional'), s.index('.')))\n"
     )
-    readings = [
-        subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True, cwd=ROOT)
-        for folder in (ROOT / "rules", rules)
-    ]
-    assert [r.stdout.strip() for r in readings] == ["documented", "not-documented"]
+    edited = subprocess.run([sys.executable, "-c", code, str(rules)], capture_output=True, text=True, check=True, cwd=ROOT)
+    # The shipped rules, read in this process: the phrase is not there yet.
+    from checker.facts.documentation import classify
+
+    assert [classify(sentence, sentence.index("functional"), sentence.index(".")), edited.stdout.strip()] == [
+        "documented", "not-documented"]
