@@ -163,6 +163,26 @@ def _letter_with_findings(audited: Path, kind: str) -> int:
                 "GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1", (kind,))[0][0]
 
 
+#: For each finding {seq, line, evidence: [line, ...]}: the text of its highlights on its line, and its item
+#: in the list (null when missing): whether it links its line, its explanation, its rendered text, and per
+#: evidence link (in order) the link's address and whether the line the finding's evidence names is on the page.
+_FINDINGS_ON_THE_PAGE = """
+return arguments[0].map(f => {
+  const marks = Array.from(document.querySelectorAll(`#L${f.line} mark[data-findings~="F${f.seq}"]`), m => m.textContent);
+  const item = document.getElementById(`F${f.seq}`);
+  if (item === null) return {marks: marks, item: null};
+  const pre = item.querySelector("details.explain pre");
+  const links = Array.from(item.querySelectorAll("a.evidence"));
+  return {marks: marks, item: {
+    links_its_line: item.querySelector(`a[href="#L${f.line}"]`) !== null,
+    explain: pre === null ? null : pre.textContent,
+    text: item.innerText,
+    evidence: links.slice(0, f.evidence.length).map((a, i) => [a.href, document.getElementById(`L${f.evidence[i]}`) !== null]),
+  }};
+});
+"""
+
+
 @pytest.mark.parametrize("kind", ["text", "pdf"])
 def test_a_letter_page_highlights_each_findings_span(browser, report, audited, kind):
     letter_id = _letter_with_findings(audited, kind)
@@ -170,19 +190,23 @@ def test_a_letter_page_highlights_each_findings_span(browser, report, audited, k
     findings = _sql(audited, 'SELECT seq, line, "column", end_line, end_column, evidence, page FROM findings '
                     "WHERE letter_id = ? ORDER BY seq", (letter_id,))
     _open(browser, next(report.glob(f"letters/*/{letter_id}.html")))
-    for seq, line, column, end_line, end_column, evidence, page in findings:
-        marks = browser.find_elements(*_by(f'#L{line} mark[data-findings~="F{seq}"]'))
-        assert marks, f"finding {seq} has no highlight on line {line}"
+    assert findings
+    shown = browser.execute_script(_FINDINGS_ON_THE_PAGE, [
+        {"seq": seq, "line": line, "evidence": [entry["line"] for entry in json.loads(evidence)]}
+        for seq, line, _, _, _, evidence, _ in findings
+    ])  # what the page shows of each finding, in one round trip to the browser
+    for (seq, line, column, end_line, end_column, evidence, page), on_page in zip(findings, shown, strict=True):
+        assert on_page["marks"], f"finding {seq} has no highlight on line {line}"
         if end_line == line:
-            assert "".join(m.get_attribute("textContent") for m in marks) == lines[line - 1][column - 1:end_column - 1]
-        item = browser.find_element(*_by(f"#F{seq}"))
-        assert item.find_element(*_by(f'a[href="#L{line}"]'))
-        assert item.find_element(*_by("details.explain pre")).get_attribute("textContent").strip()
+            assert "".join(on_page["marks"]) == lines[line - 1][column - 1:end_column - 1]
+        assert on_page["item"] is not None, f"finding {seq} is not listed"
+        assert on_page["item"]["links_its_line"]
+        assert on_page["item"]["explain"] and on_page["item"]["explain"].strip()
         if kind == "pdf":
-            assert f"page {page}, line" in item.text
-        for entry, link in zip(json.loads(evidence), item.find_elements(*_by("a.evidence"))):
-            assert link.get_attribute("href").endswith(f"#L{entry['line']}")
-            assert browser.find_elements(*_by(f"#L{entry['line']}"))
+            assert f"page {page}, line" in on_page["item"]["text"]
+        for entry, (href, target) in zip(json.loads(evidence), on_page["item"]["evidence"]):
+            assert href.endswith(f"#L{entry['line']}")
+            assert target
 
 
 def _matching(browser) -> int:
