@@ -9,9 +9,15 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from checker.cli.app import main
+from checker.input.discover import discover
+from checker.knowledge.guideline import default_guideline
+from checker.model import FileResult
+from checker.pipeline import read_letter
+from checker.rules.loader import load_ruleset
 from checker.rules.ruletests import letter_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +65,13 @@ def build_corpus(folder: Path) -> Path:
         (folder / name).write_bytes(data)
     generate(folder / "generated", GENERATED, seed=7)
     return folder
+
+
+@lru_cache(maxsize=1)
+def checked_in_process(folder: str) -> tuple[FileResult, ...]:
+    """Every input the audit finds in ``folder``, checked in this process (once per process; do not change them)."""
+    ruleset = load_ruleset(default_guideline())
+    return tuple(read_letter(ref, ruleset).result for ref in discover([folder], ("*.txt", "*.pdf", "*.docx")))
 
 
 def content(db: Path) -> dict[str, list[tuple]]:

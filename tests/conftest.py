@@ -1,4 +1,9 @@
-"""Shared test helpers: fixture locations, a one-call letter reader, and the CLI run in-process."""
+"""Shared test helpers: fixture locations, a one-call letter reader, and the CLI run in-process.
+
+The checker, hypothesis and typer are imported where they are used, not here:
+the xdist controller loads this file too, before it starts the workers, and
+runs no test itself.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +13,24 @@ import copy
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, settings
-from typer.testing import CliRunner, Result
 
 # The suite never writes to the user's cache (checker/cache.py): each test process gets its own, removed at exit.
 _CACHE = tempfile.mkdtemp(prefix="imr-check-test-cache-")
 os.environ["IMR_CHECK_CACHE_DIR"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
-from checker.cli.app import _with_default_command, app  # noqa: E402  (after the cache is placed)
-from checker.knowledge.guideline import default_guideline
-from checker.model import FileResult, Severity
-from checker.pipeline import read_letter
-from tests import audit_support
-from checker.input.discover import InputRef
-from checker.rules.loader import RuleSet, load_ruleset
+if TYPE_CHECKING:
+    from typer.testing import Result
+
+    from checker.model import FileResult
+    from checker.rules.loader import RuleSet
 
 #: The repository, and its tests folder: every test finds files from these, wherever it sits.
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,24 +43,49 @@ LETTERS = FIXTURES / "letters"
 # Property tests run derandomized (the same examples every run).  The default
 # profile keeps the suite quick; ``HYPOTHESIS_PROFILE=thorough`` (or
 # ``pytest --hypothesis-profile=thorough``) runs the full example counts.
-_HYPOTHESIS = {
-    "deadline": None,
-    "derandomize": True,
-    "database": None,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
-}
-settings.register_profile("fast", max_examples=40, **_HYPOTHESIS)
-settings.register_profile("thorough", max_examples=150, **_HYPOTHESIS)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+def _hypothesis_profiles() -> None:
+    from hypothesis import HealthCheck, settings
+
+    common = {
+        "deadline": None,
+        "derandomize": True,
+        "database": None,
+        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    }
+    settings.register_profile("fast", max_examples=40, **common)
+    settings.register_profile("thorough", max_examples=150, **common)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+
+
+def _xdist_controller(config: pytest.Config) -> bool:
+    """This process hands the tests to xdist workers and runs none itself."""
+    option = config.option
+    return (
+        not hasattr(config, "workerinput")
+        and not option.collectonly
+        and getattr(option, "dist", "no") != "no"
+        and bool(getattr(option, "tx", None))
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before hypothesis's plugin loads a --hypothesis-profile
+def pytest_configure(config: pytest.Config) -> None:
+    if not _xdist_controller(config) or config.getoption("--hypothesis-profile", None):
+        _hypothesis_profiles()
 
 
 # --------------------------------------------------------------------------- fixtures
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def read_yaml(path: Path):
+    """A test's own YAML data file, read safely with libyaml where PyYAML has it (ten times faster)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+
+
 @cache
 def _expected(folder: Path) -> dict:
-    return yaml.load((folder / "expected.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    return read_yaml(folder / "expected.yaml")
 
 
 def load_expected(folder: Path) -> dict:
@@ -69,11 +96,17 @@ def load_expected(folder: Path) -> dict:
 @lru_cache(maxsize=1)
 def builtin_rules() -> RuleSet:
     """The built-in rules only: what the reader could not read (parse findings)."""
+    from checker.knowledge.guideline import default_guideline
+    from checker.rules.loader import load_ruleset
+
     return load_ruleset(default_guideline(), use_defaults=False)
 
 
 def read_path(path: Path | str) -> FileResult:
     """Run the reading pipeline on a file, as ``imr-check parse`` does (parse findings only)."""
+    from checker.input.discover import InputRef
+    from checker.pipeline import read_letter
+
     return read_letter(InputRef(str(path)), builtin_rules()).result
 
 
@@ -125,6 +158,10 @@ def run_cli(
     the command does not turn into an exit code propagates (the test fails
     with its traceback), as a crash would in a real run.
     """
+    from typer.testing import CliRunner
+
+    from checker.cli.app import _with_default_command, app
+
     runner = CliRunner()
     with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
         result = runner.invoke(
@@ -142,6 +179,8 @@ def run_cli(
 
 def assert_findings_as_expected(result: FileResult, expected: dict) -> None:
     """Exactly the findings an expected.yaml entry lists at warning or error; info only where it is listed or arguable."""
+    from checker.model import Severity
+
     listed = {(f["category"], f["item"]) for f in expected["findings"]}
     arguable = {(f["category"], f["item"]) for f in expected.get("arguable") or []}
     loud = {(f.category, f.item) for f in result.findings if f.severity.rank >= Severity.WARNING.rank}
@@ -150,15 +189,57 @@ def assert_findings_as_expected(result: FileResult, expected: dict) -> None:
     assert quiet <= arguable | listed
 
 
+# --------------------------------------------------------------------------- built once per run
+try:
+    import fcntl
+except ImportError:  # Windows: every worker builds its own
+    fcntl = None
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder ``build(folder)`` fills once per test run, shared read-only by every xdist worker.
+
+    The first worker to ask builds it under the run's common temporary folder
+    while holding a lock; the others wait for the lock and reuse it (as
+    pytest-xdist's documentation suggests for session fixtures).  Without
+    xdist, or without ``fcntl``, the folder is this process's own.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None or fcntl is None:
+        folder = tmp_path_factory.mktemp(name, numbered=True)
+        build(folder)
+        return folder
+    common = tmp_path_factory.getbasetemp().parent
+    folder, done = common / name, common / f"{name}.done"
+    with open(common / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed in another worker
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 # --------------------------------------------------------------------------- the audited corpus (audit and report tests)
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory) -> Path:
-    return audit_support.build_corpus(tmp_path_factory.mktemp("corpus") / "letters")
+def _audited_corpus(folder: Path) -> None:
+    from tests import audit_support
+
+    corpus = audit_support.build_corpus(folder / "letters")
+    assert audit_support.run_cli("audit", str(corpus), "--db", str(folder / "audit.sqlite")) == 0
 
 
 @pytest.fixture(scope="session")
-def audited(corpus: Path, tmp_path_factory) -> Path:
-    """The corpus audited once for the session (read it; do not change it)."""
-    db = tmp_path_factory.mktemp("db") / "audit.sqlite"
-    assert audit_support.run_cli("audit", str(corpus), "--db", str(db)) == 0
-    return db
+def audited_corpus(tmp_path_factory) -> Path:
+    """The corpus (letters/) and its audit (audit.sqlite), made once per run (read them; do not change them)."""
+    return built_once(tmp_path_factory, "audited-corpus", _audited_corpus)
+
+
+@pytest.fixture(scope="session")
+def corpus(audited_corpus: Path) -> Path:
+    return audited_corpus / "letters"
+
+
+@pytest.fixture(scope="session")
+def audited(audited_corpus: Path) -> Path:
+    """The corpus audited once for the run (read it; do not change it)."""
+    return audited_corpus / "audit.sqlite"

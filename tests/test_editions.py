@@ -14,7 +14,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
 from checker.input.discover import InputRef
 from checker.knowledge.guideline import default_guideline, guidelines
@@ -22,10 +21,10 @@ from checker.model import DECIDED_BY
 from checker.pipeline import read_letter
 from checker.reports.json import letter_dict
 from checker.rules.loader import load_ruleset
-from tests.conftest import FIXTURES, assert_findings_as_expected
+from tests.conftest import FIXTURES, assert_findings_as_expected, read_yaml
 
 EDITIONS = FIXTURES / "editions"
-EXPECTED = yaml.safe_load((EDITIONS / "expected.yaml").read_text(encoding="utf-8"))
+EXPECTED = read_yaml(EDITIONS / "expected.yaml")
 NAMES = sorted(EXPECTED)
 
 

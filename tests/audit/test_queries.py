@@ -5,18 +5,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter, defaultdict
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from checker.audit.store import letter_row
-from checker.input.discover import discover
-from checker.knowledge.guideline import default_guideline
-from checker.pipeline import read_letter
 from checker.reports.json import finding_dict, letter_dict
-from checker.rules.loader import load_ruleset
-from tests.audit_support import ROOT
+from tests.audit_support import ROOT, checked_in_process
 
 DOC = ROOT / "docs" / "audit.md"
 _QUERY = re.compile(r"<!-- query: ([\w-]+) -->\s*```sql\n(.*?)```", re.S)
@@ -26,17 +21,11 @@ def queries() -> dict[str, str]:
     return dict(_QUERY.findall(DOC.read_text(encoding="utf-8")))
 
 
-@lru_cache(maxsize=1)
-def _results(folder: str) -> list:
-    ruleset = load_ruleset(default_guideline())
-    return [read_letter(ref, ruleset).result for ref in discover([folder], ("*.txt", "*.pdf", "*.docx"))]
-
-
 @pytest.fixture(scope="module")
 def letters(corpus):
     """(row, items, findings) per readable letter, from the JSON contract's dicts."""
     out = []
-    for result in _results(str(corpus)):
+    for result in checked_in_process(str(corpus)):
         if result.letter is None:
             continue
         findings = [finding_dict(f) for f in result.findings if not f.suppressed]

@@ -14,21 +14,24 @@ from pathlib import Path
 import pytest
 
 from tests.audit_support import ROOT, content, generate, run_cli
+from tests.conftest import built_once
 
-LETTERS = 60
+LETTERS = 25
 BATCH = 5
-#: Letters stored before the signal is sent: early, so a fast machine cannot finish the batch first.
-SIGNAL_AFTER = 10
+#: Letters stored before the signal is sent (the first batch): early, so a fast machine cannot finish the other 20 first.
+SIGNAL_AFTER = 5
+
+
+def _letters_and_whole(folder: Path) -> None:
+    generate(folder / "letters", LETTERS, seed=3, per_folder=13)
+    assert run_cli("audit", str(folder / "letters"), "--db", str(folder / "whole.sqlite")) == 0
 
 
 @pytest.fixture(scope="module")
 def letters_and_whole(tmp_path_factory) -> tuple[Path, Path]:
-    """Generated letters and the database of one uninterrupted audit of them."""
-    folder = tmp_path_factory.mktemp("resume") / "letters"
-    generate(folder, LETTERS, seed=3, per_folder=30)
-    whole = folder.parent / "whole.sqlite"
-    assert run_cli("audit", str(folder), "--db", str(whole)) == 0
-    return folder, whole
+    """Generated letters (two folders) and the database of one uninterrupted audit of them (made once per run)."""
+    folder = built_once(tmp_path_factory, "resume", _letters_and_whole)
+    return folder / "letters", folder / "whole.sqlite"
 
 
 def _stored(db: Path) -> int:

@@ -8,10 +8,8 @@ import sqlite3
 from pathlib import Path
 
 from checker.audit.schema import SCHEMA_VERSION, connect, migrate
-from checker.input.discover import InputRef, discover
-from checker.pipeline import read_letter
 from checker.reports.json import finding_dict, letter_dict
-from tests.audit_support import ROOT, UNREADABLE, content, run_cli
+from tests.audit_support import ROOT, UNREADABLE, checked_in_process, content, run_cli
 
 EXAMPLE = ROOT / "examples" / "carisoprodol-hydrocodone.txt"
 
@@ -142,14 +140,11 @@ def test_a_missing_file_is_recorded_and_tried_again(tmp_path):
 
 # ------------------------------------------------------------------ same data as JSON, determinism
 def test_the_database_says_what_the_json_output_says(audited, corpus):
-    from checker.rules.loader import load_ruleset
-    from checker.knowledge.guideline import default_guideline
-
-    ruleset = load_ruleset(default_guideline())
     conn = sqlite3.connect(audited)
-    for ref in discover([str(corpus)], ("*.txt", "*.pdf", "*.docx")):
-        result = read_letter(InputRef(ref.path), ruleset).result
-        (letter_id, error, layout) = conn.execute("SELECT id, error, layout FROM letters WHERE path = ?", (ref.path,)).fetchone()
+    results = checked_in_process(str(corpus))  # every input, read again in this process
+    assert len(results) == conn.execute("SELECT count(*) FROM letters").fetchone()[0]
+    for result in results:
+        (letter_id, error, layout) = conn.execute("SELECT id, error, layout FROM letters WHERE path = ?", (result.path,)).fetchone()
         assert error == result.error
         if result.letter is None:
             continue

@@ -27,11 +27,10 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import docx
 import pytest
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from checker.input.documents import extract
 from checker.knowledge.guideline import default_guideline
@@ -41,6 +40,9 @@ from checker.input.discover import InputRef, discover
 from checker.input.source import InputError
 from checker.rules.loader import load_ruleset
 from tests.conftest import LETTERS, SEEDS, run_cli
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 # --------------------------------------------------------------------------
 # building documents from letter text
@@ -110,56 +112,74 @@ def letter_blocks(text: str) -> list[Block]:
     return blocks
 
 
-class _LetterPDF(FPDF):
-    """A letter page: running header on later pages, footer with case number and page count."""
+@functools.cache
+def _letter_pdf_class() -> type[FPDF]:
+    """fpdf2 is imported when the first PDF is built: a worker that builds none never spends the half second."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
 
-    def __init__(self, case_number: str | None, running_header: bool) -> None:
-        super().__init__(unit="pt", format="letter")
-        self.case_number = case_number
-        self.running_header = running_header
-        self.drawn: list[tuple[int, str]] = []  # (page, line) in drawing order: the ground truth
-        self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(True, margin=MARGIN)
+    class LetterPDF(FPDF):
+        """A letter page: running header on later pages, footer with case number and page count."""
 
-    def header(self) -> None:
-        if self.running_header and self.page_no() > 1 and self.case_number:
+        def __init__(self, case_number: str | None, running_header: bool) -> None:
+            super().__init__(unit="pt", format="letter")
+            self.case_number = case_number
+            self.running_header = running_header
+            self.drawn: list[tuple[int, str]] = []  # (page, line) in drawing order: the ground truth
+            self.set_margins(MARGIN, MARGIN, MARGIN)
+            self.set_auto_page_break(True, margin=MARGIN)
+
+        def header(self) -> None:
+            if self.running_header and self.page_no() > 1 and self.case_number:
+                self.set_font(FONT, size=8)
+                self.set_y(36)
+                running = f"Final Determination Letter for IMR Case Number {self.case_number}"
+                self.cell(0, 10, running, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                self.drawn.append((self.page_no(), running))
+                self.set_y(MARGIN)
+            self.set_font(FONT, size=FONT_SIZE)
+
+        def footer(self) -> None:
             self.set_font(FONT, size=8)
-            self.set_y(36)
-            running = f"Final Determination Letter for IMR Case Number {self.case_number}"
-            self.cell(0, 10, running, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            self.drawn.append((self.page_no(), running))
-            self.set_y(MARGIN)
-        self.set_font(FONT, size=FONT_SIZE)
+            self.set_y(-48)
+            if self.case_number:
+                # two cells on one baseline: the case number left, the page count right
+                self.cell(self.epw / 2, 10, self.case_number)
+                self.cell(self.epw / 2, 10, f"Page {self.page_no()} of {{nb}}", align="R")
+                self.drawn.append((self.page_no(), f"{self.case_number} Page {self.page_no()} of {{nb}}"))
+            else:
+                self.cell(0, 10, f"Page {self.page_no()} of {{nb}}", align="C")
+                self.drawn.append((self.page_no(), f"Page {self.page_no()} of {{nb}}"))
+            self.set_font(FONT, size=FONT_SIZE)
 
-    def footer(self) -> None:
-        self.set_font(FONT, size=8)
-        self.set_y(-48)
-        if self.case_number:
-            # two cells on one baseline: the case number left, the page count right
-            self.cell(self.epw / 2, 10, self.case_number)
-            self.cell(self.epw / 2, 10, f"Page {self.page_no()} of {{nb}}", align="R")
-            self.drawn.append((self.page_no(), f"{self.case_number} Page {self.page_no()} of {{nb}}"))
-        else:
-            self.cell(0, 10, f"Page {self.page_no()} of {{nb}}", align="C")
-            self.drawn.append((self.page_no(), f"Page {self.page_no()} of {{nb}}"))
-        self.set_font(FONT, size=FONT_SIZE)
+        def row(self, cells: list[str], bold: bool = False) -> None:
+            if self.will_page_break(LINE_HEIGHT):
+                self.add_page()
+            self.set_font(FONT, "B" if bold else "", FONT_SIZE)
+            width = self.epw / len(cells)
+            for index, cell in enumerate(cells):
+                last = index == len(cells) - 1
+                self.cell(
+                    width if not last else 0,
+                    LINE_HEIGHT,
+                    cell,
+                    new_x=XPos.LMARGIN if last else XPos.RIGHT,
+                    new_y=YPos.NEXT if last else YPos.TOP,
+                )
+            self.drawn.append((self.page_no(), " ".join(cells)))
+            self.set_font(FONT, "", FONT_SIZE)
 
-    def row(self, cells: list[str], bold: bool = False) -> None:
-        if self.will_page_break(LINE_HEIGHT):
-            self.add_page()
-        self.set_font(FONT, "B" if bold else "", FONT_SIZE)
-        width = self.epw / len(cells)
-        for index, cell in enumerate(cells):
-            last = index == len(cells) - 1
-            self.cell(
-                width if not last else 0,
-                LINE_HEIGHT,
-                cell,
-                new_x=XPos.LMARGIN if last else XPos.RIGHT,
-                new_y=YPos.NEXT if last else YPos.TOP,
-            )
-        self.drawn.append((self.page_no(), " ".join(cells)))
-        self.set_font(FONT, "", FONT_SIZE)
+    return LetterPDF
+
+
+def _letter_pdf(case_number: str | None, running_header: bool) -> FPDF:
+    return _letter_pdf_class()(case_number, running_header)
+
+
+def _plain_pdf() -> FPDF:
+    from fpdf import FPDF
+
+    return FPDF(unit="pt", format="letter")
 
 
 def wrap_lines(pdf: FPDF, text: str) -> list[str]:
@@ -184,7 +204,7 @@ class BuiltPDF:
 
 def build_pdf(blocks: list[Block], case_number: str | None = None, running_header: bool = False) -> BuiltPDF:
     """Typeset ``blocks`` on US Letter pages with Helvetica, as a letter printer would."""
-    pdf = _LetterPDF(case_number, running_header)
+    pdf = _letter_pdf(case_number, running_header)
     pdf.add_page()
     for block in blocks:
         if block.kind == "gap":
@@ -272,7 +292,7 @@ def scanned_pdf() -> bytes:
     draw = ImageDraw.Draw(image)
     for row, line in enumerate((SEEDS / "000_a530ee4abe81adc8.txt").read_text().split("\n")[:80:2]):
         draw.text((60, 60 + 24 * row), line.strip(), fill=0)
-    pdf = FPDF(unit="pt", format="letter")
+    pdf = _plain_pdf()
     pdf.add_page()
     pdf.image(image, x=0, y=0, w=pdf.w)
     return bytes(pdf.output())
@@ -280,7 +300,7 @@ def scanned_pdf() -> bytes:
 
 def encrypted_pdf(user_password: str | None) -> bytes:
     """A seed letter locked with an owner password, and a user password unless None."""
-    pdf = _LetterPDF(None, running_header=False)
+    pdf = _letter_pdf(None, running_header=False)
     pdf.set_encryption(owner_password="owner-secret", user_password=user_password)
     pdf.add_page()
     for block in seed_blocks((SEEDS / "000_a530ee4abe81adc8.txt").read_text()):
@@ -539,7 +559,7 @@ def test_pdf_locked_only_against_editing_is_read(ruleset, tmp_path):
 
 def test_empty_page_keeps_page_numbers_right():
     """A blank page still has a line of its own, so later pages keep their numbers."""
-    pdf = FPDF(unit="pt", format="letter")
+    pdf = _plain_pdf()
     pdf.set_font(FONT, size=FONT_SIZE)
     for text in ("First page of the determination letter", "", "Third page of the determination letter"):
         pdf.add_page()

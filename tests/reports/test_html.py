@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.audit_support import run_cli
+from tests.conftest import built_once
 
 CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -31,9 +32,12 @@ FLAGS = (
 
 @pytest.fixture(scope="session")
 def report(audited, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("report") / "report"
-    assert run_cli("report", "--db", str(audited), "-o", str(out)) == 0
-    return out
+    """The report of the audited corpus, written once per run (read it; do not change it)."""
+
+    def write(folder: Path) -> None:
+        assert run_cli("report", "--db", str(audited), "-o", str(folder / "report")) == 0
+
+    return built_once(tmp_path_factory, "report", write) / "report"
 
 
 def _sql(db: Path, query: str, params: tuple = ()) -> list[tuple]:
@@ -110,6 +114,17 @@ def _text(browser, selector: str) -> str:
     return browser.find_element(*_by(selector)).text
 
 
+def _texts(browser, selectors: list[str]) -> list[str]:
+    """The rendered text of what each selector finds, in one round trip to the browser (one missing fails)."""
+    texts = browser.execute_script(
+        "return arguments[0].map(s => { const e = document.querySelector(s); return e && e.innerText.trim(); });",
+        selectors,
+    )
+    missing = [s for s, t in zip(selectors, texts) if t is None]
+    assert not missing, f"not on the page: {missing}"
+    return texts
+
+
 def _number(text: str) -> int:
     return int(text.replace(",", ""))
 
@@ -125,13 +140,13 @@ def test_overview_numbers_are_the_databases(browser, report, audited):
         "warnings": "SELECT count(*) FROM findings WHERE suppressed IS NULL AND severity = 'warning'",
         "infos": "SELECT count(*) FROM findings WHERE suppressed IS NULL AND severity = 'info'",
     }
-    for name, query in expected.items():
-        assert _number(_text(browser, f"#count-{name}")) == _sql(audited, query)[0][0], name
-    for category, severity, count in _sql(
-        audited, "SELECT category, severity, count(*) FROM findings WHERE suppressed IS NULL GROUP BY 1, 2"
-    ):
-        cell = f'#by-category tr[data-category="{category}"] td[data-severity="{severity}"]'
-        assert _number(_text(browser, cell)) == count
+    shown = _texts(browser, [f"#count-{name}" for name in expected])
+    for (name, query), text in zip(expected.items(), shown):
+        assert _number(text) == _sql(audited, query)[0][0], name
+    counts = _sql(audited, "SELECT category, severity, count(*) FROM findings WHERE suppressed IS NULL GROUP BY 1, 2")
+    cells = _texts(browser, [f'#by-category tr[data-category="{c}"] td[data-severity="{s}"]' for c, s, _ in counts])
+    for (category, severity, count), text in zip(counts, cells):
+        assert _number(text) == count, (category, severity)
     unreadable = [e.text for e in browser.find_elements(*_by("#unreadable li"))]
     assert sorted(u.split(":")[0].rsplit("/", 1)[-1] for u in unreadable) == ["binary.txt", "empty.txt"]
     charts = browser.find_elements(*_by("figure.chart svg"))
@@ -148,6 +163,26 @@ def _letter_with_findings(audited: Path, kind: str) -> int:
                 "GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1", (kind,))[0][0]
 
 
+#: For each finding {seq, line, evidence: [line, ...]}: the text of its highlights on its line, and its item
+#: in the list (null when missing): whether it links its line, its explanation, its rendered text, and per
+#: evidence link (in order) the link's address and whether the line the finding's evidence names is on the page.
+_FINDINGS_ON_THE_PAGE = """
+return arguments[0].map(f => {
+  const marks = Array.from(document.querySelectorAll(`#L${f.line} mark[data-findings~="F${f.seq}"]`), m => m.textContent);
+  const item = document.getElementById(`F${f.seq}`);
+  if (item === null) return {marks: marks, item: null};
+  const pre = item.querySelector("details.explain pre");
+  const links = Array.from(item.querySelectorAll("a.evidence"));
+  return {marks: marks, item: {
+    links_its_line: item.querySelector(`a[href="#L${f.line}"]`) !== null,
+    explain: pre === null ? null : pre.textContent,
+    text: item.innerText,
+    evidence: links.slice(0, f.evidence.length).map((a, i) => [a.href, document.getElementById(`L${f.evidence[i]}`) !== null]),
+  }};
+});
+"""
+
+
 @pytest.mark.parametrize("kind", ["text", "pdf"])
 def test_a_letter_page_highlights_each_findings_span(browser, report, audited, kind):
     letter_id = _letter_with_findings(audited, kind)
@@ -155,19 +190,23 @@ def test_a_letter_page_highlights_each_findings_span(browser, report, audited, k
     findings = _sql(audited, 'SELECT seq, line, "column", end_line, end_column, evidence, page FROM findings '
                     "WHERE letter_id = ? ORDER BY seq", (letter_id,))
     _open(browser, next(report.glob(f"letters/*/{letter_id}.html")))
-    for seq, line, column, end_line, end_column, evidence, page in findings:
-        marks = browser.find_elements(*_by(f'#L{line} mark[data-findings~="F{seq}"]'))
-        assert marks, f"finding {seq} has no highlight on line {line}"
+    assert findings
+    shown = browser.execute_script(_FINDINGS_ON_THE_PAGE, [
+        {"seq": seq, "line": line, "evidence": [entry["line"] for entry in json.loads(evidence)]}
+        for seq, line, _, _, _, evidence, _ in findings
+    ])  # what the page shows of each finding, in one round trip to the browser
+    for (seq, line, column, end_line, end_column, evidence, page), on_page in zip(findings, shown, strict=True):
+        assert on_page["marks"], f"finding {seq} has no highlight on line {line}"
         if end_line == line:
-            assert "".join(m.get_attribute("textContent") for m in marks) == lines[line - 1][column - 1:end_column - 1]
-        item = browser.find_element(*_by(f"#F{seq}"))
-        assert item.find_element(*_by(f'a[href="#L{line}"]'))
-        assert item.find_element(*_by("details.explain pre")).get_attribute("textContent").strip()
+            assert "".join(on_page["marks"]) == lines[line - 1][column - 1:end_column - 1]
+        assert on_page["item"] is not None, f"finding {seq} is not listed"
+        assert on_page["item"]["links_its_line"]
+        assert on_page["item"]["explain"] and on_page["item"]["explain"].strip()
         if kind == "pdf":
-            assert f"page {page}, line" in item.text
-        for entry, link in zip(json.loads(evidence), item.find_elements(*_by("a.evidence"))):
-            assert link.get_attribute("href").endswith(f"#L{entry['line']}")
-            assert browser.find_elements(*_by(f"#L{entry['line']}"))
+            assert f"page {page}, line" in on_page["item"]["text"]
+        for entry, (href, target) in zip(json.loads(evidence), on_page["item"]["evidence"]):
+            assert href.endswith(f"#L{entry['line']}")
+            assert target
 
 
 def _matching(browser) -> int:
@@ -181,7 +220,12 @@ def _select(browser, name: str, label: str) -> None:
 
 
 def _column(browser, index: int) -> list[str]:
-    return [row.find_elements(*_by("td"))[index].text for row in browser.find_elements(*_by("#letters tbody tr"))]
+    """The rendered text of one column of the letters table, row by row (one round trip to the browser)."""
+    return browser.execute_script(
+        "const i = arguments[0];"
+        "return Array.from(document.querySelectorAll('#letters tbody tr'), tr => tr.querySelectorAll('td')[i].innerText.trim());",
+        index,
+    )
 
 
 def test_filters_sorting_and_pages_change_the_letters_table(browser, report, audited):
