@@ -81,7 +81,7 @@ def injury_phrases() -> list[re.Pattern[str]]:
     return with_dates(*language.patterns("dates.injury_date"))
 
 
-_INJURY_CUE = language.lazy(lambda: language.alternation('dates.injury_date_cues'), re.I)
+_INJURY_CUE = language.lazy(lambda: language.alternation("dates.injury_date_cues"), re.I)
 #: How far from a cue an injury phrase may reach (the longest is a date, a verb and sixty characters).
 _INJURY_REACH = 250
 
@@ -90,9 +90,10 @@ def injury_date_matches(text: str) -> list[tuple[int, re.Match[str]]]:
     """(index of the pattern, match) of every injury-date phrase in ``text``: pattern by pattern, in text order.
 
     Every phrase holds a cue word (``dates.injury_date_cues``), so the phrases
-    are run only on the text around the cues: from white space before
-    ``_INJURY_REACH`` characters ahead of a cue to the end of the sentence or
-    line after as many characters behind it (a date is never cut).
+    are run only on the text around the cues: from the last white space at
+    least ``_INJURY_REACH`` characters before a cue to the first line or
+    sentence end at least as many characters after it (a date is never cut);
+    windows that touch are merged.
     """
     windows: list[list[int]] = []
     for cue in _INJURY_CUE.finditer(text):
