@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from checker.letter.citations import page_refs, read_guideline_line, read_rationale_citations, sources
 from checker.model import Span
@@ -339,3 +341,15 @@ def test_an_acoem_chapter_title_names_acoem():
     """ "MTUS Guidelines, Chapter 12, Low Back Complaints, page 303": page 303 is ACOEM's, not the CPMTG's."""
     citations = read_guideline_line("reviewer", "MTUS Guidelines, Chapter 12, Low Back Complaints, page 303.", span_of)
     assert [(c.guideline, c.pages) for c in citations if c.pages] == [("acoem", [303])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab ,;.()", max_size=60))
+@example("Carisoprodol (Soma, page 29), muscle relaxants; page 63.")
+@example("a, (b, c), d)")
+def test_topic_parts_cut_where_the_pattern_cut(text):
+    import re
+
+    from checker.letter.citations import topic_parts
+
+    assert topic_parts(text) == re.split(r"[;.]|,(?![^(]*\))", text)
