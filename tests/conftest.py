@@ -39,6 +39,18 @@ FIXTURES = TESTS / "fixtures"
 SEEDS = FIXTURES / "seeds"
 LETTERS = FIXTURES / "letters"
 
+#: The smallest valid rule file: one rule, every required key (tests edit one key at a time).
+GOOD_RULE = """\
+ruleset: mine
+rules:
+  - id: my-rule
+    title: A rule of mine
+    category: guideline-criteria
+    severity: warning
+    when: item.approved
+    message: "approved {item.drug}"
+"""
+
 # --------------------------------------------------------------------------- hypothesis
 # Property tests run derandomized (the same examples every run).  The default
 # profile keeps the suite quick; ``HYPOTHESIS_PROFILE=thorough`` (or

@@ -11,7 +11,7 @@ import pytest
 from checker import cache, schemas
 from checker.letter.layouts import by_number
 from checker.resources import lark_parser
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import GOOD_RULE, ROOT, SEEDS
 
 
 @pytest.fixture
@@ -74,18 +74,6 @@ def test_a_folder_that_cannot_be_made_switches_the_cache_off(tmp_path, monkeypat
 
 
 # --------------------------------------------------------------------------- schema validation
-RULE_FILE = """\
-ruleset: mine
-rules:
-  - id: my-rule
-    title: A rule of mine
-    category: guideline-criteria
-    severity: warning
-    when: item.approved
-    message: approved
-"""
-
-
 def _data(text: str):
     import yaml
 
@@ -93,21 +81,21 @@ def _data(text: str):
 
 
 def test_a_file_that_passed_is_not_validated_again(cache_in, monkeypatch):
-    assert schemas.schema_errors("rules", _data(RULE_FILE), RULE_FILE) == []
+    assert schemas.schema_errors("rules", _data(GOOD_RULE), GOOD_RULE) == []
     import jsonschema
 
     def refuse(*args, **kwargs):
         raise AssertionError("validated again")
 
     monkeypatch.setattr(jsonschema, "Draft202012Validator", refuse)
-    assert schemas.schema_errors("rules", _data(RULE_FILE), RULE_FILE) == []
-    edited = RULE_FILE.replace("severity: warning", "severity: error")
+    assert schemas.schema_errors("rules", _data(GOOD_RULE), GOOD_RULE) == []
+    edited = GOOD_RULE.replace("severity: warning", "severity: error")
     with pytest.raises(AssertionError, match="validated again"):
         schemas.schema_errors("rules", _data(edited), edited)
 
 
 def test_a_file_that_failed_is_validated_every_time(cache_in):
-    broken = RULE_FILE.replace("severity: warning", "severity: loud")
+    broken = GOOD_RULE.replace("severity: warning", "severity: loud")
     for _ in range(2):
         errors = schemas.schema_errors("rules", _data(broken), broken)
         assert errors and "loud" in errors[0].message
@@ -127,7 +115,8 @@ def test_a_cached_run_does_not_import_jsonschema(tmp_path):
     )
     env = {**os.environ, "IMR_CHECK_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
     letter = str(ROOT / "examples" / "carisoprodol-hydrocodone.txt")
-    runs = [subprocess.run([sys.executable, "-c", program, letter], capture_output=True, text=True, env=env, cwd=ROOT)
+    runs = [subprocess.run([sys.executable, "-c", program, letter], check=False, capture_output=True, text=True,
+                           env=env, cwd=ROOT)
             for _ in range(2)]
     assert runs[0].stdout == runs[1].stdout and '"findings"' in runs[0].stdout
     assert runs[0].stderr.split()[-1] == "True"  # the first run validated the shipped files

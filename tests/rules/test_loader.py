@@ -11,20 +11,9 @@ import pytest
 from checker.knowledge.guideline import default_guideline
 from checker.model import Severity
 from checker.rules.loader import RuleError, load_rule_file, load_ruleset
-from tests.conftest import ROOT, SEEDS, run_cli
+from tests.conftest import GOOD_RULE, ROOT, SEEDS, run_cli
 
 DOCS_RULES = ROOT / "docs" / "examples" / "odg-rules"
-
-GOOD_RULE = """\
-ruleset: mine
-rules:
-  - id: my-rule
-    title: A rule of mine
-    category: guideline-criteria
-    severity: warning
-    when: item.approved
-    message: "approved {item.drug}"
-"""
 
 
 def _write(tmp_path: Path, text: str, name: str = "mine.yaml") -> Path:
