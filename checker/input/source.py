@@ -47,11 +47,27 @@ class SourceText:
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break."""
+        start, end = self._line_bounds(line)
+        return self.text[start:end]
+
+    def line_length(self, line: int) -> int:
+        """The length of a 1-based line without its line break, without copying it.
+
+        Every span is clamped to its line's length: on a 200,000-character
+        line, copying the line for each of its spans made reading quadratic.
+        """
+        start, end = self._line_bounds(line)
+        return end - start
+
+    def _line_bounds(self, line: int) -> tuple[int, int]:
+        """[start, end) of a 1-based line without its line break; (0, 0) for a line that does not exist."""
         if line < 1 or line > len(self.line_starts):
-            return ""
+            return 0, 0
         start = self.line_starts[line - 1]
         end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
+        while end > start and self.text[end - 1] in "\r\n":  # at most the two characters of one break
+            end -= 1
+        return start, end
 
     @property
     def line_count(self) -> int:

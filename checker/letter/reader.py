@@ -97,7 +97,7 @@ def _first_line(span: Span, normal: NormalText) -> Span:
     """The first line of a span (a section's heading line)."""
     if span.line == span.end_line:
         return span
-    return Span(span.line, span.column, span.line, len(normal.source.line_text(span.line)) + 1)
+    return Span(span.line, span.column, span.line, normal.source.line_length(span.line) + 1)
 
 
 def _syntax_problem(normal: NormalText, error: UnexpectedInput) -> Problem:

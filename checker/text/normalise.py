@@ -105,8 +105,8 @@ class NormalText:
             end_column += 1
         # A synthetic character (a joining space or newline) sits on a line
         # break; never point past the end of a line.
-        column = min(column, len(self.source.line_text(line)) + 1)
-        end_column = min(end_column, len(self.source.line_text(end_line)) + 1)
+        column = min(column, self.source.line_length(line) + 1)
+        end_column = min(end_column, self.source.line_length(end_line) + 1)
         if (end_line, end_column) < (line, column):
             end_line, end_column = line, column
         return Span(line, column, end_line, end_column)
