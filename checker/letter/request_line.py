@@ -47,10 +47,18 @@ def _alt(key: str) -> str:
 
 @lru_cache(maxsize=1)
 def _spelled() -> str:
-    """A number in words ("ninety", "one hundred and twenty"), no groups."""
-    word = language.phrase_alternation([*language.number_words(), *language.table("numbers.multipliers")])
+    """A number in words ("ninety", "one hundred and twenty"), no groups.
+
+    A number has at most one more word than two for each multiplier ("nine
+    hundred ninety nine": three after the first); the pattern reads no more.
+    Unbounded, a line of "No No No ..." ("no" is zero) was read to its end
+    from every word: quadratic.
+    """
+    multipliers = language.table("numbers.multipliers")
+    word = language.phrase_alternation([*language.number_words(), *multipliers])
     connector = _alt("numbers.connectors")
-    return rf"{word}(?:(?:[\s-]+{connector})?[\s-]+{word})*"
+    more_words = 1 + 2 * len(multipliers)
+    return rf"{word}(?:(?:[\s-]+{connector})?[\s-]+{word}){{0,{more_words}}}"
 
 
 def _count() -> str:

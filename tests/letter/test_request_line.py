@@ -136,6 +136,18 @@ def test_words_to_number(text, value):
     assert words_to_number(text) == value
 
 
+@pytest.mark.parametrize(
+    "text,quantity",
+    [("Tramadol 50 mg nine hundred ninety nine count", 999),
+     ("Soma 350 mg one hundred and twenty-five tablets", 125),
+     ("Norco 10/325 mg #90, dispense ninety", 90),
+     ("Flexeril 7.5 mg two hundred count", 200)],
+)
+def test_the_longest_numbers_in_words_are_read_whole(text, quantity):
+    """The pattern for numbers in words stops after a few words, but never inside a number ("nine hundred ninety nine")."""
+    assert parse_request(text).quantity == quantity
+
+
 # --------------------------------------------------------------------------- lexicon
 
 
