@@ -123,7 +123,7 @@ class Guideline:
     pagination: str = "pages"
     certainty: str = "unverified"
     in_force: tuple[dt.date | None, dt.date | None] | None = None  # (from, to); None: never chosen by dates
-    _answers: dict = field(default_factory=dict, repr=False, compare=False)  # allowed_pages / topic_named, per argument
+    _answers: dict = field(default_factory=dict, repr=False, compare=False)  # allowed_pages / topic_named / topics_of_page, per argument
 
     @property
     def has_page_map(self) -> bool:
@@ -181,8 +181,11 @@ class Guideline:
         Page 29 of the 2009 CPMTG is carisoprodol's main entry and the end of
         capsaicin (28-29): it is about carisoprodol.
         """
-        hits = [t for t in self.topics.values() if page in t.pages]
-        return sorted(hits, key=lambda t: (t.main_page != page, len(t.pages), t.id))
+        key = ("page", page)
+        if key not in self._answers:  # asked once per cited page: a rationale may cite thousands
+            hits = [t for t in self.topics.values() if page in t.pages]
+            self._answers[key] = tuple(sorted(hits, key=lambda t: (t.main_page != page, len(t.pages), t.id)))
+        return list(self._answers[key])
 
     def topic_named(self, text: str) -> Topic | None:
         """The topic a citation's topic or section text names, if any."""
@@ -197,7 +200,8 @@ class Guideline:
         for topic in self.topics.values():
             for name in (topic.title, *topic.names):
                 name_key = _name_key(name)
-                if name_key and (key == name_key or re.search(rf"\b{re.escape(name_key)}\b", key)):
+                # ``in`` first: a fast substring test spares the pattern search on most names of a long text
+                if name_key and (key == name_key or name_key in key and re.search(rf"\b{re.escape(name_key)}\b", key)):
                     score = len(name_key)
                     if best is None or score > best[0]:
                         best = (score, topic.id)
@@ -359,12 +363,15 @@ class Guidelines:
     """Every guideline edition of ``rules/guidelines/``, by id and by family."""
 
     by_id: dict[str, Guideline]
+    _families: dict = field(default_factory=dict, repr=False, compare=False)  # of_family, per family
 
     def get(self, guideline_id: str | None) -> Guideline | None:
         return self.by_id.get(guideline_id) if guideline_id else None
 
     def of_family(self, family: str | None) -> list[Guideline]:
-        return [g for g in self.by_id.values() if g.family == family]
+        if family not in self._families:  # asked for every citation, of a set that never changes
+            self._families[family] = tuple(g for g in self.by_id.values() if g.family == family)
+        return list(self._families[family])
 
     def find(self, family: str | None, edition: str | None) -> Guideline | None:
         """The guideline of ``family`` and ``edition`` (for families cited without editions: their one file)."""
