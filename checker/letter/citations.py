@@ -12,6 +12,7 @@ edition they fix, if any; ``checker/letter/editions.py`` decides the rest.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -20,7 +21,7 @@ from functools import lru_cache
 
 from checker.letter.grammars import parser
 from checker.model import Citation, PageRef, Span
-from checker.knowledge.sources import Part, edition_near, edition_of, guideline_parts, part_at, sources
+from checker.knowledge.sources import Part, edition_near, edition_of, guideline_parts, sources
 from checker.text.sentences import sentence_at
 
 #: Map a [start, end) range of the text being read to a Span in the file.
@@ -240,31 +241,67 @@ def read_rationale_citations(text: str, span_of: SpanOf) -> list[Citation]:
     (``checker/letter/editions.py``).
     """
     refs, _ = page_refs(text)
+    sentences: dict[tuple[int, int], _Sentence] = {}
     citations = []
     for ref in refs:
-        if not _is_guideline_page(text, ref):
+        bounds = sentence_at(text, ref.start)
+        if bounds not in sentences:
+            sentences[bounds] = _Sentence(text, *bounds)
+        sentence = sentences[bounds]
+        if not _is_guideline_page(text, ref, sentence):
             continue
-        s_start, s_end = sentence_at(text, ref.start)
-        sentence = text[s_start:s_end]
-        part = part_at(guideline_parts(sentence), ref.start - s_start)
+        part = sentence.part_at(ref.start - sentence.start)
         family, edition, named = None, None, False
         if part is not None:
             family, named = part.family, part.named
-            edition = edition_near(sentence, part)
+            edition = sentence.edition_near(part)
+        page_ref = _page_ref_model(text, ref, span_of, sources().source_of(family))
         citations.append(
             Citation(
                 kind="rationale",
-                text=text[ref.start : ref.end],
-                span=span_of(ref.start, ref.end),
-                source=sources().source_of(family),
+                text=page_ref.text,
+                span=page_ref.span,
+                source=page_ref.source,
                 edition=edition,
                 guideline=family,
                 decided_by="citation" if edition else "unknown",
                 named=named,
-                page_refs=[_page_ref_model(text, ref, span_of, sources().source_of(family))],
+                page_refs=[page_ref],
             )
         )
     return citations
+
+
+class _Sentence:
+    """One sentence of a rationale, read once for all the page references in it.
+
+    A sentence may hold thousands of references ("page 1, page 1, ..."):
+    searching it again for each one made reading a long one quadratic.
+    """
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.start, self.end = start, end
+        self.text = text[start:end]
+        src = sources()
+        #: It names a guideline ("the MTUS", "ODG", "guidelines"): its pages are the guideline's.
+        self.names_guideline = bool(src.guideline_words.search(self.text) or src.name_pattern.search(self.text))
+        self.parts = guideline_parts(self.text)
+        self._part_starts = [part.region_start for part in self.parts]
+        self._editions: dict[int, str | None] = {}
+
+    def part_at(self, position: int) -> Part | None:
+        """As ``sources.part_at``, by bisection: the parts cover the sentence in order."""
+        index = bisect.bisect_right(self._part_starts, position) - 1
+        if index >= 0 and position < self.parts[index].end:
+            return self.parts[index]
+        return self.parts[0] if self.parts else None
+
+    def edition_near(self, part: Part) -> str | None:
+        """``sources.edition_near`` of one of this sentence's parts, worked out once."""
+        key = id(part)
+        if key not in self._editions:
+            self._editions[key] = edition_near(self.text, part)
+        return self._editions[key]
 
 
 def _page_ref_model(text: str, ref: _RawRef, span_of: SpanOf, source: str | None = None) -> PageRef:
@@ -277,7 +314,7 @@ def _page_ref_model(text: str, ref: _RawRef, span_of: SpanOf, source: str | None
     )
 
 
-def _is_guideline_page(text: str, ref: _RawRef) -> bool:
+def _is_guideline_page(text: str, ref: _RawRef, sentence: _Sentence) -> bool:
     """Keep "page 78 of the MTUS" and "Page 80 recommends ...", drop "page 3 of the progress report".
 
     A rationale names pages of two things: the guideline and the medical
@@ -287,7 +324,7 @@ def _is_guideline_page(text: str, ref: _RawRef) -> bool:
     report, page 3, describes").  A record word further off is another
     clause's ("The general section on muscle relaxants, page 63, recommends
     ... and notes that their efficacy diminishes"); a record word followed by
-    "that" is a verb ("Page 66 notes that ...").
+    "that" is a verb ("Page 66 notes that ...").  ``sentence`` is the one that holds ``ref``.
     """
     src = sources()
     after = text[ref.end : ref.end + 60]
@@ -302,11 +339,9 @@ def _is_guideline_page(text: str, ref: _RawRef) -> bool:
             return False
         if named:
             return True
-    start, end = sentence_at(text, ref.start)
-    sentence = text[start:end]
-    if src.guideline_words.search(sentence) or src.name_pattern.search(sentence):
+    if sentence.names_guideline:
         return True
-    before, after = _words_around(text, ref, start, end)
+    before, after = _words_around(text, ref, sentence.start, sentence.end)
     near = [(before, i) for i in range(len(before))] + [(after, i) for i in range(min(len(after), _RECORD_REACH))]
     return not any(src.names_a_record(words, i) for words, i in near)
 
