@@ -186,21 +186,25 @@ def _mapped(citation: Citation, known: Guidelines) -> Guideline | None:
     return guideline if guideline is not None and guideline.has_page_map else None
 
 
-def _line_pages(item: Item, guideline: Guideline, known: Guidelines) -> tuple[set[int], bool]:
-    """Pages the admin and reviewer lines of ``guideline`` list (pages of the sections they list too),
-    and whether those lines list any pages or sections at all."""
-    listed: set[int] = set()
-    any_listed = False
+def _line_pages(item: Item, known: Guidelines) -> dict[str, tuple[set[int], bool]]:
+    """For each mapped guideline the admin and reviewer lines cite (by id): the pages they list (pages of the
+    sections they list too), and whether they list any pages or sections at all.
+
+    Worked out once per item: a rationale may make thousands of page references.
+    """
+    lines: dict[str, tuple[set[int], bool]] = {}
     for citation in item.citations:
-        if citation.kind == "rationale" or _mapped(citation, known) is not guideline:
+        guideline = _mapped(citation, known) if citation.kind != "rationale" else None
+        if guideline is None:
             continue
+        listed, any_listed = lines.setdefault(guideline.id, (set(), False))
         listed |= set(citation.pages)
-        any_listed = any_listed or bool(citation.pages or citation.sections)
         for name in citation.sections:
             named = guideline.topic_named(name)
             if named is not None:
                 listed |= guideline.allowed_pages(named.id)
-    return listed, any_listed
+        lines[guideline.id] = (listed, any_listed or bool(citation.pages or citation.sections))
+    return lines
 
 
 def _judge(page: int, guideline: Guideline, topic_id: str | None) -> tuple[bool, bool | None, list]:
@@ -216,10 +220,11 @@ def _judge(page: int, guideline: Guideline, topic_id: str | None) -> tuple[bool,
 def _cited_pages(item: Item, topic_id: str | None, known: Guidelines) -> list[Record]:
     """Every page an item's citations name, with what its own guideline's page map says of it."""
     records = []
+    lines = _line_pages(item, known)
     for citation in item.citations:
         own = own_guideline(citation, known)
         mapped = own if own is not None and own.has_page_map else None
-        listed = _line_pages(item, mapped, known)[0] if mapped is not None else set()
+        listed = lines.get(mapped.id, (set(), False))[0] if mapped is not None else set()
         for ref in citation.page_refs:
             for page in ref.pages:
                 inside, covers, topics = _judge(page, mapped, topic_id) if mapped else (True, None, [])
@@ -247,13 +252,14 @@ def _cited_pages(item: Item, topic_id: str | None, known: Guidelines) -> list[Re
 def _citations(item: Item, topic_id: str | None, known: Guidelines) -> list[Record]:
     """Each citation with its pages judged (one finding per citation, with all of its pages)."""
     records = []
+    lines = _line_pages(item, known)
     for citation in item.citations:
         own = own_guideline(citation, known)
         mapped = own if own is not None and own.has_page_map else None
         beyond: list[tuple[int, Span]] = []
         off: list[tuple[int, Span, str]] = []
         unlisted: list[tuple[int, Span]] = []
-        listed, lines_list = _line_pages(item, mapped, known) if mapped is not None else (set(), False)
+        listed, lines_list = lines.get(mapped.id, (set(), False)) if mapped is not None else (set(), False)
         for ref in citation.page_refs:
             for page in ref.pages:
                 if mapped is None:
