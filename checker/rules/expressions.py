@@ -121,7 +121,8 @@ def resolve(path: str | list[str], context: Mapping[str, Any]) -> Any:
     """
     value: Any = context
     for name in path.split(".") if isinstance(path, str) else path:
-        if isinstance(value, Mapping) and not name.startswith("_"):
+        # ``dict`` first: records are dicts, and the ``Mapping`` check is an abstract-class lookup
+        if (isinstance(value, dict) or isinstance(value, Mapping)) and not name.startswith("_"):
             value = value.get(name)
         else:
             return None
