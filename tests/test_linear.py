@@ -22,8 +22,12 @@ from hypothesis import strategies as st
 from checker.facts import conflicts, documentation
 from checker.facts.documentation import _CLAUSE_VERB, _LIST_NEGATION, _NEGATION_BEFORE, _OPENER, Mention
 from checker.knowledge.guideline import default_concepts
+from checker.input.source import SourceText
 from checker.knowledge.lexicon import default_lexicon
+from checker.knowledge.sources import edition_near, guideline_parts, part_at, sources
+from checker.letter import citations, conclusions
 from checker.letter.layouts import layouts
+from checker.model import Span
 from checker.text import normalise as normalise_module
 from checker.text.sentences import sentence_at, sentence_spans
 from tests.conftest import SEEDS
@@ -181,3 +185,100 @@ def test_documentation_mentions_of_real_letters_are_classified_as_before(path):
     for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
         text = " ".join(paragraph.split())
         assert documentation._find_mentions(text, concepts) == _reference_find_mentions(text, concepts)
+
+
+# --------------------------------------------------------------------------- line lengths
+@SETTINGS
+@given(st.lists(st.sampled_from(["abc", "", "x y", "\r\n", "\n", "\r", "\r\r\n", "\n\n", "\u00e9"]), max_size=20), st.data())
+def test_line_length_is_the_length_of_the_line_text(pieces, data):
+    source = SourceText("".join(pieces))
+    line = data.draw(st.integers(min_value=-1, max_value=source.line_count + 2))
+    assert source.line_length(line) == len(source.line_text(line))
+    if 1 <= line <= source.line_count:
+        start = source.line_starts[line - 1]
+        end = source.line_starts[line] if line < source.line_count else len(source.text)
+        assert source.line_text(line) == source.text[start:end].rstrip("\r\n")  # the slice it used to be
+
+
+# --------------------------------------------------------------------------- words glued by extraction
+def _reference_split_glued(word: str, words: frozenset[str]) -> str | None:
+    """The search ``conclusions._split_glued`` replaced: every substring tried, the fewest parts kept."""
+    if word in words:
+        return None
+    best: list[list[str] | None] = [None] * (len(word) + 1)
+    best[0] = []
+    for end in range(1, len(word) + 1):
+        for start in range(end):
+            part = word[start:end]
+            if best[start] is not None and part in words:
+                candidate = [*best[start], part]
+                if best[end] is None or len(candidate) < len(best[end]):
+                    best[end] = candidate
+    parts = best[len(word)]
+    return " ".join(parts) if parts and len(parts) > 1 else None
+
+
+_GLUE_PIECES = ["is", "not", "no", "t", "medically", "necessary", "the", "request", "a", "re", "be", "x", "s", "e"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(_GLUE_PIECES), max_size=12).map("".join))
+@example("isnotmedically")
+@example("therequestisnot")
+@example("isnotx")
+@example("aaaa")
+def test_glued_words_are_split_as_the_full_search_split_them(word):
+    words = conclusions._glue_words()
+    assert conclusions._split_glued.__wrapped__(word, words) == _reference_split_glued(word, words)
+
+
+# --------------------------------------------------------------------------- the request in a ruling
+_REQUEST_WORDS = ["soma", "350", "mg", "#60", "the", "request", "is", "a", "aa", "x", "-", "(", "bid"]
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.sampled_from(_REQUEST_WORDS), st.sampled_from([" ", "  ", "\n", "", "\u00a0", " \t "])),
+             max_size=20).map(lambda pairs: "".join(a + b for a, b in pairs)),
+    st.lists(st.sampled_from(_REQUEST_WORDS), min_size=1, max_size=4),
+)
+@example("soma 350  mg soma 350\nmg", ["soma", "350", "mg"])
+@example("aaa a", ["a", "a"])
+def test_request_words_are_replaced_where_the_pattern_replaced_them(text, words):
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    assert conclusions._replace_words(text, words, "the request") == re.sub(pattern, "the request", text)
+
+
+# --------------------------------------------------------------------------- page references in a rationale
+_RATIONALE_WORDS = [
+    "page", "pages", "29", "63", "of", "the", "MTUS", "ODG", "2016", "2009", "ACOEM", "Chronic", "Pain",
+    "Medical", "Treatment", "Guidelines", "progress", "report", "notes", "that", "per", "and", "Soma", "guidelines",
+]
+
+
+def _reference_rationale_guidelines(text: str) -> list[tuple]:
+    """Each rationale citation's (reference, guideline, edition, named), its sentence searched for each page."""
+    found = []
+    for ref in citations.page_refs(text)[0]:
+        start, end = sentence_at(text, ref.start)
+        sentence = text[start:end]
+        read_once = citations._Sentence(text, start, end)
+        src = sources()
+        assert read_once.names_guideline == bool(src.guideline_words.search(sentence) or src.name_pattern.search(sentence))
+        if not citations._is_guideline_page(text, ref, read_once):
+            continue
+        part = part_at(guideline_parts(sentence), ref.start - start)
+        family, edition, named = None, None, False
+        if part is not None:
+            family, named, edition = part.family, part.named, edition_near(sentence, part)
+        found.append((text[ref.start : ref.end], family, edition, named))
+    return found
+
+
+@SETTINGS
+@given(_sentences_of(_RATIONALE_WORDS))
+@example("Per the 2016 MTUS, page 29 and page 63 of the ODG. Page 29 of the progress report notes that page 63")
+@example("ODG page 29, ACOEM page 63, the MTUS page 29, page 63 of the 2009 MTUS")
+def test_rationale_pages_read_a_sentence_at_a_time_are_read_as_page_by_page(text):
+    read = citations.read_rationale_citations(text, lambda a, b: Span(1, a + 1, 1, b + 1))
+    assert [(c.text, c.guideline, c.edition, c.named) for c in read] == _reference_rationale_guidelines(text)
