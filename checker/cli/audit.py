@@ -38,6 +38,7 @@ EXIT_INTERRUPTED = 130
 #: Letters in flight per worker process: enough to keep workers busy, few enough to keep memory flat.
 _WINDOW_PER_JOB = 8
 
+
 def explanations(ruleset: RuleSet) -> dict[str, str]:
     """Each rule's ``imr-check explain`` text, plain, at a fixed width (deterministic)."""
     texts = {}
