@@ -363,27 +363,34 @@ class Guidelines:
     """Every guideline edition of ``rules/guidelines/``, by id and by family."""
 
     by_id: dict[str, Guideline]
-    _families: dict = field(default_factory=dict, repr=False, compare=False)  # of_family, per family
+    #: of_family / find / editions, per question: asked for every citation, of a set that never changes.
+    _answers: dict = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, guideline_id: str | None) -> Guideline | None:
         return self.by_id.get(guideline_id) if guideline_id else None
 
     def of_family(self, family: str | None) -> list[Guideline]:
-        if family not in self._families:  # asked for every citation, of a set that never changes
-            self._families[family] = tuple(g for g in self.by_id.values() if g.family == family)
-        return list(self._families[family])
+        key = ("family", family)
+        if key not in self._answers:
+            self._answers[key] = tuple(g for g in self.by_id.values() if g.family == family)
+        return list(self._answers[key])
 
     def find(self, family: str | None, edition: str | None) -> Guideline | None:
         """The guideline of ``family`` and ``edition`` (for families cited without editions: their one file)."""
-        members = self.of_family(family)
-        exact = next((g for g in members if g.edition == edition), None)
-        if exact is not None or edition is not None:
-            return exact
-        return members[0] if len(members) == 1 else None
+        key = ("find", family, edition)
+        if key not in self._answers:
+            members = self.of_family(family)
+            exact = next((g for g in members if g.edition == edition), None)
+            found = exact if exact is not None or edition is not None else members[0] if len(members) == 1 else None
+            self._answers[key] = found
+        return self._answers[key]
 
     def editions(self, family: str | None) -> list[str]:
         """The editions of a family (empty for families cited without an edition: ODG, acupuncture, the formulary)."""
-        return sorted(g.edition for g in self.of_family(family) if g.edition is not None)
+        key = ("editions", family)
+        if key not in self._answers:
+            self._answers[key] = tuple(sorted(g.edition for g in self.of_family(family) if g.edition is not None))
+        return list(self._answers[key])
 
     def in_force(self, family: str | None, day: dt.date | None) -> Guideline | None:
         """The edition of ``family`` in force on ``day`` (``in_force`` of its files), if exactly one is."""
