@@ -15,22 +15,18 @@ from typer.testing import CliRunner
 
 from checker.cli.app import app
 from checker.cli.session import EXIT_RULES
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import GOOD_RULE, ROOT, SEEDS
 
 
-RULE = """\
-ruleset: mine
-rules:
-  - id: my-rule
-    title: A rule of mine
-    category: guideline-criteria
-    severity: warning
-    for_each: page in item.cited_pages
-    when: item.approved and page.number > 0
-    at: item.decision
-    evidence: [item.duration, item.conclusion]
-    message: "{item.drug} cites page {page.number}"
-"""
+#: The minimal rule with a fact in every key that names one (lines 7 to 11).
+RULE = GOOD_RULE.replace(
+    '    when: item.approved\n    message: "approved {item.drug}"\n',
+    "    for_each: page in item.cited_pages\n"
+    "    when: item.approved and page.number > 0\n"
+    "    at: item.decision\n"
+    "    evidence: [item.duration, item.conclusion]\n"
+    '    message: "{item.drug} cites page {page.number}"\n',
+)
 
 
 @pytest.fixture(autouse=True)
