@@ -33,6 +33,12 @@ def compact_numbers(numbers: list[int], min_run: int = 2) -> str:
 
     Runs shorter than ``min_run`` numbers stay listed ("88, 89" with min_run=3).
     """
+    return _compact(tuple(numbers), min_run)
+
+
+@lru_cache(maxsize=1024)
+def _compact(numbers: tuple[int, ...], min_run: int) -> str:
+    """``compact_numbers``, once per list: a message shows the same page list in each of its findings."""
     parts: list[str] = []
     run: list[int] = []
     for n in [*sorted(set(numbers)), None]:
