@@ -75,6 +75,7 @@ class Sources:
     unnamed_sources: tuple[str, ...] = ()  # "most guidelines", "the literature": for the quote check only
     mtus_means: str | None = None  # the family "the MTUS" alone stands for
     record_verb_followers: frozenset[str] = frozenset()  # "notes that": a record word used as a verb
+    not_pages_before: frozenset[str] = frozenset()  # "9-10 visits": a count after a page list, not pages
 
     def names_a_record(self, words: list[str], index: int) -> bool:
         """Whether ``words[index]`` is a record word used as a noun (not "notes that")."""
@@ -170,6 +171,7 @@ def sources() -> Sources:
         unnamed_sources=tuple(str(a) for a in data.get("unnamed_sources", [])),
         mtus_means=data.get("mtus_means"),
         record_verb_followers=frozenset(str(w).lower() for w in data.get("record_verb_followers", [])),
+        not_pages_before=frozenset(str(w).lower() for w in data.get("not_pages_before", [])),
     )
 
 

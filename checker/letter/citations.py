@@ -124,7 +124,24 @@ def _first_ref(window: str) -> _RawRef | int | None:
             break
         ranges.append([_number(window, sep)])
         pos = ranges[-1][0].end()
-    return _page_ref(keyword.start(), keyword.end(), ranges)
+    return _page_ref(keyword.start(), keyword.end(), _pages_only(window, ranges))
+
+
+#: The word right after a number: "9-10 visits", "12-visit".
+_WORD_AFTER = re.compile(r"[ \t]*-?[ \t]*([A-Za-z]+)")
+
+
+def _pages_only(window: str, ranges: list[list[re.Match[str]]]) -> list[list[re.Match[str]]]:
+    """The list's ranges up to one that counts something else ("pages 98-99, 9-10 visits": 98-99).
+
+    The first range follows the page keyword and is always pages.
+    """
+    counted = sources().not_pages_before
+    for index in range(1, len(ranges)):
+        word = _WORD_AFTER.match(window, ranges[index][-1].end())
+        if word and word.group(1).lower() in counted:
+            return ranges[:index]
+    return ranges
 
 
 def _separator(pattern: re.Pattern[str], window: str, pos: int) -> int | None:

@@ -10,6 +10,7 @@ what the grammar reads in a shorter window it accepts.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,16 +20,17 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from checker.letter.citations import _REF_START, _WINDOW, _NotAPageList, _first_ref
+from checker.knowledge.sources import sources
 from checker.letter.grammars import parser
 from tests.conftest import ROOT
-
 
 
 def _by_grammar(window: str):
     """(kind, spans of the page ranges, end) of the reference the grammar finds at the window's start.
 
     A range starting with a year (a number of 1000 or more) ends the list,
-    as the reader documents.
+    and so does a range after the first that a count word follows ("pages
+    98-99, 9-10 visits"), as the reader documents.
     """
     tree = parser("citation", "citation").parse(window)
     first = next((c for c in tree.children if isinstance(c, Tree)), None)
@@ -41,6 +43,9 @@ def _by_grammar(window: str):
     for page_range in first.find_data("page_range"):
         numbers = [t for t in page_range.children if isinstance(t, Token) and t.type == "NUMBER"]
         if int(numbers[0]) >= 1000:
+            break
+        word = re.match(r"[ \t]*-?[ \t]*([A-Za-z]+)", window[numbers[-1].end_pos :])
+        if spans and word and word.group(1).lower() in sources().not_pages_before:
             break
         spans.append((numbers[0].start_pos, numbers[-1].end_pos))
         end = numbers[-1].end_pos

@@ -74,6 +74,22 @@ def test_numbers_next_to_a_page_reference_are_not_pages():
     assert pages_of("Page(s): 29. (Chou, 2007) for 2-3 weeks") == [29]
 
 
+@pytest.mark.parametrize(
+    "text,pages",
+    [("recommended by the guidelines on pages 98-99, 9-10 visits over 8 weeks", [98, 99]),
+     ("Physical Medicine, pages 98 and 99, 8-10 sessions over 4 weeks", [98, 99]),
+     ("per pp. 98-99, 24 visits over 16 weeks are allowed", [98, 99]),
+     ("page 24, 4 weeks at most", [24]),
+     ("Page(s): 74-96; 80 mg", list(range(74, 97))),
+     ("page 63, 3 times a day", [63]),
+     ("pages 24, 29 and 65 of CA MTUS", [24, 29, 65]),
+     ("page 9 visits are covered", [9])],  # right after the keyword a number is a page
+)
+def test_a_count_after_a_page_list_is_not_a_page(text, pages):
+    """ "pages 98-99, 9-10 visits": the list ends before a number that counts visits, weeks or tablets."""
+    assert pages_of(text) == pages
+
+
 def test_year_after_a_page_is_not_a_page():
     assert pages_of("MTUS Chronic Pain Medical Treatment Guidelines, page 24, 2009.") == [24]
 
