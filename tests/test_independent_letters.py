@@ -1,9 +1,10 @@
-"""Letters an independent tester wrote (tests/fixtures/independent): only the planted findings above info.
+"""Letters independent testers wrote (tests/fixtures/independent): only the planted findings above info.
 
-Eighteen letters in other reviewers' phrasing, all four layouts, 2013 to 2022,
-drugs and services beyond the seeds, with PDF-extraction damage; half are
-correct, half hold one planted defect each.  A finding at warning or error on
-a correct letter is a false alarm in a QA editor's CI.
+Thirty-two letters by two testers who had not seen the code (t2_*, t3_*):
+other reviewers' phrasing, all four layouts, 2013 to 2024, drugs and
+services beyond the seeds, PDF-extraction damage; half are correct, half
+hold one planted defect each.  A finding at warning or error on a correct
+letter is a false alarm in a QA editor's CI.
 """
 
 from __future__ import annotations
@@ -49,3 +50,10 @@ def test_a_page_cited_with_notes_that_is_read(ruleset):
     """'Page 66 notes that tizanidine is FDA approved ...': "notes" is the verb, not a record."""
     letter = _checked("t2_01_f1_2015_tapentadol_tizanidine.txt", ruleset).letter
     assert [c.pages for c in letter.items[1].citations if c.kind == "rationale"] == [[66]]
+
+
+def test_visits_after_a_page_list_are_not_pages(ruleset):
+    """'guidelines on pages 98-99, 9-10 visits over 8 weeks': the rationale cites 98-99 only."""
+    letter = _checked("t3_12_f4_2013_aquatic_mri.txt", ruleset).letter
+    pages = [c.pages for item in letter.items for c in item.citations if c.kind == "rationale"]
+    assert [98, 99] in pages and not any(9 in p or 10 in p for p in pages)
