@@ -334,6 +334,12 @@ def test_a_dated_word_inside_prose_is_not_a_field(tmp_path):
         ("Utilization Review non-certified the request on 09/20/2013.", "UR Denial Date: 09/19/2013",
          None, dt.date(2013, 9, 19)),
         ("The patient was seen on 03/02/2016.", "", None, None),
+        # The date of a UR clause inside the request's sentence is the UR's.
+        ("The physician requested a lumbar epidural steroid injection, which utilization review non-certified on "
+         "08/26/2014.", "", None, dt.date(2014, 8, 26)),
+        ("The treating provider requested acupuncture x 6, and UR denied it on 2/11/2016.", "", None,
+         dt.date(2016, 2, 11)),
+        ("The provider requested Norco 10/325 mg #90 at the visit on 03/02/2015.", "", dt.date(2015, 3, 2), None),
     ],
 )
 def test_the_summary_dates_the_request_and_the_ur_decision_apart(summary, header, request_date, ur_date):
