@@ -26,7 +26,7 @@ from checker.input.source import SourceText
 from checker.knowledge.lexicon import default_lexicon
 from checker.knowledge.sources import edition_near, guideline_parts, part_at, sources
 from checker.letter import citations, conclusions
-from checker.letter.layouts import layouts
+from checker.letter.layouts import format3, layouts
 from checker.model import Span
 from checker.text import normalise as normalise_module
 from checker.text.sentences import sentence_at, sentence_spans
@@ -282,3 +282,16 @@ def _reference_rationale_guidelines(text: str) -> list[tuple]:
 def test_rationale_pages_read_a_sentence_at_a_time_are_read_as_page_by_page(text):
     read = citations.read_rationale_citations(text, lambda a, b: Span(1, a + 1, 1, b + 1))
     assert [(c.text, c.guideline, c.edition, c.named) for c in read] == _reference_rationale_guidelines(text)
+
+
+# --------------------------------------------------------------------------- Format 3's decision sentence
+@SETTINGS
+@given(st.lists(st.sampled_from(["Upheld", "upheldx", "overturned", "medically", "necessary", "medically\nnecessary",
+                                 "not", ".", "\n", " ", "a", "x.", "medicallynecessary", "OVERTURNED."]),
+                max_size=25).map(" ".join))
+@example("a medically\nnecessary b. upheld\nx")
+@example("overturned upheld. x")
+def test_format3_decision_sentences_are_what_the_pattern_found(text):
+    pattern = r"[^.\n]*(?:\bupheld|\boverturned|medically\s*necessary)\b[^.\n]*"
+    expected = [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
+    assert list(format3.decision_sentences(text)) == expected

@@ -11,6 +11,7 @@ section, else (by the conclusion reader) from the rationale's conclusion.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from checker.letter.conclusions import decision_word
 from checker.letter.layouts.base import Heading, Layout, Walker
@@ -98,12 +99,38 @@ def _decision(walker: Walker, item: Item, issue: Section) -> None:
             return
     rest = issue.text.split("\n", 1)[1] if "\n" in issue.text else ""
     offset = issue.body_start + (len(issue.text) - len(rest))
-    for m in re.finditer(r"[^.\n]*(?:\bupheld|\boverturned|medically\s*necessary)\b[^.\n]*", rest, re.I):
-        decision = decision_word(m.group())
+    for start, end in decision_sentences(rest):
+        decision = decision_word(rest[start:end])
         if decision:
             item.decision = decision
-            item.decision_span = walker.span(offset + m.start(), offset + m.end())
+            item.decision_span = walker.span(offset + start, offset + end)
             return
+
+
+#: A word that rules on the request.
+_RULING_WORD = re.compile(r"(?:\bupheld|\boverturned|medically\s*necessary)\b", re.I)
+_NO_BREAK = re.compile(r"[^.\n]*")
+
+
+def decision_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """[start, end) of each stretch of ``text`` between breaks (".", a line end) that holds a ruling word.
+
+    What ``re.finditer(r"[^.\\n]*(?:upheld|...)\\b[^.\\n]*", text)`` finds
+    (tests/test_linear.py holds the two together), found from the ruling words:
+    that pattern tries every start in a long line without one (quadratic).
+    """
+    pos = 0
+    while (first := _RULING_WORD.search(text, pos)) is not None:
+        start = max(pos, text.rfind(".", pos, first.start()) + 1, text.rfind("\n", pos, first.start()) + 1)
+        stretch_end = _NO_BREAK.match(text, start).end()
+        last = first  # the pattern's greedy start reaches the stretch's last ruling word
+        for m in _RULING_WORD.finditer(text, first.end()):
+            if m.start() >= stretch_end:
+                break
+            last = m
+        end = _NO_BREAK.match(text, last.end()).end()
+        yield start, end
+        pos = end if end > start else end + 1
 
 
 LAYOUT = Format3(__file__)
