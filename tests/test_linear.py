@@ -295,3 +295,16 @@ def test_format3_decision_sentences_are_what_the_pattern_found(text):
     pattern = r"[^.\n]*(?:\bupheld|\boverturned|medically\s*necessary)\b[^.\n]*"
     expected = [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
     assert list(format3.decision_sentences(text)) == expected
+
+
+# --------------------------------------------------------------------------- someone else's verdict
+@SETTINGS
+@given(_sentences_of(["he", "she", "the", "physician", "states", "stated", "ur", "reviewer", "ur reviewer", "said",
+                      "hesaid", "notes", "x", "prior imr", "prior", "imr", "found", "\n", "worker", "-he", "states-", " \n "]))
+@example("she\nsaid")
+@example("he said she")
+@example("physicians states")
+@example("ur \nreviewer-said. ")
+@example("prior\n\n imr said")
+def test_a_party_before_a_verb_of_saying_is_found_as_the_pattern_found_it(text):
+    assert conclusions._says(text) == bool(conclusions._SAYS.search(text))

@@ -351,3 +351,14 @@ def test_the_summary_dates_the_request_and_the_ur_decision_apart(summary, header
         {"request": "Soma 350 mg #60", "decision": "Upheld", "rationale": "The request is not medically necessary."}]}
     letter = read_source("letter.txt", SourceText(letter_text(spec))).result.letter
     assert (letter.dates.request, letter.dates.ur_decision) == (request_date, ur_date)
+
+
+def test_a_sentence_of_verdict_words_is_no_ruling():
+    """'UPHELD UPHELD ...' (thousands, from a damaged file) rules on nothing; a real sentence holds a few."""
+    from checker.letter.conclusions import read_ruling
+    from checker.model import NOT_NECESSARY
+
+    assert read_ruling("UPHELD " * 40) is None
+    ruling = read_ruling("The request was previously certified; however, it is not medically necessary and is not "
+                         "recommended, so the non-certification is upheld.")
+    assert ruling is not None and ruling.polarity == NOT_NECESSARY
