@@ -129,7 +129,8 @@ class Guideline:
     pagination: str = "pages"
     certainty: str = "unverified"
     in_force: tuple[dt.date | None, dt.date | None] | None = None  # (from, to); None: never chosen by dates
-    _answers: dict = field(default_factory=dict, repr=False, compare=False)  # allowed_pages / topic_named / topics_of_page, per argument
+    #: allowed_pages / topic_named / topics_of_page, per argument.
+    _answers: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def has_page_map(self) -> bool:
@@ -387,8 +388,10 @@ class Guidelines:
         if key not in self._answers:
             members = self.of_family(family)
             exact = next((g for g in members if g.edition == edition), None)
-            found = exact if exact is not None or edition is not None else members[0] if len(members) == 1 else None
-            self._answers[key] = found
+            if exact is not None or edition is not None:
+                self._answers[key] = exact
+            else:
+                self._answers[key] = members[0] if len(members) == 1 else None
         return self._answers[key]
 
     def editions(self, family: str | None) -> list[str]:
