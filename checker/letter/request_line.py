@@ -49,10 +49,10 @@ def _alt(key: str) -> str:
 def _spelled() -> str:
     """A number in words ("ninety", "one hundred and twenty"), no groups.
 
-    A number has at most one more word than two for each multiplier ("nine
-    hundred ninety nine": three after the first); the pattern reads no more.
-    Unbounded, a line of "No No No ..." ("no" is zero) was read to its end
-    from every word: quadratic.
+    After its first word a number has at most 1 + 2 words per multiplier
+    ("nine hundred ninety nine": three after "nine"); the pattern reads no
+    more.  Unbounded, a line of "No No No ..." ("no" is zero) was read to its
+    end from every word: quadratic.
     """
     multipliers = language.table("numbers.multipliers")
     word = language.phrase_alternation([*language.number_words(), *multipliers])
