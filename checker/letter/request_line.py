@@ -218,12 +218,18 @@ def _highest(token: Token) -> float | None:
 
 
 # ------------------------------------------------------------------ the request
+#: A request line is read up to this many characters.  Real ones hold under 100; the heading of a damaged
+#: file can hold 200,000, and each request pattern is tried at each of its words.
+MOST_REQUEST_CHARS = 1_000
+
+
 def parse_request(text: str, lexicon: Lexicon | None = None) -> Request:
-    """Read one request line; a line with no detail keeps just its name."""
+    """Read one request line (its first ``MOST_REQUEST_CHARS``); a line with no detail keeps just its name."""
     lexicon = lexicon or default_lexicon()
     request = Request(text=text)
-    scanned, request.product_number = _protect_product_numbers(text, lexicon)
-    source = _fill(request, scan(scanned), text)
+    read = text[:MOST_REQUEST_CHARS]
+    scanned, request.product_number = _protect_product_numbers(read, lexicon)
+    source = _fill(request, scan(scanned), read)
     _identify_drug(request, lexicon)
     if request.drug is None and source == "times":
         request.quantity = None  # "x 4" on a treatment that is not a drug is not a quantity
@@ -430,7 +436,7 @@ def _cap(request: Request, maximum: Token, main: str | None) -> str | None:
 # ------------------------------------------------------------------ the drug
 def _identify_drug(request: Request, lexicon: Lexicon) -> None:
     """Find the drug in the treatment name (or anywhere in the line, failing that)."""
-    for text in (request.name, request.text):
+    for text in (request.name, request.text[:MOST_REQUEST_CHARS]):
         if not text:
             continue
         match = lexicon.identify(text)

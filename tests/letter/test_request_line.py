@@ -148,6 +148,18 @@ def test_the_longest_numbers_in_words_are_read_whole(text, quantity):
     assert parse_request(text).quantity == quantity
 
 
+def test_a_request_line_is_read_up_to_its_first_thousand_characters():
+    """A damaged file's 200,000-character "heading" is not scanned whole: real request lines hold under 100."""
+    from checker.letter.request_line import MOST_REQUEST_CHARS
+
+    line = "Soma 350 mg #60 " + "no " * 2_000 + "Norco 10/325 mg #90"
+    request = parse_request(line)
+    assert (request.drug, request.quantity, request.text) == ("carisoprodol", 60, line)
+    late = "Treatment " + "x " * MOST_REQUEST_CHARS + "Soma 350 mg #60"
+    assert parse_request(late).drug is None  # beyond the first 1,000 characters nothing is read
+
+
+
 # --------------------------------------------------------------------------- lexicon
 
 
