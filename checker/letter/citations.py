@@ -46,6 +46,10 @@ _REF_START = re.compile(r"(?i)\b(?:pages?|pgs?\.?|pp\.?|p\.|sections?)(?=[\s(:#]
 _PAGES_AFTER_SECTION = re.compile(r"(?i)[\s,;]*\b(?:pages?\s*\(s\)|pages?|pp?\.)\s*:?\s*\d")
 #: How much text after a keyword can belong to one reference.
 _WINDOW = 160
+#: The most page and section references read in one text (a guideline line or a rationale).  Letters
+#: make a few dozen at most; a damaged file's line of 25,000 ("page 1, page 1, ...") would make as
+#: many citations and findings.
+MOST_REFERENCES = 500
 
 
 def page_refs(text: str) -> tuple[list[_RawRef], list[tuple[int, int, str]]]:
@@ -53,11 +57,14 @@ def page_refs(text: str) -> tuple[list[_RawRef], list[tuple[int, int, str]]]:
 
     Rationales are long and cite pages rarely, so instead of running the
     grammar over all the prose it reads a short window after each keyword.
+    The first ``MOST_REFERENCES`` references are read.
     """
     refs: list[_RawRef] = []
     sections: list[tuple[int, int, str]] = []
     covered = 0
     for m in _REF_START.finditer(text):
+        if len(refs) + len(sections) >= MOST_REFERENCES:
+            break
         if m.start() < covered:
             continue
         window = text[m.start() : m.start() + _WINDOW]

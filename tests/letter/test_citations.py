@@ -369,3 +369,13 @@ def test_topic_parts_cut_where_the_pattern_cut(text):
     from checker.letter.citations import topic_parts
 
     assert topic_parts(text) == re.split(r"[;.]|,(?![^(]*\))", text)
+
+
+def test_a_text_is_read_for_its_first_references_only():
+    """A damaged line of 25,000 page references gives the first MOST_REFERENCES; a letter makes a few dozen."""
+    from checker.letter.citations import MOST_REFERENCES
+
+    refs, _ = page_refs("page 1, " * (MOST_REFERENCES + 100))
+    assert len(refs) == MOST_REFERENCES
+    prose = " ".join(f"As stated on page {n} of the MTUS, it is not recommended." for n in range(1, 41))
+    assert [r.pages for r in page_refs(prose)[0]] == [(n,) for n in range(1, 41)]
