@@ -183,9 +183,14 @@ def _drug_names(text: str, lexicon: Lexicon) -> tuple[list[DrugMatch], list[Drug
 _NAMES_CACHE: dict[tuple[int, str], tuple[list[DrugMatch], list[DrugMatch]]] = {}
 
 
+#: The most drug mentions read in one text.  A case summary names drugs a few dozen times; a damaged
+#: file's line of "Soma Soma ..." names one 40,000 times, each with its role and what follows it.
+MOST_DRUG_MENTIONS = 1_000
+
+
 def _drug_mentions(text: str, offset: int, lexicon: Lexicon) -> list[_Mention]:
     found, near = _drug_names(text, lexicon)
-    matches = sorted(found + near, key=lambda m: m.start)
+    matches = sorted(found + near, key=lambda m: m.start)[:MOST_DRUG_MENTIONS]
     roles = _roles(text, matches)
     # What follows a mention repeats (a list of the same drug); each different tail is parsed once.
     parsed_tails: dict[str, Any] = {}

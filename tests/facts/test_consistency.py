@@ -219,3 +219,15 @@ def test_when_item_line_and_summary_agree_only_the_rationale_is_reported(tmp_pat
     found, _ = _findings(path, ruleset, "quantity-differs-within-letter")
     (finding,) = found
     assert finding.span.line == _line_of(path, odd) and "the rationale gives" in finding.message
+
+
+def test_a_text_is_read_for_its_first_thousand_drug_mentions():
+    """A damaged line of 'Soma Soma ...' gives MOST_DRUG_MENTIONS mentions; a real summary names drugs a few dozen times."""
+    from checker.facts.conflicts import MOST_DRUG_MENTIONS, drug_mentions
+    from checker.knowledge.lexicon import default_lexicon
+
+    lexicon = default_lexicon()
+    assert len(drug_mentions("Soma 350 mg #60. " * (MOST_DRUG_MENTIONS + 200), 0, lexicon)) == MOST_DRUG_MENTIONS
+    summary = " ".join(f"On visit {n} he took Norco 10/325 mg #{n} and Soma 350 mg." for n in range(1, 31))
+    mentions = drug_mentions(summary, 0, lexicon)
+    assert len(mentions) == 60 and mentions[-2].quantity == 30
