@@ -16,60 +16,13 @@ from checker.input.decode import decode
 from checker.knowledge.guideline import default_guideline
 from checker.pipeline import read_source
 from checker.rules.loader import load_ruleset
+from checker.rules.ruletests import letter_text
 
-FORMAT3 = """\
-MEDICAL PROFESSIONAL REVIEW
 
-Case Number: CM15-0{case}
-
-ISSUE AT DISPUTE: {request}
-
-CASE SUMMARY:
-The injured worker is a {age}-year-old {sex} who sustained an industrial injury on 03/11/2011 while lifting boxes. \
-{summary} The request for authorization dated {requested} was for {request}. Utilization review non-certified the request.
-
-DOCUMENTS REVIEWED FOR DETERMINATION:
-Application for Independent Medical Review
-Utilization review determination
-Primary treating physician progress reports
-
-MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY:
-{guideline}
-
-RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:
-{rationale}
-
-DETERMINATION: Upheld
-
-MEDICAL REVIEWER QUALIFICATIONS:
-The reviewer is board certified in Physical Medicine and Rehabilitation and licensed in California.
-"""
-
-FORMAT1 = """\
-HOW THE IMR FINAL DETERMINATION WAS MADE
-
-MAXIMUS Federal Services sent the complete case file to an expert reviewer. He/she has no affiliation with the \
-employer, employee, providers or the claims administrator. The expert reviewer is Board Certified in Physical \
-Medicine and Rehabilitation and is licensed to practice in California.
-
-CLINICAL CASE SUMMARY
-The expert reviewer developed the following clinical case summary based on a review of the case file, including all \
-medical records:
-
-The patient is a {age}-year-old {sex} with a date of injury of 05/02/2012. {summary} On {requested}, Utilization \
-Review non-certified the request for {request}.
-
-IMR ISSUES, DECISIONS AND RATIONALES
-The Final Determination was based on decisions for the disputed items/services set forth below:
-
-{request}: Upheld
-
-Claims Administrator guideline: {admin}
-
-MAXIMUS guideline: {guideline}
-
-Decision rationale: {rationale}
-"""
+def _letter(layout: int, summary: str, request: str, rationale: str, reviewer: str, admin: str | None = None) -> str:
+    """A one-item letter in ``layout``, written by the layouts' own composer (as rule tests write theirs)."""
+    item = {"request": request, "decision": "Upheld", "reviewer": reviewer, "admin": admin, "rationale": rationale}
+    return letter_text({"layout": layout, "summary": summary, "items": [item]})
 
 
 @pytest.fixture(scope="module")
@@ -103,11 +56,13 @@ def _loud(result) -> list[tuple[str, str]]:
     ],
 )
 def test_a_fentanyl_patch_may_cite_the_duragesic_pages(guideline, rationale, ruleset):
-    text = FORMAT3.format(
-        case="0054321", request="Duragesic 25 mcg/hr patch #15", age=58, sex="male", requested="03/02/2015",
-        summary="He has used a fentanyl 25 mcg/hr patch every 72 hours since 2013 with pain of 7/10 and no "
-                "documented improvement in function.",
-        guideline=guideline, rationale=rationale,
+    text = _letter(
+        3,
+        "The injured worker is a 58-year-old male who sustained an industrial injury on 03/11/2011 while lifting "
+        "boxes. He has used a fentanyl 25 mcg/hr patch every 72 hours since 2013 with pain of 7/10 and no documented "
+        "improvement in function. The request for authorization dated 03/02/2015 was for Duragesic 25 mcg/hr patch "
+        "#15. Utilization review non-certified the request.",
+        "Duragesic 25 mcg/hr patch #15", rationale, guideline,
     )
     result = _check(text, ruleset)
     assert result.letter.items[0].request.drug == "fentanyl"
@@ -127,12 +82,14 @@ def test_a_fentanyl_patch_may_cite_the_duragesic_pages(guideline, rationale, rul
     ],
 )
 def test_visits_after_a_page_list_are_not_cited_pages(rationale, ruleset):
-    text = FORMAT1.format(
-        request="Physical therapy, 12 sessions for the lumbar spine", age=47, sex="female", requested="09/18/2014",
-        summary="She has completed 24 sessions of physical therapy since 2013 without lasting benefit.",
-        admin="Decision based on MTUS Chronic Pain Medical Treatment Guidelines, Physical Medicine, pages 98-99.",
-        guideline="Decision based on MTUS Chronic Pain Medical Treatment Guidelines Physical Medicine, Page(s): 98-99.",
-        rationale=rationale,
+    text = _letter(
+        1,
+        "The patient is a 47-year-old female with a date of injury of 05/02/2012. She has completed 24 sessions of "
+        "physical therapy since 2013 without lasting benefit. On 09/18/2014, Utilization Review non-certified the "
+        "request for Physical therapy, 12 sessions for the lumbar spine.",
+        "Physical therapy, 12 sessions for the lumbar spine", rationale,
+        "MTUS Chronic Pain Medical Treatment Guidelines Physical Medicine, Page(s): 98-99.",
+        admin="MTUS Chronic Pain Medical Treatment Guidelines, Physical Medicine, pages 98-99.",
     )
     result = _check(text, ruleset)
     cited = [c.pages for c in result.letter.items[0].citations if c.kind == "rationale"]
@@ -151,13 +108,17 @@ def test_visits_after_a_page_list_are_not_cited_pages(rationale, ruleset):
     ],
 )
 def test_the_benzodiazepine_limit_is_read_in_other_words(sentence, misquoted, ruleset):
-    text = FORMAT3.format(
-        case="0076543", request="Lorazepam 1 mg #60", age=51, sex="female", requested="11/05/2014",
-        summary="She has taken lorazepam 1 mg twice a day since 2012 for anxiety and insomnia without improvement.",
-        guideline="MTUS Chronic Pain Medical Treatment Guidelines (2009), Benzodiazepines, page 24.",
-        rationale=f"Page 24 of the MTUS states that benzodiazepines are not recommended for long-term use because "
-                  f"long-term efficacy is unproven and there is a risk of dependence. {sentence} She has taken "
-                  f"lorazepam since 2012. The request for Lorazepam 1 mg #60 is not medically necessary.",
+    text = _letter(
+        3,
+        "The injured worker is a 51-year-old female who sustained an industrial injury on 03/11/2011 while lifting "
+        "boxes. She has taken lorazepam 1 mg twice a day since 2012 for anxiety and insomnia without improvement. The "
+        "request for authorization dated 11/05/2014 was for Lorazepam 1 mg #60. Utilization review non-certified the "
+        "request.",
+        "Lorazepam 1 mg #60",
+        f"Page 24 of the MTUS states that benzodiazepines are not recommended for long-term use because long-term "
+        f"efficacy is unproven and there is a risk of dependence. {sentence} She has taken lorazepam since 2012. The "
+        f"request for Lorazepam 1 mg #60 is not medically necessary.",
+        "MTUS Chronic Pain Medical Treatment Guidelines (2009), Benzodiazepines, page 24.",
     )
     loud = _loud(_check(text, ruleset))
     assert [rule for rule, _ in loud] == (["guideline-misquoted"] if misquoted else []), loud
