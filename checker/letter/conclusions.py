@@ -119,7 +119,8 @@ _CONDITION = language.lazy(lambda: rf"\b{_alt(f'{_RULING}.conditions')}\b|\?")
 _CONCESSIVE = _words(f"{_RULING}.concessive", before=r"^\W*")
 _HISTORY = _words(f"{_RULING}.history")
 _PARTY = _words(f"{_RULING}.attribution.parties")
-#: "the physician states": a party, then a verb of saying or finding on the same line (see ``_says``).
+#: "the physician states": a party, then a verb of saying or finding on the same line.  The definition
+#: ``_says`` reads in one pass (tests/test_linear.py holds the two together).
 _SAYS = language.lazy(
     lambda: rf"\b{_alt(f'{_RULING}.attribution.parties')}\b.*\b{_alt(f'{_RULING}.attribution.verbs')}\b"
 )
@@ -382,7 +383,7 @@ def _says(clause: str) -> bool:
     party before an earlier verb is before the last one too).  A party of
     several words may begin on the line before ("UR\\nreviewer said").
     """
-    reach = max(len(phrase.split()) for phrase in language.phrases(f"{_RULING}.attribution.parties")) - 1
+    reach = _party_words() - 1
     line_start = 0
     for line_end in [*(m.start() for m in re.finditer("\n", clause)), len(clause)]:
         last = None
@@ -394,6 +395,12 @@ def _says(clause: str) -> bool:
                 return True
         line_start = line_end + 1
     return False
+
+
+@lru_cache(maxsize=1)
+def _party_words() -> int:
+    """The most words a party has ("UR reviewer": 2)."""
+    return max(len(phrase.split()) for phrase in language.phrases(f"{_RULING}.attribution.parties"))
 
 
 def _words_back(text: str, position: int, count: int) -> int:
