@@ -165,8 +165,9 @@ def _summary_date(summary: Section | None, key: str) -> dt.date | None:
         return None
     for pattern in _date_patterns(key):
         m = pattern.search(summary.text)
-        if m and parse_date(m.group(1)):
-            return parse_date(m.group(1))
+        date = parse_date(m.group(1)) if m else None
+        if date:
+            return date
     return None
 
 
