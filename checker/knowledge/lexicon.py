@@ -15,6 +15,7 @@ from pathlib import Path
 
 from checker import safe_yaml
 from checker.resources import rules_path
+from checker.text.language import literal_trie
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Lexicon:
                     self._by_first.setdefault(name[:1], []).append((name, drug))
         self._near_cache: dict[str, Drug | None] = {}
         self._found_cache: dict[str, list[DrugMatch]] = {}
+        self._first_word_pattern: re.Pattern[str] | None = None
         # Every name, indexed by its first word (run of letters or of digits):
         # a text is scanned once for words, and a name is tried only where a
         # word is its first word, longest name first, as one alternation of
@@ -113,7 +115,7 @@ class Lexicon:
     def _find_all(self, text: str) -> list[DrugMatch]:
         found: list[DrugMatch] = []
         end = 0
-        for word in _WORD_START.finditer(text):
+        for word in self._first_words().finditer(text):
             if word.start() < end:
                 continue
             for name in self._candidates(word.group().lower()):
@@ -126,6 +128,23 @@ class Lexicon:
                 end = m.end()
                 break
         return found
+
+    def _first_words(self) -> re.Pattern[str]:
+        """The words of a text that some name starts with (or their plurals), found in one scan.
+
+        The same words :data:`_WORD_START` finds, less those no name starts
+        with: the regex engine skips them, where a loop in Python would look
+        each one up.  Compiled on first use (a few milliseconds).
+        """
+        if self._first_word_pattern is None:
+            letters = [w for w in self._by_first_word if w.isalpha()]
+            digits = [w for w in self._by_first_word if w.isdigit()]
+            words = [rf"{literal_trie(letters)}(?:e?s)?(?![A-Za-z])"] if letters else []
+            words += [rf"{literal_trie(digits)}(?![0-9])"] if digits else []
+            self._first_word_pattern = re.compile(
+                rf"(?<![A-Za-z0-9])(?:{'|'.join(words) or '(?!)'})", re.IGNORECASE | re.ASCII
+            )
+        return self._first_word_pattern
 
     def _candidates(self, word: str) -> list[_Name]:
         """Names that may start at ``word``: those whose first word it is, or whose plural it is."""
@@ -207,6 +226,8 @@ class Lexicon:
             if dist is not None and (best is None or (dist, name) < best):
                 best = (dist, name)
         found = self.by_name[best[1]] if best else None
+        if len(self._near_cache) >= _NEAR_CACHE_SIZE:
+            self._near_cache.clear()  # memory stays bounded over millions of letters' words
         self._near_cache[word] = found
         return found
 
@@ -240,6 +261,8 @@ _WORD = re.compile(r"[a-z]+|[0-9]+")
 _WORD_START = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]+|[0-9]+)")
 #: How many texts' drug mentions a lexicon keeps (a letter's sections and items).
 _FOUND_CACHE_SIZE = 64
+#: How many words' nearest names a lexicon keeps (the words of a few thousand letters).
+_NEAR_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True, order=True)

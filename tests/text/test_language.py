@@ -18,6 +18,8 @@ import tokenize
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import yaml
 
 from checker.text import language
@@ -350,3 +352,22 @@ def test_a_phrase_added_to_the_data_takes_effect_without_python(tmp_path):
 
     assert [classify(sentence, sentence.index("functional"), sentence.index(".")), edited.stdout.strip()] == [
         "documented", "not-documented"]
+
+
+_TRIE_WORDS = st.lists(st.text(alphabet="abc.+ ", min_size=1, max_size=5), min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TRIE_WORDS, st.text(alphabet="abc.+ ", max_size=6))
+def test_a_literal_trie_matches_exactly_its_words(words, other):
+    """The trie is a faster spelling of the alternation of its words: it accepts those words and no others."""
+    trie = re.compile(language.literal_trie(words))
+    for text in {*words, other, *(w[:-1] for w in words), *(w + "a" for w in words)}:
+        assert (trie.fullmatch(text) is not None) == (text in words), text
+
+
+def test_a_literal_trie_shares_beginnings():
+    assert language.literal_trie(["ab", "ac", "b"]) == "(?:a(?:b|c)|b)"
+    assert language.literal_trie(["so", "soma"]) == "so(?:ma)?"
+    with pytest.raises(LanguageError):
+        language.literal_trie([])
