@@ -283,15 +283,22 @@ def _assert_alternation(key: str, phrases: list[str]) -> None:
     for phrase in phrases:
         assert pattern.fullmatch(phrase.upper()), (key, phrase)
         assert pattern.fullmatch(phrase.replace(" ", "  \t")), (key, phrase)
-    alternatives = alternation[3:-1].split("|")  # escaped phrases hold no "|"
-    positions = [alternatives.index(language.phrase_alternation([p])[3:-1]) for p in phrases]
-    by_position = [len(p) for _, p in sorted(zip(positions, phrases))]
-    assert by_position == sorted(by_position, reverse=True), key
+        # longest first: where a shorter phrase begins this one, the match is still the whole phrase
+        assert pattern.match(phrase + " x").group() == phrase, (key, phrase)
+
+
+def _plain_alternation(phrases, gap=r"\s+", hyphens=False):
+    """The reference: every phrase in turn, longest first, as Python's engine tries an alternation."""
+    split = r"[\s-]+" if hyphens else r"\s+"
+    ordered = sorted(dict.fromkeys(phrases), key=len, reverse=True)
+    return "(?:" + "|".join(gap.join(re.escape(w) for w in re.split(split, p.strip()) if w) for p in ordered) + ")"
 
 
 def test_alternation_escapes_and_orders():
     alternation = language.phrase_alternation(["a.b", "lack of", "lacks of", "c"])
-    assert alternation == r"(?:lacks\s+of|lack\s+of|a\.b|c)"
+    assert re.fullmatch(alternation, "a.b") and not re.fullmatch(alternation, "axb")
+    assert re.match(alternation, "lacks of it").group() == "lacks of"
+    assert language.phrase_alternation(["no", "not"]) == "(?:no(?:t)?)"  # a trie: shared beginnings once
     assert language.phrase_alternation(["right-handed"], gap=r"[\s-]", hyphens=True) == r"(?:right[\s-]handed)"
     with pytest.raises(LanguageError):
         language.phrase_alternation([])
@@ -371,3 +378,56 @@ def test_a_literal_trie_shares_beginnings():
     assert language.literal_trie(["so", "soma"]) == "so(?:ma)?"
     with pytest.raises(LanguageError):
         language.literal_trie([])
+
+
+def _cue_lists(path: Path):
+    for key, value in _walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.stem):
+        if isinstance(value, dict) and _is_cue_set(value):
+            value = value.get("phrases", [])
+        if isinstance(value, list) and len(value) > 1 and all(isinstance(v, str) for v in value):
+            yield key, value
+
+
+@functools.lru_cache(maxsize=1)
+def _some_letters() -> str:
+    """Every third fixture letter, one after another (a third keeps this test quick; all layouts are there)."""
+    paths = sorted((ROOT / "tests" / "fixtures").rglob("*.txt"))[::3]
+    return "\n\n".join(p.read_text(encoding="utf-8", errors="replace") for p in paths)
+
+
+@pytest.mark.parametrize("path", LANGUAGE_FILES, ids=lambda p: p.name)
+def test_every_cue_list_matches_as_its_plain_alternation_does_on_letters(path):
+    """The trie form of each language list finds the same spans as the alternation it replaces."""
+    letters = _some_letters()
+    assert len(letters) > 100_000
+    for key, phrases in _cue_lists(path):
+        styles = [(False, r"\s+")] + ([(True, r"[\s-]+")] if any("-" in p for p in phrases) else [])
+        for hyphens, gap in styles:
+            fast = re.compile(language.phrase_alternation(phrases, gap=gap, hyphens=hyphens), re.I)
+            plain = re.compile(_plain_alternation(phrases, gap, hyphens), re.I)
+            assert [m.span() for m in fast.finditer(letters)] == [m.span() for m in plain.finditer(letters)], key
+
+
+def test_most_cue_lists_are_written_as_tries():
+    lists = [phrases for path in LANGUAGE_FILES for _, phrases in _cue_lists(path)]
+    tries = [p for p in lists if language.phrase_alternation(p) != _plain_alternation(p)]
+    assert len(lists) > 40 and len(tries) > 0.8 * len(lists)
+
+
+_PHRASE = st.text(alphabet="aAbB -\u017f.", min_size=1, max_size=6).filter(str.strip)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PHRASE, min_size=1, max_size=8), st.text(alphabet="aAbB -\u017f.x\n", max_size=30),
+       st.sampled_from([(False, r"\s+"), (True, r"[\s-]+"), (False, r"[\s-]+"), (True, r"[\s-]")]),
+       st.booleans())
+def test_a_phrase_trie_matches_as_the_plain_alternation_does(phrases, text, style, ignore_case):
+    """Made-up phrases (cases, hyphens, doubled spaces, a letter that folds to "s"): the same matches, always."""
+    hyphens, gap = style
+    flags = re.I if ignore_case else 0
+    fast = re.compile(language.phrase_alternation(phrases, gap=gap, hyphens=hyphens) + "(?:x|$)?", flags)
+    plain = re.compile(_plain_alternation(phrases, gap, hyphens) + "(?:x|$)?", flags)
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in re.finditer(fast.pattern + "x", text, flags)] == [
+        m.span() for m in re.finditer(plain.pattern + "x", text, flags)
+    ]
