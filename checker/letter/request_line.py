@@ -25,6 +25,7 @@ from checker.knowledge.lexicon import Lexicon, default_lexicon
 from checker.knowledge.morphine import morphine_equivalent
 from checker.model import Request
 from checker.text import language
+from checker.text.first_chars import Dispatch
 
 #: Token kinds, as ``request.lark`` declares them.
 STRENGTH, AMOUNT, UNITS, QUANTITY, COUNT, DAYS, REFILLS = "STRENGTH", "AMOUNT", "UNITS", "QUANTITY", "COUNT", "DAYS", "REFILLS"
@@ -121,6 +122,12 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((kind, re.compile(source, re.I)) for kind, source in table)
 
 
+@lru_cache(maxsize=1)
+def _dispatch() -> Dispatch[str]:
+    """The token patterns by the character a token starts with (a strength with a digit, "#60" with "#")."""
+    return Dispatch(_patterns())
+
+
 @dataclass
 class Token:
     """One part of a request line: its kind, where it is, and the match that read it (none for a word)."""
@@ -145,10 +152,13 @@ def scan(text: str) -> list[Token]:
             pos = gap.end()
             continue
         best: Token | None = None
-        for kind, pattern in _patterns():
+        for kind, pattern in _dispatch().at(text[pos]):
             m = pattern.match(text, pos)
-            if m and m.end() > pos and (best is None or m.end() > best.end) and _fits(text, Token(kind, pos, m.end(), m.group(), m)):
-                best = Token(kind, pos, m.end(), m.group(), m)
+            if m is None or m.end() <= pos or (best is not None and m.end() <= best.end):
+                continue
+            token = Token(kind, pos, m.end(), m.group(), m)
+            if _fits(text, token):
+                best = token
         if best is None:
             word = _WORD.match(text, pos)
             end = word.end() if word else pos + 1

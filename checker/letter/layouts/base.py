@@ -38,6 +38,7 @@ from checker.knowledge.lexicon import Lexicon
 from checker.letter.request_line import parse_request
 from checker.model import Item, Letter, Problem, Section, Span
 from checker.resources import lark_parser
+from checker.text.first_chars import Dispatch
 from checker.text.normalise import NormalText
 
 #: Suffixes that mark a terminal as structural (a paragraph that must start on its own line).
@@ -108,10 +109,18 @@ class Layout:
         )
         return tuple((name, pattern) for _, name, pattern in found)
 
+    @cached_property
+    def _structural_by_char(self) -> Dispatch[str]:
+        return Dispatch(self.structural)
+
     def classify(self, line: str) -> str | None:
-        """Name of the structural terminal a paragraph-line starts with, or None."""
+        """Name of the structural terminal a paragraph-line starts with, or None.
+
+        Only the patterns that can start with the line's first character are
+        tried (every line of a letter is classified, most by none of them).
+        """
         probe = line.strip() + "\n"
-        for name, pattern in self.structural:
+        for name, pattern in self._structural_by_char.at(probe[0]):
             if pattern.match(probe):
                 return name
         return None

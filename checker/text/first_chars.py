@@ -1,0 +1,149 @@
+"""Which patterns of a list can match at a place, told by the character there.
+
+The request-line scanner tries its twenty token patterns at every word, and
+a layout tries its structural line patterns on every line, in order.  Most
+of them cannot match where they are tried: a strength starts with a digit, a
+refill count with a digit or "r".  Python's engine skips such places by
+itself only in case-sensitive patterns, and these are case-insensitive.  So
+each pattern's possible first characters are read from its parse (the ``re``
+module's own parser, which ``checker.rules.patterns`` reads too), and a
+:class:`Dispatch` hands out, for the character at a place, just the patterns
+that can start with it, in their order.
+
+Exact by construction: whether an ASCII character can begin a match is
+asked of the engine itself (with the pattern's flags, so case folding is
+the engine's), and where the parse holds anything not understood here, or
+the pattern can match the empty string, the pattern is tried everywhere.
+Characters beyond ASCII are tried against every pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
+
+try:  # the parser of the re module (renamed in 3.11)
+    import re._constants as _c  # type: ignore[import-not-found]
+    import re._parser as _sre_parse  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - Python before 3.11
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+T = TypeVar("T")
+
+#: The characters answered for; any other is tried against every pattern.
+ASCII = tuple(chr(code) for code in range(128))
+_FLAGS = re.IGNORECASE | re.ASCII
+_CATEGORIES = {
+    "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+class Dispatch(Generic[T]):
+    """``entries`` (a value and its pattern), looked up by the character a match would start with."""
+
+    def __init__(self, entries: Sequence[tuple[T, re.Pattern[str]]]) -> None:
+        self.everything = tuple(entries)
+        firsts = [first_chars(pattern) for _, pattern in self.everything]
+        self._by_char = {
+            char: tuple(entry for entry, first in zip(self.everything, firsts) if first is None or char in first)
+            for char in ASCII
+        }
+
+    def at(self, char: str) -> tuple[tuple[T, re.Pattern[str]], ...]:
+        """The entries, in order, whose pattern can match a text starting with ``char``."""
+        return self._by_char.get(char, self.everything)
+
+
+def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The ASCII characters a match of ``pattern`` can start with; None: any (or it can match nothing)."""
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - a parser of another Python: no dispatch, never a wrong one
+        return None
+    chars, empty = _sequence(parsed, pattern.flags & _FLAGS)
+    return None if chars is None or empty else frozenset(chars)
+
+
+def _sequence(items: Any, flags: int) -> tuple[set[str] | None, bool]:
+    """(first characters, can match empty) of a sequence of parsed items."""
+    chars: set[str] = set()
+    for op, arg in items:
+        first, empty = _item(str(op), arg, flags)
+        if first is None:
+            return None, False
+        chars |= first
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _item(name: str, arg: Any, flags: int) -> tuple[set[str] | None, bool]:
+    if name == "LITERAL":
+        return set(_literal(arg, flags)), False
+    if name == "NOT_LITERAL":
+        return set(ASCII) - _literal(arg, flags), False
+    if name == "IN":
+        chars = _class(arg, flags)
+        return (None, False) if chars is None else (chars, False)
+    if name == "SUBPATTERN":
+        _group, add, delete, body = arg
+        return _sequence(body, (flags | (add & _FLAGS)) & ~(delete & _FLAGS))
+    if name == "ATOMIC_GROUP":
+        return _sequence(arg, flags)
+    if name == "BRANCH":
+        chars: set[str] = set()
+        empty = False
+        for branch in arg[1]:
+            first, branch_empty = _sequence(branch, flags)
+            if first is None:
+                return None, False
+            chars |= first
+            empty = empty or branch_empty
+        return chars, empty
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, high, body = arg
+        if high == 0:
+            return set(), True
+        first, empty = _sequence(body, flags)
+        return first, empty or low == 0
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):
+        return set(), True  # zero width: what follows decides
+    return None, False  # any character, a back reference, a conditional
+
+
+def _class(items: Any, flags: int) -> set[str] | None:
+    """The ASCII members of a character class ``[...]``; None for a part not understood."""
+    chars: set[str] = set()
+    negate = False
+    for op, arg in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            chars |= _literal(arg, flags)
+        elif name == "RANGE":
+            chars |= _members(f"[{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}]", flags)
+        elif name == "CATEGORY" and str(arg) in _CATEGORIES:
+            chars |= _members(_CATEGORIES[str(arg)], flags)
+        else:
+            return None
+    return set(ASCII) - chars if negate else chars
+
+
+def _literal(code: int, flags: int) -> frozenset[str]:
+    """The ASCII characters a literal matches: itself, and its other case when case is ignored."""
+    char = chr(code)
+    if not char.isascii():
+        return _members(re.escape(char), flags)  # "\u212a" (Kelvin) matches "k": the engine knows
+    return frozenset({char.lower(), char.upper()}) if flags & re.IGNORECASE else frozenset(char)
+
+
+@lru_cache(maxsize=4096)
+def _members(regex: str, flags: int) -> frozenset[str]:
+    """The ASCII characters ``regex`` (one character's worth) matches, asked of the engine."""
+    compiled = re.compile(regex, flags)
+    return frozenset(char for char in ASCII if compiled.fullmatch(char))

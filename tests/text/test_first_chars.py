@@ -1,0 +1,95 @@
+"""A pattern is skipped at a place only when it cannot match there.
+
+``first_chars`` reads the characters a match can start with from the
+pattern's parse; the scanner and the line classifier then try only those
+patterns.  The promise tested here: whenever a pattern matches a text, the
+text's first character is in the pattern's set (or the set is None).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker.letter.layouts import layouts
+from checker.letter.request_line import _patterns, scan
+from checker.text.first_chars import ASCII, Dispatch, first_chars
+from tests.conftest import ROOT
+
+
+def test_first_characters_of_small_patterns():
+    assert first_chars(re.compile("abc")) == {"a"}
+    assert first_chars(re.compile("abc", re.I)) == {"a", "A"}
+    assert first_chars(re.compile(r"(?<![\w])(?:foo|bar)", re.I)) == set("fFbB")
+    assert first_chars(re.compile(r"a?b")) == {"a", "b"}
+    assert first_chars(re.compile(r"\d+\s*mg")) == set("0123456789")
+    assert first_chars(re.compile(r"(?i:x)y")) == {"x", "X"}
+    assert first_chars(re.compile("\u212a", re.I)) >= {"k", "K"}  # the Kelvin sign folds to k
+    assert first_chars(re.compile(r"[^a]")) == set(ASCII) - {"a"}
+    assert first_chars(re.compile(r"a*")) is None  # matches the empty string: tried everywhere
+    assert first_chars(re.compile(r"x|")) is None
+    assert first_chars(re.compile(r".b")) is None
+    assert first_chars(re.compile(r"(a)\1")) == {"a"}
+
+
+def test_a_dispatch_keeps_the_order_and_tries_everything_beyond_ascii():
+    entries = [("digit", re.compile(r"\d")), ("any", re.compile(r".")), ("d", re.compile("d", re.I))]
+    dispatch = Dispatch(entries)
+    assert [name for name, _ in dispatch.at("7")] == ["digit", "any"]
+    assert [name for name, _ in dispatch.at("D")] == ["any", "d"]
+    assert [name for name, _ in dispatch.at("\u00e9")] == ["digit", "any", "d"]
+
+
+@functools.lru_cache(maxsize=1)
+def _real_patterns() -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """The scanner's and the layouts' patterns that have a set, with it."""
+    found = [pattern for _, pattern in _patterns()]
+    for layout in layouts():
+        found += [pattern for _, pattern in layout.structural]
+    return [(pattern, first) for pattern in found if (first := first_chars(pattern)) is not None]
+
+
+def _lines() -> list[str]:
+    paths = sorted((ROOT / "tests" / "fixtures").rglob("*.txt")) + sorted((ROOT / "examples").glob("*.txt"))
+    lines = {line.strip() for path in paths for line in path.read_text(encoding="utf-8", errors="replace").splitlines()}
+    return sorted(line for line in lines if line)
+
+
+def test_no_pattern_of_the_scanner_or_the_layouts_matches_a_letter_line_its_set_leaves_out():
+    """At each place the scanner or the classifier tries: a line's start, and after a space or punctuation."""
+    lines = _lines()
+    assert len(lines) > 1000 and len(_real_patterns()) > 30
+    for line in lines:
+        starts = [0] + [m.end() for m in re.finditer(r"[\s,;()\[\]]+", line)]
+        for pattern, first in _real_patterns():
+            for start in starts:
+                if start < len(line) and line[start].isascii() and line[start] not in first:
+                    assert pattern.match(line, start) is None, (pattern.pattern[:60], line)
+
+
+_TEXT = st.text(alphabet="0123456789 #/.,-xXqQhHdDmMgGtTaAbBiIoOsS\u017f\u212a\u00e9", max_size=16)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ASCII), _TEXT)
+def test_no_pattern_matches_made_up_text_its_set_leaves_out(first, rest):
+    for pattern, chars in _real_patterns():
+        if first not in chars:
+            assert pattern.match(first + rest) is None, pattern.pattern[:60]
+
+
+def test_the_scanner_reads_request_lines_as_when_it_tried_every_pattern(monkeypatch):
+    from checker.letter import request_line
+
+    lines = [line for line in _lines() if len(line) < 200]
+    dispatched = [scan(line) for line in lines]
+    everything = Dispatch(_patterns())
+    monkeypatch.setattr(everything, "at", lambda char: everything.everything)
+    monkeypatch.setattr(request_line, "_dispatch", lambda: everything)
+    plain = [scan(line) for line in lines]
+    assert [[(t.kind, t.start, t.end) for t in tokens] for tokens in dispatched] == [
+        [(t.kind, t.start, t.end) for t in tokens] for tokens in plain
+    ]
