@@ -23,6 +23,7 @@ from checker import safe_yaml
 from checker.resources import rules_path
 from checker.schemas import schema_errors
 from checker.text import language
+from checker.text.first_chars import compile_searching
 
 #: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
 DEFAULT_GUIDELINE = "cpmtg-2009"
@@ -426,7 +427,7 @@ def load_concepts(data: dict) -> dict[str, Concept]:
         alternatives = [_term_regex(t) for t in terms]
         alternatives += [f"(?:{p})" for p in spec.get("patterns") or []]
         alternatives.sort(key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.I)
+        pattern = compile_searching(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.I)
         anchors = None if spec.get("patterns") else tuple(sorted({_first_word(t) for t in terms}))
         concepts[cid] = Concept(cid, str(spec.get("title", cid)), pattern, bool(spec.get("conflicts", False)), anchors)
     return concepts

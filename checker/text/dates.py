@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from checker.text import language
+from checker.text.first_chars import compile_searching
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +67,7 @@ def period_pattern() -> str:
 
 def with_dates(*templates: str) -> list[re.Pattern[str]]:
     """Compile patterns (case ignored) that write ``{date}`` where a date stands: ``injured\\s+on\\s+({date})``."""
-    return [re.compile(template.replace("{date}", date_pattern()), re.I) for template in templates]
+    return [compile_searching(template.replace("{date}", date_pattern()), re.I) for template in templates]
 
 
 def parse_date(text: str) -> dt.date | None:

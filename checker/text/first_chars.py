@@ -60,11 +60,37 @@ class Dispatch(Generic[T]):
 
 def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """The ASCII characters a match of ``pattern`` can start with; None: any (or it can match nothing)."""
+    return _first_of(pattern.pattern, pattern.flags)
+
+
+def compile_searching(source: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(source, flags)``, for a pattern searched through long texts, made quicker where it can be.
+
+    A case-insensitive pattern is tried at every place of the text, in full:
+    the engine's own skipping works only for case-sensitive ones.  Where its
+    first characters are few, a lookahead for them (``(?=[aAbB])``) goes
+    first, and most places are left after one test.  The matches are the
+    same: the lookahead admits every character a match can start with.
+    """
+    first = _first_of(source, flags) if flags & re.IGNORECASE else None
+    if first is None or len(first) > _MOST_FIRST_CHARS:
+        return re.compile(source, flags)
     try:
-        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+        return re.compile(f"(?=[{''.join(re.escape(c) for c in sorted(first))}])(?:{source})", flags)
+    except re.error:  # "(?x)" and the like must stay at the start
+        return re.compile(source, flags)
+
+
+#: More first characters than this (letters in both cases count twice) and a lookahead saves little.
+_MOST_FIRST_CHARS = 30
+
+
+def _first_of(source: str, flags: int) -> frozenset[str] | None:
+    try:
+        parsed = _sre_parse.parse(source, flags)
     except Exception:  # noqa: BLE001 - a parser of another Python: no dispatch, never a wrong one
         return None
-    chars, empty = _sequence(parsed, pattern.flags & _FLAGS)
+    chars, empty = _sequence(parsed, (flags | parsed.state.flags) & _FLAGS)
     return None if chars is None or empty else frozenset(chars)
 
 

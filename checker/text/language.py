@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from checker import safe_yaml
 from checker.resources import rules_path
+from checker.text.first_chars import compile_searching
 
 #: Keys of a mapping that is a cue set rather than a section.
 _CUE_KEYS = frozenset({"phrases", "stems", "patterns"})
@@ -280,25 +281,33 @@ class LazyRegex:
     """A regular expression built from language data, compiled on first use.
 
     Module-level patterns are declared with it so that importing a module
-    reads no language file: ``imr-check --version`` stays fast.
+    reads no language file: ``imr-check --version`` stays fast.  Patterns
+    are searched through whole texts, so they are compiled with
+    :func:`~checker.text.first_chars.compile_searching`; ``pattern`` is the
+    source as built, for embedding in other patterns.
     """
 
-    __slots__ = ("_build", "_flags", "_compiled")
+    __slots__ = ("_build", "_flags", "_compiled", "_source")
 
     def __init__(self, build: Callable[[], str], flags: int = 0) -> None:
         self._build = build
         self._flags = flags
         self._compiled: re.Pattern[str] | None = None
+        self._source: str | None = None
 
     @property
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._compiled = re.compile(self._build(), self._flags)
+            self._source = self._build()
+            self._compiled = compile_searching(self._source, self._flags)
         return self._compiled
 
     @property
     def pattern(self) -> str:
-        return self.compiled.pattern
+        if self._source is None:
+            self.compiled  # noqa: B018 - builds the source
+        assert self._source is not None
+        return self._source
 
     @property
     def flags(self) -> int:

@@ -93,3 +93,54 @@ def test_the_scanner_reads_request_lines_as_when_it_tried_every_pattern(monkeypa
     assert [[(t.kind, t.start, t.end) for t in tokens] for tokens in dispatched] == [
         [(t.kind, t.start, t.end) for t in tokens] for tokens in plain
     ]
+
+
+def _lazy_patterns() -> list[tuple[str, int]]:
+    """(source, flags) of every pattern the checker's modules declare with ``language.lazy``."""
+    import importlib
+    import pkgutil
+
+    import checker
+    from checker.text.language import LazyRegex
+
+    found = []
+    for info in pkgutil.walk_packages(checker.__path__, "checker."):
+        if info.name.endswith("__main__"):
+            continue  # running it would run the command line
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, LazyRegex):
+                found.append((value.pattern, value.flags))
+    return found
+
+
+def test_a_pattern_compiled_for_searching_finds_what_the_plain_one_finds():
+    """Every language pattern and every concept, through a third of the fixture letters."""
+    from checker.knowledge.guideline import load_concepts
+    from checker.text.first_chars import compile_searching
+    from tests.conftest import read_yaml
+
+    paths = sorted((ROOT / "tests" / "fixtures").rglob("*.txt"))[::3]
+    letters = "\n\n".join(p.read_text(encoding="utf-8", errors="replace") for p in paths)
+    sources = _lazy_patterns()
+    sources += [(c.pattern.pattern, c.pattern.flags) for c in load_concepts(read_yaml(ROOT / "rules" / "concepts.yaml")).values()]
+    assert len(sources) > 60
+    quicker = 0
+    for source, flags in sources:
+        if source.startswith("(?=["):
+            source = source[source.index("])(?:") + 5 : -1]  # a concept's own pattern, as written
+        fast, plain = compile_searching(source, flags), re.compile(source, flags)
+        quicker += fast.pattern != plain.pattern
+        assert [m.span() for m in fast.finditer(letters)] == [m.span() for m in plain.finditer(letters)], source[:80]
+    assert quicker > 20
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abK\u017f -", min_size=1, max_size=4), min_size=1, max_size=5),
+       st.text(alphabet="abkKsS\u017f\u212a -x", max_size=30))
+def test_made_up_patterns_compiled_for_searching_find_what_the_plain_ones_find(words, text):
+    from checker.text.first_chars import compile_searching
+
+    source = r"(?<![\w])(?:" + "|".join(re.escape(w) + "s?" for w in words) + ")"
+    fast, plain = compile_searching(source, re.I), re.compile(source, re.I)
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
