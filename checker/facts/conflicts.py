@@ -146,22 +146,25 @@ class _Mention:
 
 
 # ------------------------------------------------------------------ drug mentions
-def drug_mentions(text: str, offset: int, lexicon: Lexicon) -> list[_Mention]:
-    """Mentions of drugs in ``text`` with the strength/quantity written right after them.
+def drug_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | None) -> list[_Mention]:
+    """Mentions of ``drug`` (a generic name) in ``text``, with the strength/quantity written right after them.
 
-    Cached: every item compares itself with the same case summary.
+    Only the drug's own mentions have their role and what follows them
+    read: an item is compared with what the letter says of its drug, and a
+    case summary names many drugs.  Cached: every item compares itself with
+    the same case summary.
     """
-    key = (id(lexicon), text, offset)
+    key = (id(lexicon), text, offset, drug)
     cached = _MENTION_CACHE.get(key)
     if cached is None:
-        cached = _drug_mentions(text, offset, lexicon)
+        cached = _drug_mentions(text, offset, lexicon, drug)
         if len(_MENTION_CACHE) > 256:
             _MENTION_CACHE.clear()
         _MENTION_CACHE[key] = cached
     return cached
 
 
-_MENTION_CACHE: dict[tuple[int, str, int], list[_Mention]] = {}
+_MENTION_CACHE: dict[tuple[int, str, int, str | None], list[_Mention]] = {}
 
 
 def _drug_names(text: str, lexicon: Lexicon) -> tuple[list[DrugMatch], list[DrugMatch]]:
@@ -188,14 +191,16 @@ _NAMES_CACHE: dict[tuple[int, str], tuple[list[DrugMatch], list[DrugMatch]]] = {
 MOST_DRUG_MENTIONS = 1_000
 
 
-def _drug_mentions(text: str, offset: int, lexicon: Lexicon) -> list[_Mention]:
+def _drug_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | None) -> list[_Mention]:
     found, near = _drug_names(text, lexicon)
     matches = sorted(found + near, key=lambda m: m.start)[:MOST_DRUG_MENTIONS]
-    roles = _roles(text, matches)
+    chosen = [i for i, match in enumerate(matches) if match.drug.generic == drug]
+    roles = _roles(text, [matches[i] for i in chosen])  # a mention's role is read from its sentence alone
     # What follows a mention repeats (a list of the same drug); each different tail is parsed once.
     parsed_tails: dict[str, Any] = {}
     mentions = []
-    for i, match in enumerate(matches):
+    for i, role in zip(chosen, roles):
+        match = matches[i]
         end_of_tail = matches[i + 1].start if i + 1 < len(matches) else len(text)
         s_end = sentence_at(text, match.start)[1]
         tail = text[match.start : min(end_of_tail, s_end, match.start + 90)]
@@ -205,7 +210,7 @@ def _drug_mentions(text: str, offset: int, lexicon: Lexicon) -> list[_Mention]:
         if parsed is None:
             parsed = parsed_tails[tail] = parse_request(tail, lexicon)
         mentions.append(
-            _Mention(match.drug.generic, roles[i], parsed.strength, parsed.quantity, offset + match.start, offset + match.start + len(tail))
+            _Mention(match.drug.generic, role, parsed.strength, parsed.quantity, offset + match.start, offset + match.start + len(tail))
         )
     return mentions
 
@@ -352,12 +357,10 @@ def quantity_and_strength_conflicts(letter: Letter, item: Item, lexicon: Lexicon
         return [], []
     summary = letter.section("summary")
     summary_mentions = [
-        m for m in (drug_mentions(summary.text, summary.body_start, lexicon) if summary else [])
-        if m.drug == drug and m.role == "request"
+        m for m in (drug_mentions(summary.text, summary.body_start, lexicon, drug) if summary else []) if m.role == "request"
     ]
     rationale_mentions = [
-        m for m in drug_mentions(item.rationale_text, item.rationale_start, lexicon)
-        if m.drug == drug and m.role == "request"
+        m for m in drug_mentions(item.rationale_text, item.rationale_start, lexicon, drug) if m.role == "request"
     ]
     stated = []  # (where, quantity, strength, span, text): the item line and the rationale
     if item.request.quantity is not None or item.request.strength is not None:
@@ -445,8 +448,8 @@ def amount_not_specified(letter: Letter, item: Item, lexicon: Lexicon) -> Record
         stated = spanned(item.request_text, item.request_span, value=item.request.quantity, where="item line")
     else:
         summary = letter.section("summary")
-        for m in drug_mentions(summary.text, summary.body_start, lexicon) if summary else []:
-            if m.drug == item.request.drug and m.role == "request" and m.quantity is not None:
+        for m in drug_mentions(summary.text, summary.body_start, lexicon, item.request.drug) if summary else []:
+            if m.role == "request" and m.quantity is not None:
                 stated = spanned(normal.text[m.start : m.end], normal.span(m.start, m.end), value=m.quantity, where="summary")
                 break
     return spanned(claim_text, claim_span, value=True, stated=stated or spanned(None, None, value=None))

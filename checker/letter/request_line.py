@@ -139,7 +139,10 @@ class Token:
     match: re.Match[str] | None = None
 
     def group(self, name: str) -> str | None:
-        return self.match.groupdict().get(name) if self.match else None
+        """The named group's text; None when it did not take part, or the token's pattern has no such group."""
+        if self.match is None or name not in self.match.re.groupindex:
+            return None
+        return self.match.group(name)
 
 
 def scan(text: str) -> list[Token]:

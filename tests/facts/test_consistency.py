@@ -227,7 +227,8 @@ def test_a_text_is_read_for_its_first_thousand_drug_mentions():
     from checker.knowledge.lexicon import default_lexicon
 
     lexicon = default_lexicon()
-    assert len(drug_mentions("Soma 350 mg #60. " * (MOST_DRUG_MENTIONS + 200), 0, lexicon)) == MOST_DRUG_MENTIONS
+    assert len(drug_mentions("Soma 350 mg #60. " * (MOST_DRUG_MENTIONS + 200), 0, lexicon, "carisoprodol")) == MOST_DRUG_MENTIONS
     summary = " ".join(f"On visit {n} he took Norco 10/325 mg #{n} and Soma 350 mg." for n in range(1, 31))
-    mentions = drug_mentions(summary, 0, lexicon)
-    assert len(mentions) == 60 and mentions[-2].quantity == 30
+    norco = drug_mentions(summary, 0, lexicon, "hydrocodone/acetaminophen")
+    assert len(norco) == 30 and norco[-1].quantity == 30 and {m.drug for m in norco} == {"hydrocodone/acetaminophen"}
+    assert len(drug_mentions(summary, 0, lexicon, "carisoprodol")) == 30  # only the drug asked for is read
