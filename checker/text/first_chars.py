@@ -67,31 +67,57 @@ def compile_searching(source: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(source, flags)``, for a pattern searched through long texts, made quicker where it can be.
 
     A case-insensitive pattern is tried at every place of the text, in full:
-    the engine's own skipping works only for case-sensitive ones.  Where its
-    first characters are few, a lookahead for them (``(?=[aAbB])``) goes
-    first, and most places are left after one test.  The matches are the
-    same: the lookahead admits every character a match can start with.
+    the engine skips ahead by itself only to a case-sensitive first
+    character, or to a line start.  Where a match can start with only a few
+    characters, some of them letters, and the pattern opens with more than
+    one plain character (an alternation, a lookbehind, a word boundary), a
+    lookahead for them (``(?=[aAbB])``) goes first, and most places are left
+    after one test.  The matches are the same: the lookahead admits every
+    character a match can start with.  (Measured on the language patterns:
+    about twice as fast where it is used, and slower where it is not.)
     """
-    first = _first_of(source, flags) if flags & re.IGNORECASE else None
-    if first is None or len(first) > _MOST_FIRST_CHARS:
+    lookahead = _lookahead(source, flags) if flags & re.IGNORECASE else None
+    if lookahead is None:
         return re.compile(source, flags)
     try:
-        return re.compile(f"(?=[{''.join(re.escape(c) for c in sorted(first))}])(?:{source})", flags)
+        return re.compile(f"{lookahead}(?:{source})", flags)
     except re.error:  # "(?x)" and the like must stay at the start
         return re.compile(source, flags)
 
 
 #: More first characters than this (letters in both cases count twice) and a lookahead saves little.
 _MOST_FIRST_CHARS = 30
+#: Anchors the engine already searches by (it tries only the start, or only line starts).
+_STARTS = frozenset({"AT_BEGINNING", "AT_BEGINNING_LINE", "AT_BEGINNING_STRING"})
+
+
+def _lookahead(source: str, flags: int) -> str | None:
+    """The lookahead :func:`compile_searching` puts first, or None where it would not help."""
+    parsed = _parse(source, flags)
+    if parsed is None or not parsed.data:
+        return None
+    op, arg = parsed.data[0]
+    if (str(op) == "AT" and str(arg) in _STARTS) or str(op) in ("LITERAL", "NOT_LITERAL"):
+        return None  # the engine searches for these quickly: a lookahead would only add a step
+    chars, empty = _sequence(parsed, (flags | parsed.state.flags) & _FLAGS)
+    if chars is None or empty or len(chars) > _MOST_FIRST_CHARS or not any(c.isalpha() for c in chars):
+        return None  # anything may start a match, or the engine skips to a non-letter by itself
+    return f"(?=[{''.join(re.escape(c) for c in sorted(chars))}])"
 
 
 def _first_of(source: str, flags: int) -> frozenset[str] | None:
-    try:
-        parsed = _sre_parse.parse(source, flags)
-    except Exception:  # noqa: BLE001 - a parser of another Python: no dispatch, never a wrong one
+    parsed = _parse(source, flags)
+    if parsed is None:
         return None
     chars, empty = _sequence(parsed, (flags | parsed.state.flags) & _FLAGS)
     return None if chars is None or empty else frozenset(chars)
+
+
+def _parse(source: str, flags: int) -> Any:
+    try:
+        return _sre_parse.parse(source, flags)
+    except Exception:  # noqa: BLE001 - a parser of another Python: no dispatch, never a wrong one
+        return None
 
 
 def _sequence(items: Any, flags: int) -> tuple[set[str] | None, bool]:

@@ -144,3 +144,14 @@ def test_made_up_patterns_compiled_for_searching_find_what_the_plain_ones_find(w
     source = r"(?<![\w])(?:" + "|".join(re.escape(w) + "s?" for w in words) + ")"
     fast, plain = compile_searching(source, re.I), re.compile(source, re.I)
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_a_lookahead_goes_first_only_where_the_engine_has_no_quicker_way():
+    from checker.text.first_chars import compile_searching
+
+    assert compile_searching(r"(?<![\w])(?:foo|bar)", re.I).pattern == r"(?=[BFbf])(?:(?<![\w])(?:foo|bar))"
+    assert compile_searching(r"(?<![\w])(?:foo|bar)").pattern == r"(?<![\w])(?:foo|bar)"  # case kept: the engine skips
+    assert compile_searching(r"\bt(?:he|his)", re.I).pattern == r"(?=[Tt])(?:\bt(?:he|his))"  # a word boundary first
+    for source in (r"^\s*foo", r"injur(?:ed|ing)", r":\s*upheld", r"(?:\d+|#)\s*x", r"(?:a|b)*c?"):
+        flags = re.I | re.M
+        assert compile_searching(source, flags).pattern == source, source
