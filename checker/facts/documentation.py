@@ -104,9 +104,7 @@ def _find_mentions(text: str, concepts: dict[str, Concept]) -> list[Mention]:
     hits = []
     lowered = text.lower()
     for concept in concepts.values():
-        if not concept.may_occur_in(lowered):
-            continue
-        for m in concept.pattern.finditer(text):
+        for m in concept.finditer(text, lowered):
             hits.append((m.start(), -(m.end() - m.start()), m.end(), concept.id))
     if not hits:
         return []

@@ -17,13 +17,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from checker import safe_yaml
 from checker.resources import rules_path
 from checker.schemas import schema_errors
 from checker.text import language
-from checker.text.first_chars import compile_searching
+from checker.text.first_chars import compile_searching, literal_starts
 
 #: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
 DEFAULT_GUIDELINE = "cpmtg-2009"
@@ -105,13 +106,51 @@ class Concept:
     title: str
     pattern: re.Pattern[str]
     conflicts: bool = False  # compare the rationale's "not documented" with the summary
-    #: The first word of each term, lower case: a text holding none of them cannot mention the
-    #: concept, so its pattern need not be run.  None when the concept has raw patterns.
+    #: What every mention begins with, lower case (each term's first word, each pattern's plain
+    #: beginnings): a text holding none of them cannot mention the concept, and a mention starts
+    #: only where one does.  None when a pattern may begin otherwise.
     anchors: tuple[str, ...] | None = None
 
     def may_occur_in(self, lowered: str) -> bool:
         """Whether ``lowered`` (a text in lower case) may mention the concept: a cheap test before the pattern."""
         return self.anchors is None or any(anchor in lowered for anchor in self.anchors)
+
+    def finditer(self, text: str, lowered: str) -> Iterator[re.Match[str]]:
+        """The concept's mentions in ``text`` (``lowered`` is ``text.lower()``): what ``pattern.finditer`` finds.
+
+        A mention starts where one of the ``anchors`` does, so the pattern is
+        tried only where ``lowered`` holds one (found by ``str.find``), not at
+        every character.  Where lower case does not line up with the text
+        character by character, or the text holds a letter that
+        case-insensitive matching pairs with an ASCII one ("\u017f" with
+        "s"), the whole text is searched instead.
+        """
+        if self.anchors is None or len(lowered) != len(text) or _FOLDS_TO_ASCII.search(text):
+            yield from self.pattern.finditer(text)
+            return
+        if not self.may_occur_in(lowered):
+            return
+        starts = sorted({start for anchor in self.anchors for start in _occurrences(lowered, anchor)})
+        end = 0
+        for start in starts:
+            if start < end:
+                continue
+            m = self.pattern.match(text, start)
+            if m is not None:
+                yield m
+                end = m.end()
+
+
+#: Characters beyond ASCII that a case-insensitive pattern matches to an ASCII letter.
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Every offset where ``word`` starts in ``text``, overlapping ones included."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 @dataclass
@@ -428,9 +467,21 @@ def load_concepts(data: dict) -> dict[str, Concept]:
         alternatives += [f"(?:{p})" for p in spec.get("patterns") or []]
         alternatives.sort(key=len, reverse=True)
         pattern = compile_searching(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.I)
-        anchors = None if spec.get("patterns") else tuple(sorted({_first_word(t) for t in terms}))
+        anchors = _anchors(terms, [str(p) for p in spec.get("patterns") or []])
         concepts[cid] = Concept(cid, str(spec.get("title", cid)), pattern, bool(spec.get("conflicts", False)), anchors)
     return concepts
+
+
+def _anchors(terms: list[str], patterns: list[str]) -> tuple[str, ...] | None:
+    """What begins every mention, lower case: each term's first word, each pattern's plain beginnings
+    (``literal_starts``); None when a pattern may begin otherwise."""
+    anchors = {_first_word(t) for t in terms}
+    for pattern in patterns:
+        starts = literal_starts(pattern, re.I)
+        if starts is None:
+            return None
+        anchors |= starts
+    return tuple(sorted(anchors))
 
 
 def _first_word(term: str) -> str:

@@ -160,23 +160,29 @@ class Lexicon:
     def _known(self, written: str, start: int, end: int) -> DrugMatch | None:
         """The drug a matched name means (a listed misspelling is not exact)."""
         key = _key(written)
-        drug = self.by_name.get(key) or self.by_name.get(re.sub(r"(?:es|s)$", "", key))
+        singular = _singular(key)
+        drug = self.by_name.get(key) or self.by_name.get(singular)
         if drug is None and key.endswith("es"):
             drug = self.by_name.get(key[:-1])
         exact = drug is not None
-        drug = drug or self.misspelt.get(key) or self.misspelt.get(re.sub(r"(?:es|s)$", "", key))
+        drug = drug or self.misspelt.get(key) or self.misspelt.get(singular)
         return DrugMatch(drug, written, start, end, exact) if drug is not None else None
 
     def find_near(self, text: str) -> list[DrugMatch]:
-        """Words of ``text`` that are near spellings of a single-word drug name."""
+        """Words of ``text`` that are near spellings of a single-word drug name.
+
+        Each different word is judged once; only a text that holds a near
+        spelling is read again for where its words are.
+        """
+        words = {word.lower() for word in _LONG_WORD.findall(text)}
+        near = {w for w in words if w not in self.by_name and w not in self.misspelt and self._nearest(w) is not None}
+        if not near:
+            return []
         found = []
-        for m in re.finditer(r"[A-Za-z]{5,}", text):
+        for m in _LONG_WORD.finditer(text):
             word = m.group().lower()
-            if word in self.by_name or word in self.misspelt:
-                continue
-            best = self._nearest(word)
-            if best is not None:
-                found.append(DrugMatch(best, m.group(), m.start(), m.end(), False))
+            if word in near:
+                found.append(DrugMatch(self._nearest(word), m.group(), m.start(), m.end(), False))  # type: ignore[arg-type]
         return found
 
     def identify(self, text: str) -> DrugMatch | None:
@@ -291,7 +297,18 @@ def _swapped(a: str, b: str) -> bool:
 
 def _key(name: str) -> str:
     """How names are compared: lower case, one space between words, none around a slash."""
-    return re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", name.strip().lower()))
+    return _AROUND_SLASH.sub("/", _SPACES.sub(" ", name.strip().lower()))
+
+
+def _singular(key: str) -> str:
+    """A name's key without a final "es" or "s"."""
+    return key[:-2] if key.endswith("es") else key[:-1] if key.endswith("s") else key
+
+
+_SPACES = re.compile(r"\s+")
+_AROUND_SLASH = re.compile(r"\s*/\s*")
+#: A word near spellings are looked for in: five letters or more.
+_LONG_WORD = re.compile(r"[A-Za-z]{5,}")
 
 
 

@@ -199,3 +199,48 @@ def _members(regex: str, flags: int) -> frozenset[str]:
     """The ASCII characters ``regex`` (one character's worth) matches, asked of the engine."""
     compiled = re.compile(regex, flags)
     return frozenset(char for char in ASCII if compiled.fullmatch(char))
+
+
+def literal_starts(source: str, flags: int = 0) -> frozenset[str] | None:
+    """Plain texts (lower case) one of which begins every match of ``source``; None when some match may not.
+
+    ``(?:cannot|unable\\s+to)\\s+tolerate`` -> {"cannot", "unable"}.  A text
+    that holds none of them (in lower case) holds no match, and a match can
+    only start where one of them does.  Only ASCII letters, digits and
+    punctuation count (a letter beyond ASCII may match otherwise in a
+    case-insensitive pattern).
+    """
+    parsed = _parse(source, flags)
+    if parsed is None or (flags | parsed.state.flags) & re.VERBOSE:
+        return None
+    starts = _starts(list(parsed.data))
+    if starts is None or "" in starts:
+        return None
+    return frozenset(start.lower() for start in starts)
+
+
+def _starts(items: list[Any]) -> set[str] | None:
+    prefix = ""
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL" and chr(arg).isascii():
+            prefix += chr(arg)
+            continue
+        if prefix:
+            return {prefix}
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue  # zero width, before anything is matched
+        if name == "SUBPATTERN" and not arg[1] and not arg[2]:
+            return _starts(list(arg[3]))
+        if name == "BRANCH":
+            found: set[str] = set()
+            for branch in arg[1]:
+                starts = _starts(list(branch))
+                if starts is None:
+                    return None
+                found |= starts
+            return found
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and arg[0] >= 1:
+            return _starts(list(arg[2]))
+        return None
+    return {prefix}

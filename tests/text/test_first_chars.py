@@ -155,3 +155,14 @@ def test_a_lookahead_goes_first_only_where_the_engine_has_no_quicker_way():
     for source in (r"^\s*foo", r"injur(?:ed|ing)", r":\s*upheld", r"(?:\d+|#)\s*x", r"(?:a|b)*c?"):
         flags = re.I | re.M
         assert compile_searching(source, flags).pattern == source, source
+
+
+def test_literal_beginnings_of_patterns():
+    from checker.text.first_chars import literal_starts
+
+    assert literal_starts(r"(?:cannot|could\s+not|unable\s+to)\s+tolerate", re.I) == {"cannot", "could", "unable"}
+    assert literal_starts(r"(?<![\w])Positive\s+for") == {"positive"}
+    assert literal_starts(r"ADL'?s") == {"adl"}
+    assert literal_starts(r"(?:x+)y") == {"x"}
+    for source in (r"a*b", r"(?:x|[ab]c)", r"(?:x|)", r"\w+", "\u017fo"):
+        assert literal_starts(source, re.I) is None, source
