@@ -200,15 +200,20 @@ def normalise(source: SourceText, classify: Callable[[str], str | None]) -> Norm
 
 
 def _physical_lines(text: str) -> list[_Line]:
+    # Odd white space and control characters become spaces first, all at once: each is one
+    # character for one, and none is a line break, so the lines and their offsets stay.
+    cleaned = _CONTROL.sub(" ", text.translate(_WS_TABLE))
     lines = []
-    for match in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", text):
-        if match.start() == len(text) and match.group() == "":
+    for match in _PHYSICAL_LINE.finditer(cleaned):
+        if match.start() == len(cleaned) and match.group() == "":
             break
         body = match.group().rstrip("\r\n")
-        body = _CONTROL.sub(" ", body.translate(_WS_TABLE))
         kind = "content" if body.strip() else "blank"
         lines.append(_Line(match.start(), body, kind))
     return lines
+
+
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 
 #: Where a heading glued to the end of a sentence may begin ("...appropriate.INDEPENDENT MEDICAL ...").
@@ -309,10 +314,12 @@ def _is_double_spaced(lines: list[_Line]) -> bool:
 
 def _vocabulary(content: list[_Line]) -> Counter[str]:
     """Word counts of the letter, used to tell "medi-cally" from "long-term"."""
-    words: Counter[str] = Counter()
-    for ln in content:
-        words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", ln.text))
-    return words
+    # One search over the lines joined by line breaks (no word spans two lines); lower case after, so
+    # only ASCII letters ever make a word.
+    return Counter(map(str.lower, _WORD_OF_THREE.findall("\n".join(ln.text for ln in content))))
+
+
+_WORD_OF_THREE = re.compile(r"[A-Za-z]{3,}")
 
 
 def _gap_kind(gap: list[_Line], double: bool) -> str:
