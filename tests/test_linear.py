@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from checker.facts import conflicts, documentation
 from checker.facts.documentation import _CLAUSE_VERB, _LIST_NEGATION, _NEGATION_BEFORE, _OPENER, Mention
 from checker.knowledge.guideline import default_concepts
+from checker.text.prefilter import lower_in_step
 from checker.input.source import SourceText
 from checker.knowledge.lexicon import default_lexicon
 from checker.knowledge.sources import edition_near, guideline_parts, part_at, sources
@@ -70,6 +71,7 @@ _MARKER_LINES = [
     "IMR ISSUES, DECISIONS AND RATIONALES", "Decision rationale:", "Soma:  Upheld", "CLINICAL CASE SUMMARY",
     "1. Soma is not medically necessary", "ISSUE AT DISPUTE", "MEDICAL PROFESSIONAL REVIEW", "x", "",
     "Claims Administrator guideline:", "1) Regarding the request for", "\t", " ", "\x0b", "\x0c", "\u2028",
+    "imr issues, decisions and rationales", "CLINICAL CA\u017fE SUMMARY", "1) \u0130\u0131", "1) regarding the REQUEST for",
 ]
 
 
@@ -80,6 +82,7 @@ def test_layout_markers_are_found_where_they_were(text):
     for layout in layouts():
         plain = sum(weight for pattern, weight in layout.markers if re.search(pattern, text, re.I | re.M))
         assert layout.score(text) == plain, layout.number
+        assert layout.score(text, lower_in_step(text)) == plain, layout.number  # markers looked for by their plain part
 
 
 # --------------------------------------------------------------------------- roles of drug mentions

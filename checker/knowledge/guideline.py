@@ -24,7 +24,7 @@ from checker import safe_yaml
 from checker.resources import rules_path
 from checker.schemas import schema_errors
 from checker.text import language
-from checker.text.first_chars import compile_searching, literal_starts
+from checker.text.prefilter import FOLDS_TO_ASCII, compile_searching, literal_starts
 
 #: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
 DEFAULT_GUIDELINE = "cpmtg-2009"
@@ -125,7 +125,7 @@ class Concept:
         case-insensitive matching pairs with an ASCII one ("\u017f" with
         "s"), the whole text is searched instead.
         """
-        if self.anchors is None or len(lowered) != len(text) or _FOLDS_TO_ASCII.search(text):
+        if self.anchors is None or len(lowered) != len(text) or FOLDS_TO_ASCII.search(text):
             yield from self.pattern.finditer(text)
             return
         if not self.may_occur_in(lowered):
@@ -140,9 +140,6 @@ class Concept:
                 yield m
                 end = m.end()
 
-
-#: Characters beyond ASCII that a case-insensitive pattern matches to an ASCII letter.
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:

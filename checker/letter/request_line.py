@@ -25,7 +25,7 @@ from checker.knowledge.lexicon import Lexicon, default_lexicon
 from checker.knowledge.morphine import morphine_equivalent
 from checker.model import Request
 from checker.text import language
-from checker.text.first_chars import Dispatch
+from checker.text.prefilter import Dispatch
 
 #: Token kinds, as ``request.lark`` declares them.
 STRENGTH, AMOUNT, UNITS, QUANTITY, COUNT, DAYS, REFILLS = "STRENGTH", "AMOUNT", "UNITS", "QUANTITY", "COUNT", "DAYS", "REFILLS"

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from checker.text import language
-from checker.text.first_chars import compile_searching
+from checker.text.prefilter import compile_searching
 
 
 @lru_cache(maxsize=1)

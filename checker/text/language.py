@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from checker import safe_yaml
 from checker.resources import rules_path
-from checker.text.first_chars import compile_searching
+from checker.text.prefilter import compile_searching
 
 #: Keys of a mapping that is a cue set rather than a section.
 _CUE_KEYS = frozenset({"phrases", "stems", "patterns"})
@@ -283,7 +283,7 @@ class LazyRegex:
     Module-level patterns are declared with it so that importing a module
     reads no language file: ``imr-check --version`` stays fast.  Patterns
     are searched through whole texts, so they are compiled with
-    :func:`~checker.text.first_chars.compile_searching`; ``pattern`` is the
+    :func:`~checker.text.prefilter.compile_searching`; ``pattern`` is the
     source as built, for embedding in other patterns.
     """
 

@@ -55,8 +55,8 @@ def test_the_letters_that_fold_to_ascii_are_all_known():
     import re
     import sys
 
-    from checker.knowledge.guideline import _FOLDS_TO_ASCII
+    from checker.text.prefilter import FOLDS_TO_ASCII
 
     ascii_letter = re.compile("[a-z]", re.I)
     folding = {chr(c) for c in range(0x80, sys.maxunicode + 1) if ascii_letter.fullmatch(chr(c))}
-    assert folding == {c for c in "\u0130\u0131\u017f\u212a" if _FOLDS_TO_ASCII.fullmatch(c)} == set("\u0130\u0131\u017f\u212a")
+    assert folding == {c for c in "\u0130\u0131\u017f\u212a" if FOLDS_TO_ASCII.fullmatch(c)} == set("\u0130\u0131\u017f\u212a")

@@ -13,6 +13,7 @@ import pkgutil
 from functools import lru_cache
 
 from checker.letter.layouts.base import Layout
+from checker.text.prefilter import lower_in_step
 
 @lru_cache(maxsize=1)
 def layouts() -> tuple[Layout, ...]:
@@ -33,6 +34,7 @@ def detect(text: str) -> Layout:
     """The layout whose markers the raw text matches best (Format 1 when none matches)."""
     if "\r" in text:  # markers are anchored at line starts; "^" knows only "\n"
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    scored = [(layout.score(text), -layout.number, layout) for layout in layouts()]
+    lowered = lower_in_step(text)
+    scored = [(layout.score(text, lowered), -layout.number, layout) for layout in layouts()]
     best = max(scored, key=lambda t: (t[0], t[1]))
     return best[2] if best[0] > 0 else layouts()[0]

@@ -38,7 +38,7 @@ from checker.knowledge.lexicon import Lexicon
 from checker.letter.request_line import parse_request
 from checker.model import Item, Letter, Problem, Section, Span
 from checker.resources import lark_parser
-from checker.text.first_chars import Dispatch
+from checker.text.prefilter import Dispatch, required_literal
 from checker.text.normalise import NormalText
 
 #: Suffixes that mark a terminal as structural (a paragraph that must start on its own line).
@@ -150,12 +150,24 @@ class Layout:
 
     # ------------------------------------------------------------ detection
     @cached_property
-    def _markers(self) -> tuple[tuple[re.Pattern[str], int], ...]:
-        return tuple((re.compile(_within_line(p), re.I | re.M), w) for p, w in self.markers)
+    def _markers(self) -> tuple[tuple[re.Pattern[str], int, str | None], ...]:
+        """(pattern, weight, the plain text every match holds) of each marker."""
+        found = []
+        for marker, weight in self.markers:
+            source = _within_line(marker)
+            found.append((re.compile(source, re.I | re.M), weight, required_literal(source, re.I | re.M)))
+        return tuple(found)
 
-    def score(self, text: str) -> int:
-        """How strongly the raw text points to this layout (each marker found counts once)."""
-        return sum(weight for pattern, weight in self._markers if pattern.search(text))
+    def score(self, text: str, lowered: str | None = None) -> int:
+        """How strongly the raw text points to this layout (each marker found counts once).
+
+        ``lowered`` is ``prefilter.lower_in_step(text)``, when the caller has
+        it: a marker is searched for only in a text that holds its plain part.
+        """
+        return sum(
+            weight for pattern, weight, needs in self._markers
+            if (lowered is None or needs is None or needs in lowered) and pattern.search(text)
+        )
 
     # ------------------------------------------------------------ reading
     def read(self, letter: Letter, normal: NormalText, tree: Tree, lexicon: Lexicon | None = None) -> None:

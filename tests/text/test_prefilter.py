@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from checker.letter.layouts import layouts
 from checker.letter.request_line import _patterns, scan
-from checker.text.first_chars import ASCII, Dispatch, first_chars
+from checker.text.prefilter import ASCII, Dispatch, first_chars
 from tests.conftest import ROOT
 
 
@@ -117,7 +117,7 @@ def _lazy_patterns() -> list[tuple[str, int]]:
 def test_a_pattern_compiled_for_searching_finds_what_the_plain_one_finds():
     """Every language pattern and every concept, through a third of the fixture letters."""
     from checker.knowledge.guideline import load_concepts
-    from checker.text.first_chars import compile_searching
+    from checker.text.prefilter import compile_searching
     from tests.conftest import read_yaml
 
     paths = sorted((ROOT / "tests" / "fixtures").rglob("*.txt"))[::3]
@@ -139,7 +139,7 @@ def test_a_pattern_compiled_for_searching_finds_what_the_plain_one_finds():
 @given(st.lists(st.text(alphabet="abK\u017f -", min_size=1, max_size=4), min_size=1, max_size=5),
        st.text(alphabet="abkKsS\u017f\u212a -x", max_size=30))
 def test_made_up_patterns_compiled_for_searching_find_what_the_plain_ones_find(words, text):
-    from checker.text.first_chars import compile_searching
+    from checker.text.prefilter import compile_searching
 
     source = r"(?<![\w])(?:" + "|".join(re.escape(w) + "s?" for w in words) + ")"
     fast, plain = compile_searching(source, re.I), re.compile(source, re.I)
@@ -147,7 +147,7 @@ def test_made_up_patterns_compiled_for_searching_find_what_the_plain_ones_find(w
 
 
 def test_a_lookahead_goes_first_only_where_the_engine_has_no_quicker_way():
-    from checker.text.first_chars import compile_searching
+    from checker.text.prefilter import compile_searching
 
     assert compile_searching(r"(?<![\w])(?:foo|bar)", re.I).pattern == r"(?=[BFbf])(?:(?<![\w])(?:foo|bar))"
     assert compile_searching(r"(?<![\w])(?:foo|bar)").pattern == r"(?<![\w])(?:foo|bar)"  # case kept: the engine skips
@@ -158,7 +158,7 @@ def test_a_lookahead_goes_first_only_where_the_engine_has_no_quicker_way():
 
 
 def test_literal_beginnings_of_patterns():
-    from checker.text.first_chars import literal_starts
+    from checker.text.prefilter import literal_starts
 
     assert literal_starts(r"(?:cannot|could\s+not|unable\s+to)\s+tolerate", re.I) == {"cannot", "could", "unable"}
     assert literal_starts(r"(?<![\w])Positive\s+for") == {"positive"}
@@ -166,3 +166,33 @@ def test_literal_beginnings_of_patterns():
     assert literal_starts(r"(?:x+)y") == {"x"}
     for source in (r"a*b", r"(?:x|[ab]c)", r"(?:x|)", r"\w+", "\u017fo"):
         assert literal_starts(source, re.I) is None, source
+
+
+def test_the_plain_text_every_match_holds():
+    from checker.text.prefilter import required_literal
+
+    assert required_literal(r"^[^\S\n]*IMR ISSUES?,? DECISIONS? AND RATIONALES?\s*:?\s*$", re.I | re.M) == " and rationale"
+    assert required_literal(r"x(\d+ab)cd") == "abcd"  # the group's last run joins what follows it
+    assert required_literal(r"x(ab)cd") == "xabcd"
+    assert required_literal(r"(a|b)c") == "c"
+    assert required_literal(r"\d+") is None and required_literal(r"a*") is None
+
+
+def test_lower_case_in_step_with_the_text():
+    from checker.text.prefilter import lower_in_step
+
+    assert lower_in_step("Soma 350 MG") == "soma 350 mg"
+    assert lower_in_step("\u0130 dotted") is None  # lower case is longer
+    assert lower_in_step("Ca\u017fe") is None  # long s folds to s when case is ignored
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aAbB \n:.\u017f\u212a\u0130xX1", max_size=30))
+def test_a_text_without_a_patterns_plain_part_holds_no_match(text):
+    from checker.text.prefilter import lower_in_step, required_literal
+
+    lowered = lower_in_step(text)
+    for source in (r"ab\s*:", r"^[^\S\n]*XA:?\s*$", r"x(?:ab|ba)\.b", r"k\d"):
+        needs = required_literal(source, re.I | re.M)
+        if lowered is not None and needs is not None and needs not in lowered:
+            assert re.search(source, text, re.I | re.M) is None, source

@@ -1,20 +1,28 @@
-"""Which patterns of a list can match at a place, told by the character there.
+"""What a pattern needs of a text: so that places, and whole texts, it cannot match are skipped.
 
-The request-line scanner tries its twenty token patterns at every word, and
-a layout tries its structural line patterns on every line, in order.  Most
-of them cannot match where they are tried: a strength starts with a digit, a
-refill count with a digit or "r".  Python's engine skips such places by
-itself only in case-sensitive patterns, and these are case-insensitive.  So
-each pattern's possible first characters are read from its parse (the ``re``
-module's own parser, which ``checker.rules.patterns`` reads too), and a
-:class:`Dispatch` hands out, for the character at a place, just the patterns
-that can start with it, in their order.
+Python's regex engine tries a pattern at every place of a text, and skips
+ahead by itself only to a case-sensitive first character; almost every
+pattern here ignores case.  So three facts are read from a pattern's parse
+(the ``re`` module's own parser, which ``checker.rules.patterns`` reads too):
+
+* ``first_chars``: the characters a match can start with.  A
+  :class:`Dispatch` hands out, for the character at a place, just the
+  patterns of a list that can start with it (the request-line scanner tries
+  twenty token patterns at every word; a layout classifies every line), and
+  :func:`compile_searching` puts a lookahead for them before a pattern
+  searched through whole texts.
+* ``literal_starts``: plain texts one of which begins every match; a concept
+  is tried only where one of them occurs.
+* ``required_literal``: plain text every match holds; a layout's marker is
+  searched for only in a letter that holds it.
 
 Exact by construction: whether an ASCII character can begin a match is
 asked of the engine itself (with the pattern's flags, so case folding is
-the engine's), and where the parse holds anything not understood here, or
-the pattern can match the empty string, the pattern is tried everywhere.
-Characters beyond ASCII are tried against every pattern.
+the engine's); where the parse holds anything not understood here, or the
+pattern can match the empty string, the answer is "anything", and the
+pattern is tried everywhere.  Characters beyond ASCII are tried against
+every pattern, and texts holding a letter that folds to an ASCII one
+(:data:`FOLDS_TO_ASCII`) are searched in full.
 """
 
 from __future__ import annotations
@@ -244,3 +252,57 @@ def _starts(items: list[Any]) -> set[str] | None:
             return _starts(list(arg[2]))
         return None
     return {prefix}
+
+
+def required_literal(source: str, flags: int = 0) -> str | None:
+    """The longest plain text (lower case, ASCII) every match of ``source`` holds; None when there is none.
+
+    ``^\\s*IMR ISSUES?`` -> "imr issue".  Read from the pattern's top-level
+    sequence and the groups in it that are not optional or alternatives.
+    """
+    parsed = _parse(source, flags)
+    if parsed is None or (flags | parsed.state.flags) & re.VERBOSE:
+        return None
+    best = max(_literal_runs(list(parsed.data)), key=len)
+    return best.lower() or None
+
+
+def _literal_runs(items: list[Any]) -> list[str]:
+    """Runs of plain characters a sequence always holds, in order, each two parted by something else.
+
+    The first run is the one the sequence starts with, the last the one it
+    ends with (either may be empty), so a group's runs join those around it.
+    """
+    runs, current = [], ""
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL" and chr(arg).isascii():
+            current += chr(arg)
+        elif name == "SUBPATTERN" and not arg[1] and not arg[2]:
+            inner = _literal_runs(list(arg[3]))
+            if len(inner) == 1:
+                current += inner[0]
+            else:
+                runs += [current + inner[0], *inner[1:-1]]
+                current = inner[-1]
+        else:
+            runs.append(current)
+            current = ""
+    runs.append(current)
+    return runs
+
+
+#: Characters beyond ASCII that a case-insensitive pattern matches to an ASCII letter.
+FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def lower_in_step(text: str) -> str | None:
+    """``text.lower()`` when it lines up with ``text`` character by character and folds as the engine does.
+
+    Then a case-insensitive match of plain ASCII text in ``text`` is a
+    plain occurrence in the result, at the same offset.  None otherwise.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text) or FOLDS_TO_ASCII.search(text):
+        return None
+    return lowered
