@@ -58,7 +58,7 @@ def lark_parser(grammar: Path, start: str) -> "Lark":
         cache_grammar=bool(cache_file),  # the layouts read terminals from the grammar (Layout.field_label)
         parser="lalr",
         lexer="contextual",
-        propagate_positions=True,
+        propagate_positions=False,  # trees' positions are never read: each token has its own
         maybe_placeholders=False,
         import_paths=[grammar.parent],
     )
