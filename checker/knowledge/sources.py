@@ -18,6 +18,7 @@ from functools import lru_cache
 from checker import safe_yaml
 from checker.resources import rules_path
 from checker.text import language
+from checker.text.prefilter import compile_searching
 
 #: The guideline reviewers must apply first (8 CCR 9792.21.1); the others are "other guidelines".
 MTUS = "MTUS"
@@ -160,10 +161,10 @@ def sources() -> Sources:
         names=tuple(names),
         by_key=by_key,
         record_words=frozenset(w.lower() for w in data.get("record_words", [])),
-        guideline_words=re.compile(rf"\b(?:{guideline})\b", re.I),
-        name_pattern=re.compile(_alternation([n for _, n in names]), re.I),
-        masked=re.compile(_alternation(list(data.get("not_citations", []))), re.I),
-        edition_pattern=re.compile(r"(?<![\w/.-])(?:" + "|".join(_name_regex(w) for w in sorted(words, key=len, reverse=True)) + r")(?![\w/]|\.\d)", re.I),
+        guideline_words=compile_searching(rf"\b(?:{guideline})\b", re.I),
+        name_pattern=compile_searching(_alternation([n for _, n in names]), re.I),
+        masked=compile_searching(_alternation(list(data.get("not_citations", []))), re.I),
+        edition_pattern=compile_searching(r"(?<![\w/.-])(?:" + "|".join(_name_regex(w) for w in sorted(words, key=len, reverse=True)) + r")(?![\w/]|\.\d)", re.I),
         edition_by_key={k: tuple(v) for k, v in edition_by_key.items()},
         guideline_word_list=tuple(str(w) for w in data.get("guideline_words", [])),
         attribution=tuple(attribution),
