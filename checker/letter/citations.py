@@ -440,12 +440,16 @@ def _topics(text: str, refs: list[_RawRef], sections: list[tuple[int, int, str]]
     rest = _BOILERPLATE.sub(" ", rest)
     topics = []
     for part in topic_parts(rest):
-        part = _balanced(re.sub(r"\s+", " ", part).strip(" -"))
-        if len(part) >= 3 and re.search(r"[A-Za-z]{3}", part) and part.lower() not in ("and", "guidelines"):
+        part = _balanced(_SPACES.sub(" ", part).strip(" -"))
+        if len(part) >= 3 and _THREE_LETTERS.search(part) and part.lower() not in ("and", "guidelines"):
             topics.append(part)
     for _, _, body in sections:
         topics.extend(_clean_section(s) for s in _split_sections(body))
     return list(dict.fromkeys(topics))
+
+
+_SPACES = re.compile(r"\s+")
+_THREE_LETTERS = re.compile(r"[A-Za-z]{3}")
 
 
 def _balanced(text: str) -> str:

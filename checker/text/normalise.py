@@ -173,7 +173,7 @@ def normalise(source: SourceText, classify: Callable[[str], str | None]) -> Norm
     content = [ln for ln in lines if ln.kind == "content"]
     width = _wrap_width(content)
     double = _is_double_spaced(lines)
-    vocabulary = _vocabulary(content)
+    vocabulary = _Vocabulary(content)
     kinds = {id(ln): classify(ln.text) for ln in content}
 
     out = _Builder()
@@ -312,6 +312,19 @@ def _is_double_spaced(lines: list[_Line]) -> bool:
     return content >= 4 and followed / content > 0.6
 
 
+class _Vocabulary:
+    """The letter's word counts (:func:`_vocabulary`), counted when a word split across lines first needs them."""
+
+    def __init__(self, content: list[_Line]) -> None:
+        self._content = content
+        self._counts: Counter[str] | None = None
+
+    def __getitem__(self, word: str) -> int:
+        if self._counts is None:
+            self._counts = _vocabulary(self._content)
+        return self._counts[word]
+
+
 def _vocabulary(content: list[_Line]) -> Counter[str]:
     """Word counts of the letter, used to tell "medi-cally" from "long-term"."""
     # One search over the lines joined by line breaks (no word spans two lines); lower case after, so
@@ -421,7 +434,7 @@ def _has_lower(text: str) -> bool:
     return any(c.islower() for c in text)
 
 
-def _join(out: _Builder, prev: _Line, nxt: _Line, vocabulary: Counter[str]) -> None:
+def _join(out: _Builder, prev: _Line, nxt: _Line, vocabulary: _Vocabulary) -> None:
     """Join two physical lines of one paragraph, re-joining hyphenated words."""
     prev_text = prev.text.rstrip()
     next_text = nxt.text.strip()
@@ -441,7 +454,7 @@ def _join(out: _Builder, prev: _Line, nxt: _Line, vocabulary: Counter[str]) -> N
     out.add_synthetic(" ", break_at)
 
 
-def _drop_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> bool:
+def _drop_hyphen(head: str, tail: str, vocabulary: _Vocabulary | Counter[str]) -> bool:
     """Was ``head-`` + ``tail`` one word split by the typesetter?
 
     Yes when the whole word occurs elsewhere in the letter; no when the head is
