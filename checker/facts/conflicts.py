@@ -497,7 +497,7 @@ def _patient_pronouns(text: str):
     """Pronoun matches that refer to the patient."""
     for s_start, s_end in sentence_spans(text):
         sentence = text[s_start:s_end]
-        if _EITHER_SEX.search(sentence):
+        if "/" in sentence and _EITHER_SEX.search(sentence):  # every form of "he/she" has its slash
             continue  # boilerplate about the reviewer
         other_person = _NOT_PATIENT.search(sentence)
         if other_person:

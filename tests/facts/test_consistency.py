@@ -232,3 +232,16 @@ def test_a_text_is_read_for_its_first_thousand_drug_mentions():
     norco = drug_mentions(summary, 0, lexicon, "hydrocodone/acetaminophen")
     assert len(norco) == 30 and norco[-1].quantity == 30 and {m.drug for m in norco} == {"hydrocodone/acetaminophen"}
     assert len(drug_mentions(summary, 0, lexicon, "carisoprodol")) == 30  # only the drug asked for is read
+
+
+def test_reviewer_boilerplate_about_either_sex_always_holds_a_slash():
+    """pronoun_conflicts skips the pattern for sentences without "/": no form of "he/she" may lack one."""
+    import itertools
+
+    from checker.facts.conflicts import _EITHER_SEX, _pronouns
+
+    words = _pronouns("male") + _pronouns("female") + ["s", "he"]
+    for a, b in itertools.product(words, repeat=2):
+        for between in (" ", "  ", "-", " or ", ", ", "\\", "|"):
+            assert _EITHER_SEX.search(f"Then {a}{between}{b} said.") is None
+    assert _EITHER_SEX.search("The reviewer, he/she, is licensed.")
