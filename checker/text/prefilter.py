@@ -33,10 +33,8 @@ from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 try:  # the parser of the re module (renamed in 3.11)
-    import re._constants as _c  # type: ignore[import-not-found]
     import re._parser as _sre_parse  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - Python before 3.11
-    import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 T = TypeVar("T")
@@ -77,11 +75,13 @@ def compile_searching(source: str, flags: int = 0) -> re.Pattern[str]:
     A case-insensitive pattern is tried at every place of the text, in full:
     the engine skips ahead by itself only to a case-sensitive first
     character, or to a line start.  Where a match can start with only a few
-    characters, some of them letters, and the pattern opens with more than
-    one plain character (an alternation, a lookbehind, a word boundary), a
-    lookahead for them (``(?=[aAbB])``) goes first, and most places are left
-    after one test.  The matches are the same: the lookahead admits every
-    character a match can start with.  (Measured on the language patterns:
+    characters, some of them letters, and the pattern opens with an
+    alternation, a group, a lookbehind or a word boundary (not with a plain
+    character or a line start, which the engine handles well), a lookahead
+    for them (``(?=[aAbB])``) goes first, and most places are left after one
+    test.  The matches are the same: the lookahead admits every
+    ASCII character a match can start with, and every character beyond
+    ASCII (``é`` may start a ``\\w``).  (Measured on the language patterns:
     about twice as fast where it is used, and slower where it is not.)
     """
     lookahead = _lookahead(source, flags) if flags & re.IGNORECASE else None
@@ -110,7 +110,8 @@ def _lookahead(source: str, flags: int) -> str | None:
     chars, empty = _sequence(parsed, (flags | parsed.state.flags) & _FLAGS)
     if chars is None or empty or len(chars) > _MOST_FIRST_CHARS or not any(c.isalpha() for c in chars):
         return None  # anything may start a match, or the engine skips to a non-letter by itself
-    return f"(?=[{''.join(re.escape(c) for c in sorted(chars))}])"
+    # The sets are of ASCII characters; every character beyond ASCII is let through, for the pattern to judge.
+    return f"(?=[{''.join(re.escape(c) for c in sorted(chars))}\\x80-\\U0010ffff])"
 
 
 def _first_of(source: str, flags: int) -> frozenset[str] | None:
