@@ -110,8 +110,11 @@ def _lookahead(source: str, flags: int) -> str | None:
     chars, empty = _sequence(parsed, (flags | parsed.state.flags) & _FLAGS)
     if chars is None or empty or len(chars) > _MOST_FIRST_CHARS or not any(c.isalpha() for c in chars):
         return None  # anything may start a match, or the engine skips to a non-letter by itself
-    # The sets are of ASCII characters; every character beyond ASCII is let through, for the pattern to judge.
-    return f"(?=[{''.join(re.escape(c) for c in sorted(chars))}\\x80-\\U0010ffff])"
+    # Written as the ASCII characters that cannot start a match, compared case-sensitively: every
+    # other character, and every one beyond ASCII, is let through for the pattern to judge.  (A class
+    # up to U+10FFFF would cost the engine a case-folding pass over all of Unicode when compiled.)
+    excluded = "".join(re.escape(c) for c in ASCII if c not in chars)
+    return f"(?=(?-i:[^{excluded}]))"
 
 
 def _first_of(source: str, flags: int) -> frozenset[str] | None:
