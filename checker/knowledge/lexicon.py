@@ -132,7 +132,7 @@ class Lexicon:
     def _first_words(self) -> re.Pattern[str]:
         """The words of a text that some name starts with (or their plurals), found in one scan.
 
-        The same words :data:`_WORD_START` finds, less those no name starts
+        The words :data:`_WORD_START` finds (the plain scan), less those no name starts
         with: the regex engine skips them, where a loop in Python would look
         each one up.  Compiled on first use (a few milliseconds).
         """

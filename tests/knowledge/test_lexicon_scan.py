@@ -69,3 +69,12 @@ def test_a_name_added_by_a_rule_folder_is_found_even_when_it_starts_with_a_digit
     found = lexicon.find_all("He takes 5-HTP 100 mg and 25-htp and Griffonia daily.")
     assert [(m.drug.generic, m.written) for m in found] == [("5-htp", "5-HTP"), ("5-htp", "Griffonia")]
     assert found == _reference(lexicon, "He takes 5-HTP 100 mg and 25-htp and Griffonia daily.")
+
+
+def test_the_first_word_scan_finds_the_words_a_name_can_start_at():
+    """``_first_words`` is the plain word scan (``_WORD_START``) less the words no name starts with."""
+    from checker.knowledge.lexicon import _WORD_START
+
+    for text in _letters() + ["Somas SOMAES soma1 1soma _soma x-soma", "\u017foma K\u212aonopin"]:
+        plain = [w.span() for w in _WORD_START.finditer(text) if LEXICON._candidates(w.group().lower())]
+        assert [w.span() for w in LEXICON._first_words().finditer(text)] == plain
