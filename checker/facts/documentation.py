@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from checker.knowledge.guideline import Concept
 from checker.knowledge.sources import sources
 from checker.text import language
+from checker.text.prefilter import lower_in_step
 from checker.text.sentences import sentence_at
 
 DOCUMENTED = "documented"
@@ -102,7 +103,7 @@ CONTEXT = 1_000
 
 def _find_mentions(text: str, concepts: dict[str, Concept]) -> list[Mention]:
     hits = []
-    lowered = text.lower()
+    lowered = lower_in_step(text)  # once for every concept
     for concept in concepts.values():
         for m in concept.finditer(text, lowered):
             hits.append((m.start(), -(m.end() - m.start()), m.end(), concept.id))

@@ -16,15 +16,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from checker import safe_yaml
 from checker.resources import rules_path
 from checker.schemas import schema_errors
 from checker.text import language
-from checker.text.prefilter import FOLDS_TO_ASCII, compile_searching, literal_starts
+from checker.text.prefilter import compile_searching, literal_starts
 
 #: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
 DEFAULT_GUIDELINE = "cpmtg-2009"
@@ -115,17 +115,17 @@ class Concept:
         """Whether ``lowered`` (a text in lower case) may mention the concept: a cheap test before the pattern."""
         return self.anchors is None or any(anchor in lowered for anchor in self.anchors)
 
-    def finditer(self, text: str, lowered: str) -> Iterator[re.Match[str]]:
-        """The concept's mentions in ``text`` (``lowered`` is ``text.lower()``): what ``pattern.finditer`` finds.
+    def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+        """The concept's mentions in ``text``: what ``pattern.finditer`` finds.
 
-        A mention starts where one of the ``anchors`` does, so the pattern is
-        tried only where ``lowered`` holds one (found by ``str.find``), not at
-        every character.  Where lower case does not line up with the text
-        character by character, or the text holds a letter that
-        case-insensitive matching pairs with an ASCII one ("\u017f" with
-        "s"), the whole text is searched instead.
+        ``lowered`` is ``prefilter.lower_in_step(text)``, computed once per
+        text by the caller.  A mention starts where one of the ``anchors``
+        does, so the pattern is tried only where ``lowered`` holds one (found
+        by ``str.find``), not at every character.  Where ``lowered`` is None
+        (lower case does not line up with the text, or a letter folds to an
+        ASCII one), the whole text is searched instead.
         """
-        if self.anchors is None or len(lowered) != len(text) or FOLDS_TO_ASCII.search(text):
+        if self.anchors is None or lowered is None:
             yield from self.pattern.finditer(text)
             return
         if not self.may_occur_in(lowered):
@@ -139,7 +139,6 @@ class Concept:
             if m is not None:
                 yield m
                 end = m.end()
-
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:

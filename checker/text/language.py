@@ -298,15 +298,14 @@ class LazyRegex:
     @property
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._source = self._build()
-            self._compiled = compile_searching(self._source, self._flags)
+            self._compiled = compile_searching(self.pattern, self._flags)
         return self._compiled
 
     @property
     def pattern(self) -> str:
+        """The source as built (embedding it in another pattern compiles nothing)."""
         if self._source is None:
-            self.compiled  # noqa: B018 - builds the source
-        assert self._source is not None
+            self._source = self._build()
         return self._source
 
     @property

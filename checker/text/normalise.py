@@ -454,7 +454,7 @@ def _join(out: _Builder, prev: _Line, nxt: _Line, vocabulary: _Vocabulary) -> No
     out.add_synthetic(" ", break_at)
 
 
-def _drop_hyphen(head: str, tail: str, vocabulary: _Vocabulary | Counter[str]) -> bool:
+def _drop_hyphen(head: str, tail: str, vocabulary: _Vocabulary) -> bool:
     """Was ``head-`` + ``tail`` one word split by the typesetter?
 
     Yes when the whole word occurs elsewhere in the letter; no when the head is

@@ -132,6 +132,12 @@ def _parse(source: str, flags: int) -> Any:
         return None
 
 
+def _parse_plain(source: str, flags: int) -> Any:
+    """The parse, for reading plain text from it; None for a verbose pattern (its spaces are not text)."""
+    parsed = _parse(source, flags)
+    return None if parsed is None or (flags | parsed.state.flags) & re.VERBOSE else parsed
+
+
 def _sequence(items: Any, flags: int) -> tuple[set[str] | None, bool]:
     """(first characters, can match empty) of a sequence of parsed items."""
     chars: set[str] = set()
@@ -222,8 +228,8 @@ def literal_starts(source: str, flags: int = 0) -> frozenset[str] | None:
     punctuation count (a letter beyond ASCII may match otherwise in a
     case-insensitive pattern).
     """
-    parsed = _parse(source, flags)
-    if parsed is None or (flags | parsed.state.flags) & re.VERBOSE:
+    parsed = _parse_plain(source, flags)
+    if parsed is None:
         return None
     starts = _starts(list(parsed.data))
     if starts is None or "" in starts:
@@ -264,8 +270,8 @@ def required_literal(source: str, flags: int = 0) -> str | None:
     ``^\\s*IMR ISSUES?`` -> "imr issue".  Read from the pattern's top-level
     sequence and the groups in it that are not optional or alternatives.
     """
-    parsed = _parse(source, flags)
-    if parsed is None or (flags | parsed.state.flags) & re.VERBOSE:
+    parsed = _parse_plain(source, flags)
+    if parsed is None:
         return None
     best = max(_literal_runs(list(parsed.data)), key=len)
     return best.lower() or None
