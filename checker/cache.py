@@ -1,12 +1,19 @@
 """What imr-check keeps between runs to start faster; everything in it is rebuilt when missing.
 
-Two things are kept, both keyed by a hash of what they were made from, so an
-edited grammar, schema or data file is never served from an old entry:
+Four things are kept, all keyed by a hash of what they were made from, so an
+edited grammar, schema, data file or module is never served from an old entry:
 
 * the LALR tables Lark builds from each grammar (Lark's own ``cache`` option:
   a file holding the grammar's hash, checked by Lark before it is used);
 * the hashes of data files (rule files, guideline files) that passed their
-  JSON schema, so a file already validated is not validated again.
+  JSON schema, so a file already validated is not validated again;
+* the engine code of compiled regular expressions, and answers read from
+  their parse (:mod:`checker.text.stored_patterns`);
+* the data of YAML files, with the lines of their upper keys
+  (:mod:`checker.safe_yaml`).
+
+The last two are :class:`KeptTable` files: JSON, read once, and what a
+process adds written when it exits.
 
 The folder is ``$IMR_CHECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/imr-check``,
 else ``~/.cache/imr-check``; ``IMR_CHECK_CACHE_DIR=""`` switches the cache
@@ -18,10 +25,14 @@ cache only costs time, and never changes a result.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import json
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from checker import __version__
 
@@ -74,3 +85,116 @@ def remember_passed_schema(schema_text: str, data_text: str) -> None:
         (folder / "valid" / digest(schema_text, data_text)).touch()
     except OSError:
         pass
+
+
+class KeptTable:
+    """A table of JSON values by string key, kept in the cache folder between runs.
+
+    Read in full on first use; what this process adds is written when it
+    exits, merged with what is in the file then, in one step (a reader sees
+    the old file or the new, never half of one).  Past ``max_entries`` the
+    file starts afresh with this process's entries, so entries left behind by
+    edited files never pile up.  A missing, damaged or unwritable file, or no
+    cache folder, only means that nothing is found.
+    """
+
+    def __init__(self, name: Callable[[], str | None], max_entries: int) -> None:
+        """``name()``: the file's name in the cache folder (None: keep nothing), asked on first use."""
+        self._name = name
+        self._max = max_entries
+        self._path: Path | None = None
+        self._read: dict[str, Any] | None = None
+        self._added: dict[str, Any] = {}
+        self._folder: Path | None = None
+        self._registered = False
+
+    def path(self) -> Path | None:
+        """The file, or None when nothing is kept (no cache folder, or no name)."""
+        folder = cache_dir()
+        if folder is None:
+            return None
+        if folder != self._folder:  # the folder changed (tests switch it): start again
+            name = self._name()
+            self._folder, self._path, self._read, self._added = folder, (folder / name if name else None), None, {}
+        return self._path
+
+    def get(self, key: str) -> Any | None:
+        """The value kept under ``key``, or None."""
+        if self.path() is None:
+            return None
+        if self._read is None:
+            self._read = _read_table(self._path)
+        found = self._read.get(key)
+        return found if found is not None else self._added.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` (what JSON holds) under ``key``; written when the process exits."""
+        if self.path() is None:
+            return
+        if not self._registered:
+            atexit.register(self.save)
+            self._registered = True
+        self._added[key] = value
+
+    def save(self) -> None:
+        """Write what this process added (called at exit)."""
+        path = self.path()
+        if path is None or not self._added:
+            return
+        entries = {**_read_table(path), **self._added}
+        if len(entries) > self._max:
+            entries = dict(self._added)
+        _replace(path, {"version": __version__, "entries": entries})
+        self._added = {}
+        _remove_stale_siblings(path)
+
+
+#: A table of the same kind not written for this long was made by an older imr-check, Python or rule code.
+STALE_DAYS = 14
+
+
+def _remove_stale_siblings(path: Path) -> None:
+    """Remove tables of the same kind (``patterns-*.json``) that no run has written for STALE_DAYS.
+
+    Every edit of the code or data that names a table starts a new file; old
+    ones would pile up.  One still in use by another Python sharing the
+    folder is rewritten by its runs, and so kept.
+    """
+    import time
+
+    kind = path.name.split("-", 1)[0]
+    cutoff = time.time() - STALE_DAYS * 86_400
+    for sibling in path.parent.glob(f"{kind}-*.json"):
+        try:
+            if sibling != path and sibling.stat().st_mtime < cutoff:
+                sibling.unlink()
+        except OSError:
+            pass
+
+
+def _read_table(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["entries"] if data.get("version") == __version__ else {}
+        return entries if isinstance(entries, dict) else {}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def _replace(path: Path, data: dict[str, Any]) -> None:
+    import tempfile  # only when writing
+
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, separators=(",", ":"))
+        os.replace(temporary, path)
+    except (OSError, ValueError, TypeError):
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass

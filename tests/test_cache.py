@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 import sys
 
 import pytest
@@ -121,3 +122,79 @@ def test_a_cached_run_does_not_import_jsonschema(tmp_path):
     assert runs[0].stdout == runs[1].stdout and '"findings"' in runs[0].stdout
     assert runs[0].stderr.split()[-1] == "True"  # the first run validated the shipped files
     assert runs[1].stderr.split()[-1] == "False"  # the second knew they had passed
+
+
+# --------------------------------------------------------------------------- kept tables
+def _table(name: str = "table.json", most: int = 10) -> cache.KeptTable:
+    return cache.KeptTable(lambda: name, max_entries=most)
+
+
+def test_a_kept_table_finds_in_a_new_process_what_the_last_one_added(cache_in):
+    first = _table()
+    assert first.get("a") is None
+    first.put("a", [1, "x", None])
+    assert first.get("a") == [1, "x", None]  # this process sees it at once
+    first.save()
+    assert _table().get("a") == [1, "x", None]  # the next process reads it from the file
+
+
+def test_a_kept_table_merges_with_what_another_process_wrote_meanwhile(cache_in):
+    one, two = _table(), _table()
+    assert one.get("x") is None and two.get("x") is None  # both read the (missing) file first
+    one.put("a", 1)
+    one.save()
+    two.put("b", 2)
+    two.save()
+    assert (_table().get("a"), _table().get("b")) == (1, 2)
+
+
+def test_a_kept_table_past_its_bound_starts_afresh(cache_in):
+    old = _table(most=3)
+    for key in "abc":
+        old.put(key, key)
+    old.save()
+    new = _table(most=3)
+    new.put("d", "d")
+    new.save()
+    fresh = _table(most=3)
+    assert [fresh.get(k) for k in "abcd"] == [None, None, None, "d"]
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"version": "0.0.0", "entries": {"a": 1}}', b'["a"]',
+                                    b'{"entries": 5}', b"\xff\xfe\x00"])
+def test_a_damaged_or_foreign_kept_table_finds_nothing_and_is_replaced(cache_in, damage):
+    cache_in.mkdir(parents=True, exist_ok=True)
+    (cache_in / "table.json").write_bytes(damage)
+    table = _table()
+    assert table.get("a") is None
+    table.put("a", 2)
+    table.save()
+    assert _table().get("a") == 2
+
+
+def test_no_cache_folder_means_a_kept_table_keeps_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("IMR_CHECK_CACHE_DIR", "")
+    cache.cache_dir.cache_clear()
+    try:
+        table = _table()
+        table.put("a", 1)
+        assert table.path() is None and table.get("a") is None
+        table.save()  # nothing to write, nowhere: no error
+    finally:
+        cache.cache_dir.cache_clear()
+
+
+def test_tables_no_run_has_written_for_weeks_are_removed(cache_in):
+    cache_in.mkdir(parents=True, exist_ok=True)
+    old, recent, other = cache_in / "table-old.json", cache_in / "table-recent.json", cache_in / "other-old.json"
+    for path in (old, recent, other):
+        path.write_text("{}", encoding="utf-8")
+    weeks_ago = time.time() - (cache.STALE_DAYS + 1) * 86_400
+    for path in (old, other):
+        os.utime(path, (weeks_ago, weeks_ago))
+    table = _table("table-now.json")
+    table.put("a", 1)
+    table.save()
+    assert not old.exists()  # a stale table of the same kind
+    assert recent.exists() and other.exists()  # in use elsewhere, or of another kind
+    assert (cache_in / "table-now.json").exists()
