@@ -24,6 +24,7 @@ from checker import safe_yaml
 from checker.resources import rules_path
 from checker.schemas import schema_errors
 from checker.text import language
+from checker.text import stored_patterns
 from checker.text.prefilter import compile_searching, literal_starts
 
 #: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
@@ -268,7 +269,7 @@ def _macros() -> dict[str, str]:
 def compile_pattern(text: str) -> re.Pattern[str]:
     """Compile a statement pattern from YAML, expanding the number macros."""
     text = compile_pattern_text(text)
-    return re.compile(text, re.I)
+    return stored_patterns.compile_pattern(text, re.I)
 
 
 def compile_pattern_text(text: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from checker import safe_yaml
 from checker.resources import rules_path
 from checker.text.language import literal_trie
+from checker.text.stored_patterns import compile_pattern
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ class Lexicon:
             digits = [w for w in self._by_first_word if w.isdigit()]
             words = [rf"{literal_trie(letters)}(?:e?s)?(?![A-Za-z])"] if letters else []
             words += [rf"{literal_trie(digits)}(?![0-9])"] if digits else []
-            self._first_word_pattern = re.compile(
+            self._first_word_pattern = compile_pattern(
                 rf"(?<![A-Za-z0-9])(?:{'|'.join(words) or '(?!)'})", re.IGNORECASE | re.ASCII
             )
         return self._first_word_pattern
@@ -284,7 +285,7 @@ class _Name:
 @lru_cache(maxsize=None)
 def _name_pattern(name: str) -> re.Pattern[str]:
     """``name`` as written in a letter, matched where it starts (compiling all 400 names up front costs a start-up)."""
-    return re.compile(rf"(?:{_name_regex(name)})(?![A-Za-z])", re.I)
+    return compile_pattern(rf"(?:{_name_regex(name)})(?![A-Za-z])", re.I)
 
 
 def _swapped(a: str, b: str) -> bool:

@@ -19,6 +19,7 @@ from checker import safe_yaml
 from checker.resources import rules_path
 from checker.text import language
 from checker.text.prefilter import compile_searching
+from checker.text.stored_patterns import compile_pattern
 
 #: The guideline reviewers must apply first (8 CCR 9792.21.1); the others are "other guidelines".
 MTUS = "MTUS"
@@ -309,7 +310,7 @@ def other_sources_pattern() -> re.Pattern[str]:
     """
     src = sources()
     names = [name for source, name in src.attribution if source != MTUS] + list(src.other_authorities)
-    return re.compile(rf"\b{language.phrase_alternation(names)}\b", re.I)
+    return compile_pattern(rf"\b{language.phrase_alternation(names)}\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -319,14 +320,14 @@ def attributed_pattern() -> re.Pattern[str]:
     src = sources()
     names = [name for source, name in src.attribution if source != MTUS]
     names += [*src.other_authorities, *src.unnamed_sources]
-    return re.compile(rf"(?<![\w]){language.phrase_alternation(names)}(?![\w])", re.I)
+    return compile_pattern(rf"(?<![\w]){language.phrase_alternation(names)}(?![\w])", re.I)
 
 
 @lru_cache(maxsize=1)
 def mtus_pattern() -> re.Pattern[str]:
     """A rationale attributes something to the MTUS ("MTUS", "CPMTG", "Chronic Pain Treatment")."""
     names = [name for source, name in sources().attribution if source == MTUS]
-    return re.compile(rf"\b{language.phrase_alternation(names)}\b", re.I)
+    return compile_pattern(rf"\b{language.phrase_alternation(names)}\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -338,7 +339,7 @@ def mtus_silent_pattern() -> re.Pattern[str]:
     """
     subjects = [w for w in sources().guideline_word_list if source_id(w) in (None, MTUS)]
     silent = language.alternation("conclusions.guideline_silent")
-    return re.compile(rf"\b{language.phrase_alternation(subjects)}\b[^.]{{0,60}}\b{silent}", re.I)
+    return compile_pattern(rf"\b{language.phrase_alternation(subjects)}\b[^.]{{0,60}}\b{silent}", re.I)
 
 
 def own_drug_words() -> list[str]:

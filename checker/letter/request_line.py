@@ -26,6 +26,7 @@ from checker.knowledge.morphine import morphine_equivalent
 from checker.model import Request
 from checker.text import language
 from checker.text.prefilter import Dispatch
+from checker.text.stored_patterns import compile_pattern
 
 #: Token kinds, as ``request.lark`` declares them.
 STRENGTH, AMOUNT, UNITS, QUANTITY, COUNT, DAYS, REFILLS = "STRENGTH", "AMOUNT", "UNITS", "QUANTITY", "COUNT", "DAYS", "REFILLS"
@@ -119,7 +120,7 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         (FORM, rf"{_alt('requests.forms')}{_end()}"),
         (PURPOSE, rf"{_alt('context.purpose.request_line')}{_end()}"),
     )
-    return tuple((kind, re.compile(source, re.I)) for kind, source in table)
+    return tuple((kind, compile_pattern(source, re.I)) for kind, source in table)
 
 
 @lru_cache(maxsize=1)

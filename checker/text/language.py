@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable, Iterator
 from checker import safe_yaml
 from checker.resources import rules_path
 from checker.text.prefilter import compile_searching
+from checker.text.stored_patterns import remembered
 
 #: Keys of a mapping that is a cue set rather than a section.
 _CUE_KEYS = frozenset({"phrases", "stems", "patterns"})
@@ -203,7 +204,7 @@ def phrase_alternation(items: Iterable[str], *, gap: str = r"\s+", hyphens: bool
     split = r"[\s-]+" if hyphens else r"\s+"
     ordered = sorted(dict.fromkeys(items), key=len, reverse=True)
     words = [[w for w in re.split(split, p.strip()) if w] for p in ordered]
-    trie = _phrase_trie(words, gap) if len(words) > 1 else None
+    trie = _kept_phrase_trie(words, gap) if len(words) > 1 else None
     parts = [trie] if trie is not None else [gap.join(re.escape(w) for w in phrase) for phrase in words]
     parts += extra
     if not parts:
@@ -215,6 +216,12 @@ def phrase_alternation(items: Iterable[str], *, gap: str = r"\s+", hyphens: bool
 _TRIE_GAPS = {r"\s+": "", r"[\s-]+": "-", r"[\s-]": "-"}
 #: The gap between two words, as one token of a phrase in a trie.
 _GAP = "\0"
+
+
+def _kept_phrase_trie(phrases: list[list[str]], gap: str) -> str | None:
+    """:func:`_phrase_trie`, kept between runs (building the tries of every cue list is a start-up cost)."""
+    key = "\x1e".join("\x1f".join(phrase) for phrase in phrases)
+    return remembered(f"phrase_trie {gap}", key, 0, lambda: _phrase_trie(phrases, gap))
 
 
 def _phrase_trie(phrases: list[list[str]], gap: str) -> str | None:

@@ -32,6 +32,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
+from checker.text.stored_patterns import compile_rewritten, remembered
+
 try:  # the parser of the re module (renamed in 3.11)
     import re._parser as _sre_parse  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - Python before 3.11
@@ -66,7 +68,13 @@ class Dispatch(Generic[T]):
 
 def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """The ASCII characters a match of ``pattern`` can start with; None: any (or it can match nothing)."""
-    return _first_of(pattern.pattern, pattern.flags)
+    found = remembered("first_chars", pattern.pattern, pattern.flags, lambda: _sorted(_first_of(pattern.pattern, pattern.flags)))
+    return None if found is None else frozenset(found)
+
+
+def _sorted(chars: frozenset[str] | None) -> list[str] | None:
+    """A set as kept between runs (JSON has no sets)."""
+    return None if chars is None else sorted(chars)
 
 
 def compile_searching(source: str, flags: int = 0) -> re.Pattern[str]:
@@ -84,13 +92,13 @@ def compile_searching(source: str, flags: int = 0) -> re.Pattern[str]:
     ASCII (``é`` may start a ``\\w``).  (Measured on the language patterns:
     about twice as fast where it is used, and slower where it is not.)
     """
+    return compile_rewritten("searching", source, flags, lambda: _searching_sources(source, flags))
+
+
+def _searching_sources(source: str, flags: int) -> tuple[str, ...]:
+    """The source with its lookahead, then the source alone ("(?x)" and the like must stay at the start)."""
     lookahead = _lookahead(source, flags) if flags & re.IGNORECASE else None
-    if lookahead is None:
-        return re.compile(source, flags)
-    try:
-        return re.compile(f"{lookahead}(?:{source})", flags)
-    except re.error:  # "(?x)" and the like must stay at the start
-        return re.compile(source, flags)
+    return (source,) if lookahead is None else (f"{lookahead}(?:{source})", source)
 
 
 #: More first characters than this (letters in both cases count twice) and a lookahead saves little.
@@ -228,6 +236,12 @@ def literal_starts(source: str, flags: int = 0) -> frozenset[str] | None:
     punctuation count (a letter beyond ASCII may match otherwise in a
     case-insensitive pattern).
     """
+    found = remembered("literal_starts", source, flags, lambda: _sorted(_literal_starts(source, flags)))
+    return None if found is None else frozenset(found)
+
+
+def _literal_starts(source: str, flags: int) -> frozenset[str] | None:
+    """What :func:`literal_starts` answers, read from the parse (the answer is kept between runs)."""
     parsed = _parse_plain(source, flags)
     if parsed is None:
         return None
@@ -270,6 +284,11 @@ def required_literal(source: str, flags: int = 0) -> str | None:
     ``^\\s*IMR ISSUES?`` -> "imr issue".  Read from the pattern's top-level
     sequence and the groups in it that are not optional or alternatives.
     """
+    return remembered("required_literal", source, flags, lambda: _required_literal(source, flags))
+
+
+def _required_literal(source: str, flags: int) -> str | None:
+    """What :func:`required_literal` answers, read from the parse (the answer is kept between runs)."""
     parsed = _parse_plain(source, flags)
     if parsed is None:
         return None
