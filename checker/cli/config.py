@@ -158,10 +158,10 @@ def _read_yaml(path: Path, text: str) -> tuple[dict[str, Any], dict[str, int]]:
         raise ConfigError(f"{path}:1: the configuration must be a mapping of keys to values")
     lines = {}
     for key, value in data.items():
-        lines[_key(key)] = safe_yaml.line_of(document.root, [key])
+        lines[_key(key)] = document.line([key])
         if isinstance(value, dict):
             for sub in value:
-                lines[f"{_key(key)}.{sub}"] = safe_yaml.line_of(document.root, [key, sub])
+                lines[f"{_key(key)}.{sub}"] = document.line([key, sub])
     return {_key(k): v for k, v in data.items()}, lines
 
 

@@ -371,7 +371,7 @@ def _read_data_file(path: Path, schema: str) -> dict[str, Any]:
     if error is not None:
         location = list(error.absolute_path)
         where = ".".join(str(p) for p in location) or "file"
-        raise GuidelineError(f"{path}:{safe_yaml.line_of(document.root, location)}: {where}: {error.message}")
+        raise GuidelineError(f"{path}:{document.line(location)}: {where}: {error.message}")
     return data
 
 

@@ -210,7 +210,7 @@ def _compile_rule_file(path: Path, text: str, guideline: Guideline, shown: str) 
         document = safe_yaml.load(text)
     except safe_yaml.YamlError as error:
         raise RuleError(f"{shown}:{error.line or 1}: {error}") from None
-    data, root = document.data, document.root
+    data, root = document.data, document  # line_of reads lines from the document
     if data is None:
         raise RuleError(f"{shown}:1: empty rule file (expected a 'rules:' list)")
     errors = schema_errors("rules", data, text)
