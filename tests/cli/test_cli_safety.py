@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import checker.cli.runner
+import checker.cli.pool
 import checker.pipeline
 from tests.conftest import SEEDS, run_cli
 
@@ -116,7 +116,7 @@ def test_a_stuck_worker_is_replaced_and_its_letter_reported(tmp_path, monkeypatc
     _letters(tmp_path, names)
     monkeypatch.setattr(checker.pipeline, "read_source", _slow_for("stuck.txt", 60, block_timer=True))
     # The parent kills a worker this long past the budget (2 s shipped); what matters here is that it does.
-    monkeypatch.setattr(checker.cli.runner, "_GRACE", 1.0)
+    monkeypatch.setattr(checker.cli.pool, "_GRACE", 1.0)
     done = run_cli(["-f", "json", "--jobs", "2", "--time-budget", "0.5", *names], cwd=tmp_path)
     doc = json.loads(done.stdout)
     assert [Path(f["path"]).name for f in doc["files"]] == names  # input order kept
