@@ -24,6 +24,7 @@ from lark.exceptions import LarkError, UnexpectedInput
 
 from pathlib import Path
 
+from checker.cache import KeptTable, digest
 from checker.resources import lark_parser
 
 
@@ -76,7 +77,23 @@ class Expression:
 
 
 def compile_expression(source: str) -> Expression:
-    """Parse a condition; raise :class:`ExpressionError` with the column of a mistake."""
+    """Parse a condition; raise :class:`ExpressionError` with the column of a mistake.
+
+    A condition that parsed before takes its tree from the start-up cache
+    (:mod:`checker.cache`): loading the rule set then builds no parser.
+    """
+    kept = _KEPT.get(source)
+    if kept is not None:
+        try:
+            return Expression(source, _from_json(kept))
+        except (TypeError, ValueError, IndexError):
+            pass  # a damaged entry: parse the condition
+    expression = _parse(source)
+    _KEPT.put(source, _to_json(expression.tree))
+    return expression
+
+
+def _parse(source: str) -> Expression:
     try:
         tree = lark_parser(_GRAMMAR, "start").parse(source)
     except UnexpectedInput as error:
@@ -91,6 +108,31 @@ def compile_expression(source: str) -> Expression:
                 known = ", ".join(sorted(_FUNCTIONS))
                 raise ExpressionError(f"unknown function {node.children[0]!s}() in {source!r} (known: {known})")
     return Expression(source, tree)
+
+
+def _to_json(node: Tree | Token) -> list[Any]:
+    """A parse tree as JSON holds it: ``["tree", data, [children]]``, ``["token", type, text]``."""
+    if isinstance(node, Token):
+        return ["token", node.type, str(node)]
+    return ["tree", str(node.data), [_to_json(child) for child in node.children]]
+
+
+def _from_json(kept: list[Any]) -> Tree | Token:
+    kind, name, rest = kept
+    if kind == "token":
+        return Token(name, rest)
+    if kind == "tree" and isinstance(rest, list):
+        return Tree(name, [_from_json(child) for child in rest])
+    raise ValueError(kind)
+
+
+def _kept_file_name() -> str:
+    """Named by the grammar and this module, which decide what a condition's tree is."""
+    code = [path.read_text(encoding="utf-8") for path in (_GRAMMAR, Path(__file__))]
+    return f"conditions-{digest(*code)[:32]}.json"
+
+
+_KEPT = KeptTable(_kept_file_name, max_entries=5_000)
 
 
 #: A condition may hold this many parts and nest this deep: any rule that loads can always be evaluated.

@@ -18,9 +18,7 @@ CONTEXT = {
 }
 
 
-@pytest.mark.parametrize(
-    "source,expected",
-    [
+_CASES = [
         ('item.decision == "overturned"', True),
         ("item.duration_days > 21 and item.duration_days <= 84", True),
         ("item.duration_days > 90 or false", False),
@@ -39,8 +37,10 @@ CONTEXT = {
         ("not item.med and item.duration_days != 0", True),
         ("'car' in item.drug", True),
         ("-1 < 0", True),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize("source,expected", _CASES)
 def test_evaluates(source, expected):
     assert compile_expression(source).evaluate(CONTEXT) is expected
 
@@ -57,3 +57,35 @@ def test_private_keys_are_not_reachable():
 
 def test_paths_lists_the_facts_read():
     assert compile_expression("item.a > 1 and page.b").paths() == ["item.a", "page.b"]
+
+
+# --------------------------------------------------------------------------- the start-up cache
+def _shipped_conditions() -> list[str]:
+    from checker.knowledge.guideline import default_guideline
+    from checker.rules.loader import load_ruleset
+
+    found = []
+    for rule in load_ruleset(default_guideline()).rules:
+        found += [rule.when.source] if rule.when is not None else []
+        found += [when.source for when, _ in rule.severity_when]
+    return found
+
+
+def test_a_condition_from_the_cache_is_the_condition_parsed(tmp_path, monkeypatch):
+    from checker import cache
+    from checker.rules import expressions
+
+    conditions = _shipped_conditions() + [source for source, _ in _CASES]
+    monkeypatch.setenv("IMR_CHECK_CACHE_DIR", str(tmp_path / "cache"))
+    cache.cache_dir.cache_clear()
+    try:
+        parsed = [compile_expression(source) for source in conditions]  # parsed, and kept
+        monkeypatch.setattr(expressions, "_parse", lambda source: pytest.fail(f"parsed again: {source}"))
+        kept = [compile_expression(source) for source in conditions]
+    finally:
+        cache.cache_dir.cache_clear()
+    assert len(conditions) > 30
+    for a, b in zip(parsed, kept):
+        assert a == b and a.paths() == b.paths()  # the same tree (Expression compares source and tree)
+    for (source, expected), expression in zip(_CASES, kept[-len(_CASES):]):
+        assert expression.evaluate(CONTEXT) == expected, source
