@@ -1,6 +1,6 @@
 """What imr-check keeps between runs to start faster; everything in it is rebuilt when missing.
 
-Four things are kept, all keyed by a hash of what they were made from, so an
+Five things are kept, all keyed by a hash of what they were made from, so an
 edited grammar, schema, data file or module is never served from an old entry:
 
 * the LALR tables Lark builds from each grammar (Lark's own ``cache`` option:
@@ -10,9 +10,10 @@ edited grammar, schema, data file or module is never served from an old entry:
 * the engine code of compiled regular expressions, and answers read from
   their parse (:mod:`checker.text.stored_patterns`);
 * the data of YAML files, with the lines of their upper keys
-  (:mod:`checker.safe_yaml`).
+  (:mod:`checker.safe_yaml`);
+* the parse trees of rule conditions (:mod:`checker.rules.expressions`).
 
-The last two are :class:`KeptTable` files: JSON, read once, and what a
+The last three are :class:`KeptTable` files: JSON, read once, and what a
 process adds written when it exits.
 
 The folder is ``$IMR_CHECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/imr-check``,
