@@ -5,8 +5,9 @@ every line, lines wrapped at about 95 characters (item headings included),
 words hyphenated across breaks, running page headers and footers ("Page 2 of
 4", the case number) dropped into the middle of paragraphs, form feeds and odd
 whitespace.  The grammar wants clean paragraphs, but every finding must still
-point at the original file.  So we build the normalised text character by
-character and record, for each character, the offset it came from.
+point at the original file.  So we build the normalised text piece by
+piece and record, for each character, the offset it came from (as runs of
+characters that come from consecutive offsets).
 
 The decisions, in order:
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
@@ -78,10 +80,17 @@ class _Line:
 
 @dataclass
 class NormalText:
-    """Normalised text plus the map from each character back to the source."""
+    """Normalised text plus the map from each character back to the source.
+
+    The map is kept as runs: normalised characters ``starts[i]`` onwards come
+    from source offsets ``origins[i]`` onwards, one for one, up to the next
+    run.  A letter has a few hundred runs (one per joined line, hyphen or
+    squeezed space) against thousands of characters.
+    """
 
     text: str
-    origin: array
+    starts: array
+    origins: array
     source: SourceText
 
     def offset(self, index: int) -> int:
@@ -89,7 +98,8 @@ class NormalText:
         if not self.text:
             return 0
         index = max(0, min(index, len(self.text) - 1))
-        return self.origin[index]
+        run = bisect_right(self.starts, index) - 1
+        return self.origins[run] + index - self.starts[run]
 
     def span(self, start: int, end: int) -> Span:
         """Map the normalised range [start, end) to a Span in the original file."""
@@ -113,26 +123,46 @@ class NormalText:
 
 
 class _Builder:
-    """Accumulates normalised text and its origin map."""
+    """Accumulates normalised text and its origin map (as runs, see :class:`NormalText`)."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.origin = array("l")
+        self.starts = array("l")
+        self.origins = array("l")
+        self.length = 0  # characters written
+        self.next_origin = -1  # the source offset that would continue the last run
         self.last_char = "\n"
+
+    def _map(self, start: int, count: int) -> None:
+        """The next ``count`` characters come from source offsets ``start`` onwards."""
+        if start != self.next_origin or not self.length:
+            self.starts.append(self.length)
+            self.origins.append(start)
+        self.length += count
+        self.next_origin = start + count
+
+    def _unmap_last(self) -> None:
+        """Forget the last character's origin."""
+        self.length -= 1
+        if self.starts[-1] == self.length:
+            self.starts.pop()
+            self.origins.pop()
+        self.next_origin = self.origins[-1] + self.length - self.starts[-1] if self.starts else -1
 
     def add(self, text: str, start: int) -> None:
         """Append source text that begins at source offset ``start``, squeezing spaces."""
         if "  " not in text and not text.startswith(" "):
-            self.parts.append(text)
-            self.origin.extend(range(start, start + len(text)))
-            self.last_char = text[-1] if text else self.last_char
+            if text:
+                self.parts.append(text)
+                self._map(start, len(text))
+                self.last_char = text[-1]
             return
         for m in _WORDS.finditer(text):
             if m.start() > 0 and self.last_char not in (" ", "\n"):
                 self.parts.append(" ")
-                self.origin.append(start + m.start() - 1)
+                self._map(start + m.start() - 1, 1)
             self.parts.append(m.group())
-            self.origin.extend(range(start + m.start(), start + m.end()))
+            self._map(start + m.start(), m.end() - m.start())
             self.last_char = m.group()[-1]
 
     def add_synthetic(self, ch: str, at: int) -> None:
@@ -140,13 +170,13 @@ class _Builder:
         if ch == " " and self.last_char in (" ", "\n"):
             return
         self.parts.append(ch)
-        self.origin.append(at)
+        self._map(at, 1)
         self.last_char = ch
 
     def drop_last_char(self) -> None:
         """Remove the last character written (a hyphen that joined a split word)."""
         last = self.parts.pop()
-        self.origin.pop()
+        self._unmap_last()
         if len(last) > 1:
             self.parts.append(last[:-1])
         self.last_char = self.parts[-1][-1] if self.parts else "\n"
@@ -154,11 +184,11 @@ class _Builder:
     def drop_trailing_space(self) -> None:
         while self.parts and self.parts[-1] == " ":
             self.parts.pop()
-            self.origin.pop()
+            self._unmap_last()
         self.last_char = self.parts[-1][-1] if self.parts else "\n"
 
     def build(self, source: SourceText) -> NormalText:
-        return NormalText("".join(self.parts), self.origin, source)
+        return NormalText("".join(self.parts), self.starts, self.origins, source)
 
 
 def normalise(source: SourceText, classify: Callable[[str], str | None]) -> NormalText:

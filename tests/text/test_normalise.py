@@ -12,9 +12,11 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from checker.letter.layouts import by_number, detect
-from checker.text.normalise import NormalText, normalise
+from checker.text.normalise import NormalText, _Builder, normalise
 from checker.input.decode import decode
 from checker.input.source import SourceText
 from tests import messify
@@ -211,9 +213,7 @@ def assert_offset_map(source: SourceText, normal: NormalText, label: str) -> Non
     (this runs over a million characters per suite run).
     """
     text, src = normal.text, source.text
-    assert len(normal.origin) == len(text), label
     origin = list(map(normal.offset, range(len(text))))  # offset() of every character
-    assert origin == normal.origin.tolist(), label
     if not origin:
         return
     assert 0 <= min(origin) and max(origin) <= len(src), (label, min(origin), max(origin), len(src))
@@ -362,3 +362,53 @@ def test_a_heading_glued_to_the_end_of_a_sentence_starts_its_own_paragraph():
 def test_prose_that_names_a_heading_is_not_split(sentence):
     text = "\n".join(HOW[:1] + [sentence] + SUMMARY + ISSUES) + "\n"
     assert sentence in norm(text).text.split("\n")
+
+
+# --------------------------------------------------------------------------- the map kept as runs
+_STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.text(alphabet="ab -", max_size=8), st.integers(0, 3)),
+        st.tuples(st.just("synthetic"), st.sampled_from(" \n"), st.integers(0, 3)),
+        st.tuples(st.just("drop"), st.just(""), st.just(0)),
+        st.tuples(st.just("trim"), st.just(""), st.just(0)),
+    ),
+    max_size=30,
+)
+
+
+@given(_STEPS)
+def test_the_runs_map_every_character_as_a_list_of_offsets_would(steps):
+    """The builder's runs against the plainest model: one source offset per character written."""
+    builder, text, offsets, at = _Builder(), [], [], 0
+    for kind, piece, gap in steps:
+        at += gap
+        if kind == "add":
+            before = len("".join(builder.parts))
+            builder.add(piece, at)
+            written = "".join(builder.parts)[before:]
+            offsets += _squeezed_offsets(piece, at, written)
+            at += len(piece)
+        elif kind == "synthetic":
+            before = len("".join(builder.parts))
+            builder.add_synthetic(piece, at)
+            offsets += [at] * (len("".join(builder.parts)) - before)
+        elif kind == "drop" and builder.parts:
+            builder.drop_last_char()
+            offsets.pop()
+        elif kind == "trim":
+            builder.drop_trailing_space()
+            del offsets[len("".join(builder.parts)):]
+    normal = builder.build(decode(b"x" * (at + 1)))
+    assert [normal.offset(i) for i in range(len(normal.text))] == offsets
+
+
+def _squeezed_offsets(piece: str, at: int, written: str) -> list[int]:
+    """Offsets of what ``add`` wrote of ``piece``: each word's own, and a squeezed space the one before its word."""
+    if "  " not in piece and not piece.startswith(" "):
+        return list(range(at, at + len(piece)))
+    found = []
+    for m in re.finditer(r"[^ ]+", piece):
+        if len(found) < len(written) and written[len(found)] == " ":
+            found.append(at + m.start() - 1)
+        found += range(at + m.start(), at + m.end())
+    return found
