@@ -38,6 +38,7 @@ from checker.model import Item, Letter, Span
 from checker.text.normalise import NormalText
 from checker.facts.records import Record, spanned
 from checker.text import language
+from checker.text.prefilter import compile_searching
 from checker.text.sentences import sentence_at, sentence_spans
 from checker.letter.request_line import parse_request
 
@@ -473,10 +474,13 @@ def pronoun_conflicts(letter: Letter) -> list[Record]:
     normal, sex = letter.normal, letter.patient.sex
     if normal is None or sex not in ("male", "female") or letter.patient.age_span is None:
         return []
-    wrong = set(_pronouns("female" if sex == "male" else "male"))
+    other_sex = "female" if sex == "male" else "male"
+    wrong = set(_pronouns(other_sex))
     stated = spanned(_text_at(normal, letter.patient.age_span), letter.patient.age_span, value=sex)
     by_place: dict[int | None, Record] = {}  # one record per item (None: the summary)
     for text, offset, index in _sections_about_patient(letter):
+        if not _pronoun_words(other_sex).search(text):
+            continue  # no pronoun of the other sex anywhere: no sentence needs reading
         for m in _patient_pronouns(text):
             if m.group(1).lower() not in wrong:
                 continue
@@ -491,6 +495,16 @@ def pronoun_conflicts(letter: Letter) -> list[Record]:
                 if len(record["others"]) < 3:
                     record["others"].append(spanned(_sentence(text, m.start()), normal.span(start, end)))
     return list(by_place.values())
+
+
+@lru_cache(maxsize=2)
+def _pronoun_words(sex: str) -> re.Pattern[str]:
+    """Any pronoun of ``sex`` as a word: a text without one holds no pronoun conflict to look for.
+
+    A pronoun counts when the whole word (``\\b`` on both sides, as in
+    ``_ANY_PRONOUN`` and ``_POSSESSIVE``) is one of ``people.pronouns``.
+    """
+    return compile_searching(rf"\b{language.phrase_alternation(_pronouns(sex))}\b", re.I)
 
 
 def _patient_pronouns(text: str):
