@@ -86,8 +86,12 @@ _INJURY_CUE = language.lazy(lambda: language.alternation("dates.injury_date_cues
 _INJURY_REACH = 250
 
 
-def injury_date_matches(text: str) -> list[tuple[int, re.Match[str]]]:
+@lru_cache(maxsize=16)
+def injury_date_matches(text: str) -> tuple[tuple[int, re.Match[str]], ...]:
     """(index of the pattern, match) of every injury-date phrase in ``text``: pattern by pattern, in text order.
+
+    Remembered for the last few texts: the case summary is read for the
+    patient's injury date, and again for the dates the letter restates.
 
     Every phrase holds a cue word (``dates.injury_date_cues``), so the phrases
     are run only on the text around the cues: from the last white space at
@@ -104,12 +108,12 @@ def injury_date_matches(text: str) -> list[tuple[int, re.Match[str]]]:
             windows[-1][1] = max(windows[-1][1], high)
         else:
             windows.append([low, high])
-    return [
+    return tuple(
         (index, m)
         for index, pattern in enumerate(injury_phrases())
         for low, high in windows
         for m in pattern.finditer(text, low, high)
-    ]
+    )
 
 
 #: Where a window of text around an injury cue may end: a line break, or a sentence end before a capital.
