@@ -191,7 +191,7 @@ def _replace(path: Path, data: dict[str, Any]) -> None:
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, separators=(",", ":"))
+            out.write(json.dumps(data, separators=(",", ":")))  # json.dump would encode in Python, not in C
         os.replace(temporary, path)
     except (OSError, ValueError, TypeError):
         if temporary is not None:

@@ -94,10 +94,11 @@ def load(text: str) -> Document:
         except (ValueError, TypeError, KeyError):
             pass  # a damaged entry: read the text
     data, root = _parse(text)
-    try:
-        _KEPT.put(key, [json.dumps(_encode(data), separators=(",", ":")), _node_lines(root)])
-    except _NotKept:
-        pass
+    if _KEPT.path() is not None:
+        try:
+            _KEPT.put(key, [json.dumps(_encode(data), separators=(",", ":")), _node_lines(root)])
+        except _NotKept:
+            pass
     return Document(data, text, root)
 
 

@@ -198,7 +198,9 @@ def words_to_number(text: str) -> int | None:
     return int(value) if value is not None else None
 
 
+@lru_cache(maxsize=4096)
 def _number(text: str) -> float | None:
+    """The number written in ``text`` (digits, a fraction, number words); remembered (a letter repeats its counts)."""
     text = text.strip().lower()
     if re.fullmatch(_VALUE, text):
         return float(text)
