@@ -12,6 +12,8 @@ adversarial line is measured by ``bench/adversarial.py`` (``--growth``).
 
 from __future__ import annotations
 
+import pickle
+
 import re
 from unittest import mock
 
@@ -197,6 +199,8 @@ def test_line_length_is_the_length_of_the_line_text(pieces, data):
     source = SourceText("".join(pieces))
     line = data.draw(st.integers(min_value=-1, max_value=source.line_count + 2))
     assert source.line_length(line) == len(source.line_text(line))
+    sent = pickle.loads(pickle.dumps(source))  # as a worker process sends it: the lengths are computed again
+    assert sent._lengths is None and sent.line_length(line) == len(source.line_text(line))
     if 1 <= line <= source.line_count:
         start = source.line_starts[line - 1]
         end = source.line_starts[line] if line < source.line_count else len(source.text)

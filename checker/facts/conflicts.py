@@ -205,8 +205,8 @@ def _drug_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | None) -
         end_of_tail = matches[i + 1].start if i + 1 < len(matches) else len(text)
         s_end = sentence_at(text, match.start)[1]
         tail = text[match.start : min(end_of_tail, s_end, match.start + 90)]
-        tail = re.split(r"\s+(?:and|or|with)\s+(?=[A-Za-z])(?!no\s+refills)|[;,](?!\s*(?:#|\d|qty|quantity|\w+\s+count))", tail, maxsplit=1)[0]
-        tail = re.sub(r"[\s,;]+(?:and|or|with|to|for)?[\s,;]*$", "", tail)
+        tail = _TAIL_END.split(tail, maxsplit=1)[0]
+        tail = _TAIL_JOINER.sub("", tail)
         parsed = parsed_tails.get(tail)
         if parsed is None:
             parsed = parsed_tails[tail] = parse_request(tail, lexicon)
@@ -214,6 +214,12 @@ def _drug_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | None) -
             _Mention(match.drug.generic, role, parsed.strength, parsed.quantity, offset + match.start, offset + match.start + len(tail))
         )
     return mentions
+
+
+#: Where what follows a drug mention stops: the next drug joined by a conjunction, or a list separator.
+_TAIL_END = re.compile(r"\s+(?:and|or|with)\s+(?=[A-Za-z])(?!no\s+refills)|[;,](?!\s*(?:#|\d|qty|quantity|\w+\s+count))")
+#: A conjunction or separator left at the end of a tail.
+_TAIL_JOINER = re.compile(r"[\s,;]+(?:and|or|with|to|for)?[\s,;]*$")
 
 
 def _roles(text: str, matches: list[DrugMatch]) -> list[str]:

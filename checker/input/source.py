@@ -37,6 +37,11 @@ class SourceText:
         starts = [0]
         starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
         self.line_starts = starts
+        self._lengths: list[int] | None = None  # of every line, computed on first use
+
+    def __getstate__(self) -> dict[str, object]:
+        """What is pickled (a result sent from a worker process): the line lengths are computed again."""
+        return {**self.__dict__, "_lengths": None}
 
     def position(self, offset: int) -> tuple[int, int]:
         """Return the 1-based (line, column) of a character offset."""
@@ -56,8 +61,9 @@ class SourceText:
         Every span is clamped to its line's length: on a 200,000-character
         line, copying the line for each of its spans made reading quadratic.
         """
-        start, end = self._line_bounds(line)
-        return end - start
+        if self._lengths is None:
+            self._lengths = [end - start for start, end in map(self._line_bounds, range(1, len(self.line_starts) + 1))]
+        return self._lengths[line - 1] if 1 <= line <= len(self._lengths) else 0
 
     def _line_bounds(self, line: int) -> tuple[int, int]:
         """[start, end) of a 1-based line without its line break; (0, 0) for a line that does not exist."""

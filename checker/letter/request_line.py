@@ -263,6 +263,8 @@ def _protect_product_numbers(text: str, lexicon: Lexicon) -> tuple[str, int | No
     number = None
     for match in lexicon.find_all(text):
         numbers = dict(match.drug.product_numbers)
+        if not numbers:
+            continue  # only a numbered product has a number to protect
         inside = _PRODUCT_NUMBER.compiled.search(text, match.start, match.end)
         found = inside or _PRODUCT_NUMBER.compiled.match(text, len(text) - len(text[match.end :].lstrip()))
         if numbers and found and int(found.group(1)) in numbers:
