@@ -137,6 +137,18 @@ def seeds_expected() -> dict:
     return load_expected(SEEDS)
 
 
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch) -> Path:
+    """An empty start-up cache folder (checker/cache.py) for one test: what it stores is found by the next read."""
+    from checker import cache
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("IMR_CHECK_CACHE_DIR", str(folder))
+    cache.cache_dir.cache_clear()
+    yield folder
+    cache.cache_dir.cache_clear()
+
+
 # --------------------------------------------------------------------------- the CLI, in-process
 #: The environment every in-process run sees: no colour, a fixed width (so a
 #: long temporary path cannot wrap a report line differently from run to run),

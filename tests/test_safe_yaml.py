@@ -1,4 +1,7 @@
-"""Reading YAML (checker/safe_yaml.py): the same data and the same lines whether parsed or taken from the cache."""
+"""Reading YAML (checker/safe_yaml.py): the same data and the same lines whether parsed or taken from the cache.
+
+With ``fresh_cache`` (tests/conftest.py), the first load of a text parses it and the next takes it from the cache.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +10,10 @@ from datetime import date
 
 import pytest
 
-from checker import cache, safe_yaml
+from checker import safe_yaml
 from checker.knowledge.guideline import default_guideline
 from checker.rules.loader import RuleError, load_rule_file
 from tests.conftest import GOOD_RULE, ROOT
-
-
-@pytest.fixture
-def cache_in(tmp_path, monkeypatch):
-    """A fresh cache folder: the first load of a text parses it, the next takes it from the cache."""
-    monkeypatch.setenv("IMR_CHECK_CACHE_DIR", str(tmp_path / "cache"))
-    cache.cache_dir.cache_clear()
-    yield tmp_path / "cache"
-    cache.cache_dir.cache_clear()
 
 
 MIXED = textwrap.dedent("""\
@@ -46,7 +40,7 @@ def _taken_twice(text: str) -> tuple[safe_yaml.Document, safe_yaml.Document]:
     return first, second
 
 
-def test_data_from_the_cache_equals_the_parsed_data_types_and_all(cache_in):
+def test_data_from_the_cache_equals_the_parsed_data_types_and_all(fresh_cache):
     parsed, kept = _taken_twice(MIXED)
     assert kept.data == parsed.data
     assert type(kept.data["effective"]) is date and date(2019, 1, 1) in kept.data
@@ -69,28 +63,28 @@ def _locations(data, path=()):
 
 
 @pytest.mark.parametrize("text", [MIXED, GOOD_RULE, (ROOT / "rules" / "sources.yaml").read_text(encoding="utf-8")])
-def test_every_line_from_the_cache_is_the_line_of_the_parsed_tree(cache_in, text):
+def test_every_line_from_the_cache_is_the_line_of_the_parsed_tree(fresh_cache, text):
     parsed, kept = _taken_twice(text)
     for location in _locations(parsed.data):
         assert kept.line(location) == safe_yaml.line_of(parsed.root, location), location
     assert kept._lines is not None or len(max(_locations(parsed.data), key=len)) > safe_yaml.KEPT_DEPTH
 
 
-def test_a_deep_line_parses_the_text_again(cache_in):
+def test_a_deep_line_parses_the_text_again(fresh_cache):
     parsed, kept = _taken_twice(MIXED)
     deep = ["list", 0, 1, "deeper", "deepest", 1]
     assert kept.line(deep) == safe_yaml.line_of(parsed.root, deep) == 13
     assert kept.root is not None
 
 
-def test_data_json_cannot_hold_is_read_from_the_text_every_time(cache_in):
+def test_data_json_cannot_hold_is_read_from_the_text_every_time(fresh_cache):
     text = "things: !!set {a, b}\n"
     first, second = safe_yaml.load(text), safe_yaml.load(text)
     assert first.data == second.data == {"things": {"a", "b"}}
     assert second._lines is None  # parsed again: nothing was kept
 
 
-def test_a_rule_file_error_names_the_same_line_from_the_cache(cache_in, tmp_path):
+def test_a_rule_file_error_names_the_same_line_from_the_cache(fresh_cache, tmp_path):
     path = tmp_path / "mine.yaml"
     path.write_text(GOOD_RULE + "    colour: red\n", encoding="utf-8")
     messages = []
@@ -101,7 +95,7 @@ def test_a_rule_file_error_names_the_same_line_from_the_cache(cache_in, tmp_path
     assert messages[0] == messages[1] and "mine.yaml:9:" in messages[0]
 
 
-def test_the_limits_hold_before_anything_is_kept(cache_in):
+def test_the_limits_hold_before_anything_is_kept(fresh_cache):
     laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(6))
     for _ in range(2):

@@ -71,19 +71,13 @@ def _shipped_conditions() -> list[str]:
     return found
 
 
-def test_a_condition_from_the_cache_is_the_condition_parsed(tmp_path, monkeypatch):
-    from checker import cache
+def test_a_condition_from_the_cache_is_the_condition_parsed(fresh_cache, monkeypatch):
     from checker.rules import expressions
 
     conditions = _shipped_conditions() + [source for source, _ in _CASES]
-    monkeypatch.setenv("IMR_CHECK_CACHE_DIR", str(tmp_path / "cache"))
-    cache.cache_dir.cache_clear()
-    try:
-        parsed = [compile_expression(source) for source in conditions]  # parsed, and kept
-        monkeypatch.setattr(expressions, "_parse", lambda source: pytest.fail(f"parsed again: {source}"))
-        kept = [compile_expression(source) for source in conditions]
-    finally:
-        cache.cache_dir.cache_clear()
+    parsed = [compile_expression(source) for source in conditions]  # parsed, and kept
+    monkeypatch.setattr(expressions, "_parse", lambda source: pytest.fail(f"parsed again: {source}"))
+    kept = [compile_expression(source) for source in conditions]
     assert len(conditions) > 30
     for a, b in zip(parsed, kept):
         assert a == b and a.paths() == b.paths()  # the same tree (Expression compares source and tree)

@@ -18,7 +18,6 @@ import sys
 
 import pytest
 
-from checker import cache
 from checker.text import language, prefilter, stored_patterns
 from tests.conftest import FIXTURES, ROOT, SEEDS
 
@@ -132,14 +131,6 @@ def test_damaged_kept_patterns_are_compiled_again(filled, tmp_path):
 
 
 # --------------------------------------------------------------------------- in one process
-@pytest.fixture
-def fresh_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("IMR_CHECK_CACHE_DIR", str(tmp_path / "cache"))
-    cache.cache_dir.cache_clear()
-    yield tmp_path / "cache"
-    cache.cache_dir.cache_clear()
-
-
 def test_a_bad_pattern_raises_as_re_compile_does(fresh_cache):
     for bad in ("(unclosed", "a{2,1}", "(?P<x>a)(?P<x>b)"):
         with pytest.raises(re.error):
