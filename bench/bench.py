@@ -1,7 +1,7 @@
 """The benchmark: every speed and memory figure of imr-check in one run.
 
     python bench/bench.py                      # this checkout
-    python bench/bench.py --against ../old     # and another checkout, A/B in the same run
+    python bench/bench.py --against ../old     # and another checkout, A/B in the same run, taking turns
     python bench/bench.py --medspacy /path/to/venv/bin/python   # and the medspaCy peer
     python bench/bench.py --quick              # fewer letters and runs, for a first look
 
@@ -9,7 +9,9 @@ Run it with the Python that has imr-check's dependencies (the project's venv:
 ``.venv/bin/python bench/bench.py``).  Every figure is measured on whole
 processes (``python -m checker ...``) with the operating system's own
 accounting (CPU seconds and peak resident memory of the child, from
-``os.wait4``), as the median of several runs; the letters are generated from
+``os.wait4``), as the median of several runs.  With ``--against``, the two checkouts take
+turns run by run (A B A B ...), and each time ratio is also given run by run
+(drift on a busy machine moves both alike); the letters are generated from
 the repository's examples and fixtures (bench/generate_letters.py) into a
 temporary folder and deleted afterwards.  Nothing here asserts anything: the
 tests never time; this script is how speed is measured and quoted.
@@ -123,38 +125,84 @@ def big_letter(folder: Path, kilobytes: int) -> Path:
     return path
 
 
-def figures(tree: Path, work: Path, runs: int, counts: dict[str, int]) -> dict[str, float]:
-    """Every figure for one checkout."""
-    python = sys.executable
-    env = environment(tree, work)
-    cli = [python, "-m", "checker"]
-    batch = letters(work, counts["batch"])
-    measure([*cli, str(ROOT / "examples")], work, env)  # compiles the modules' bytecode once
-    n = counts["batch"]
-    out: dict[str, float] = {}
-    check = median([*cli, "-q", "-f", "text", "--jobs", "1", str(batch)], work, env, runs)
-    parse = median([*cli, "parse", "-f", "json", str(batch)], work, env, runs)
-    floor = median([python, "-c", FLOOR, str(batch)], work, env, runs)
-    out["check letters per CPU-second"] = n / check.cpu
-    out["parse letters per CPU-second"] = n / parse.cpu
-    out["Python floor, CPU seconds"] = floor.cpu
-    out["check / floor (CPU)"] = check.cpu / floor.cpu
-    out["--version, CPU ms"] = 1000 * median([*cli, "--version"], work, env, runs * 2).cpu
-    example = ROOT / "examples" / "carisoprodol-hydrocodone.txt"
-    out["one letter cold, CPU ms"] = 1000 * median([*cli, str(example)], work, env, runs * 2).cpu
-    no_cache = {**env, "IMR_CHECK_CACHE_DIR": ""}
-    out["one letter cold, no start-up cache, CPU ms"] = 1000 * median([*cli, str(example)], work, no_cache, runs * 2).cpu
+@dataclass(frozen=True)
+class Probe:
+    """One command run on each checkout: a name, its arguments after ``python``, and how it is run."""
+
+    name: str
+    args: tuple[str, ...]
+    runs: int  # how many times (the median is used)
+    env: tuple[tuple[str, str], ...] = ()  # changes to the checkout's environment
+
+
+def probes(work: Path, runs: int, counts: dict[str, int]) -> list[Probe]:
+    """Every command the figures are made from."""
+    cli = ("-m", "checker")
+    batch = str(letters(work, counts["batch"]))
+    example = str(ROOT / "examples" / "carisoprodol-hydrocodone.txt")
+    small, large = str(big_letter(work, 50)), str(big_letter(work, 500))
+    found = [
+        Probe("check", (*cli, "-q", "-f", "text", "--jobs", "1", batch), runs),
+        Probe("parse", (*cli, "parse", "-f", "json", batch), runs),
+        Probe("floor", ("-c", FLOOR, batch), runs),
+        Probe("version", (*cli, "--version"), runs * 2),
+        Probe("cold", (*cli, example), runs * 2),
+        Probe("cold, no cache", (*cli, example), runs * 2, (("IMR_CHECK_CACHE_DIR", ""),)),
+        Probe("50 KB", (*cli, "-q", "-f", "text", small), runs),
+        Probe("500 KB", (*cli, "-q", "-f", "text", large), runs),
+        Probe("jobs 2", (*cli, "-q", "-f", "text", "--jobs", "2", batch), runs),
+    ]
     for size in (counts["small"], counts["large"]):
-        folder = letters(work, size)
-        out[f"peak MiB, {size} letters -f json"] = median([*cli, "-f", "json", str(folder)], work, env, 1).rss_mib
-    small, large = big_letter(work, 50), big_letter(work, 500)
-    t_small = median([*cli, "-q", "-f", "text", str(small)], work, env, runs).cpu
-    t_large = median([*cli, "-q", "-f", "text", str(large)], work, env, runs).cpu
-    out["500 KB letter / 50 KB letter (CPU)"] = t_large / t_small
-    one = median([*cli, "-q", "-f", "text", "--jobs", "1", str(batch)], work, env, runs).wall
-    two = median([*cli, "-q", "-f", "text", "--jobs", "2", str(batch)], work, env, runs).wall
-    out["--jobs 2 speed-up (wall)"] = one / two
+        found.append(Probe(f"memory {size}", (*cli, "-f", "json", str(letters(work, size))), 1))
+    return found
+
+
+def measure_all(trees: dict[str, Path], work: Path, runs: int, counts: dict[str, int]) -> dict[str, dict[str, list[Measure]]]:
+    """Every probe on every checkout, the checkouts taking turns run by run (A B A B ...).
+
+    Taking turns puts the machine's drift (another process, a warmer CPU)
+    on both checkouts alike, so their ratio holds where the figures
+    themselves move.
+    """
+    envs = {name: environment(tree, work) for name, tree in trees.items()}
+    for name in trees:
+        measure([sys.executable, "-m", "checker", str(ROOT / "examples")], work, envs[name])  # bytecode, start-up cache
+    done: dict[str, dict[str, list[Measure]]] = {name: {} for name in trees}
+    for probe in probes(work, runs, counts):
+        for _ in range(probe.runs):
+            for name in trees:
+                env = {**envs[name], **dict(probe.env)}
+                done[name].setdefault(probe.name, []).append(measure([sys.executable, *probe.args], work, env))
+    return done
+
+
+def figures(done: dict[str, list[Measure]], counts: dict[str, int]) -> dict[str, float]:
+    """The figures of one checkout from its measures (medians)."""
+    cpu = {name: statistics.median(m.cpu for m in ms) for name, ms in done.items()}
+    wall = {name: statistics.median(m.wall for m in ms) for name, ms in done.items()}
+    n = counts["batch"]
+    out = {
+        "check letters per CPU-second": n / cpu["check"],
+        "parse letters per CPU-second": n / cpu["parse"],
+        "Python floor, CPU seconds": cpu["floor"],
+        "check / floor (CPU)": cpu["check"] / cpu["floor"],
+        "--version, CPU ms": 1000 * cpu["version"],
+        "one letter cold, CPU ms": 1000 * cpu["cold"],
+        "one letter cold, no start-up cache, CPU ms": 1000 * cpu["cold, no cache"],
+    }
+    for size in (counts["small"], counts["large"]):
+        out[f"peak MiB, {size} letters -f json"] = max(m.rss_mib for m in done[f"memory {size}"])
+    out["500 KB letter / 50 KB letter (CPU)"] = cpu["500 KB"] / cpu["50 KB"]
+    out["--jobs 2 speed-up (wall)"] = wall["check"] / wall["jobs 2"]
     return out
+
+
+def paired(this: dict[str, list[Measure]], against: dict[str, list[Measure]]) -> dict[str, float]:
+    """This checkout's CPU time over the other's, run by run (the runs took turns), as medians."""
+    return {
+        name: statistics.median(a.cpu / b.cpu for a, b in zip(this[name], against[name]) if b.cpu > 0)
+        for name in ("check", "parse", "version", "cold", "cold, no cache")
+    }
 
 
 def peer(medspacy_python: str, work: Path, counts: dict[str, int], runs: int) -> float:
@@ -180,7 +228,8 @@ def main() -> None:
         trees = {"this checkout": ROOT}
         if args.against:
             trees = {"against": args.against.resolve(), **trees}
-        results = {name: figures(tree, work, runs, counts) for name, tree in trees.items()}
+        done = measure_all(trees, work, runs, counts)
+        results = {name: figures(measures, counts) for name, measures in done.items()}
         if args.medspacy:
             seconds = peer(args.medspacy, work, counts, runs)
             for name, values in results.items():
@@ -191,6 +240,10 @@ def main() -> None:
         print(f"{'figure':42}" + "".join(f"{name:>18}" for name in names))
         for figure in results[names[-1]]:
             print(f"{figure:42}" + "".join(f"{results[name].get(figure, float('nan')):>18.2f}" for name in names))
+        if args.against:
+            print("\nCPU time of this checkout / the other's, run by run (the checkouts took turns), median:")
+            for name, ratio in paired(done["this checkout"], done["against"]).items():
+                print(f"  {name:40}{ratio:>8.3f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
