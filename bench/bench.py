@@ -157,7 +157,9 @@ def probes(work: Path, runs: int, counts: dict[str, int]) -> list[Probe]:
     return found
 
 
-def measure_all(trees: dict[str, Path], work: Path, runs: int, counts: dict[str, int]) -> dict[str, dict[str, list[Measure]]]:
+def measure_all(
+    trees: dict[str, Path], work: Path, runs: int, counts: dict[str, int]
+) -> dict[str, dict[str, list[Measure]]]:
     """Every probe on every checkout, the checkouts taking turns run by run (A B A B ...).
 
     Taking turns puts the machine's drift (another process, a warmer CPU)
