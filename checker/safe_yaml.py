@@ -180,10 +180,8 @@ def _no_duplicate_keys(node: yaml.MappingNode) -> None:
         keys[key.value] = key.start_mark.line + 1
 
 
-def line_of(root: Document | yaml.Node | None, location: list) -> int:
+def line_of(root: yaml.Node | None, location: list) -> int:
     """1-based line of the node at ``location`` (keys and list indexes), or of its closest ancestor."""
-    if isinstance(root, Document):
-        return root.line(location)
     if root is None:
         return 1
     import yaml

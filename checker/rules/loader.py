@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -210,21 +209,21 @@ def _compile_rule_file(path: Path, text: str, guideline: Guideline, shown: str) 
         document = safe_yaml.load(text)
     except safe_yaml.YamlError as error:
         raise RuleError(f"{shown}:{error.line or 1}: {error}") from None
-    data, root = document.data, document  # line_of reads lines from the document
+    data = document.data
     if data is None:
         raise RuleError(f"{shown}:1: empty rule file (expected a 'rules:' list)")
     errors = schema_errors("rules", data, text)
     if errors:
-        raise RuleError(_schema_message(shown, root, _best_error(errors[0])))
+        raise RuleError(_schema_message(shown, document, _best_error(errors[0])))
     ruleset = str(data.get("ruleset") or path.parent.name)
-    _check_patterns(data, shown, root)
+    _check_patterns(data, shown, document)
     concepts = load_concepts(data)
     statements = load_statements(data)
     drugs = [drug_of_entry(entry) for entry in data.get("drugs") or []]
     lexicon = with_additions(default_lexicon(), drugs) if drugs else default_lexicon()
     known = _Known(guideline, {*default_concepts(), *concepts}, lexicon)
     rules = [
-        _compile_rule(raw, Where(shown, safe_yaml.line_of(root, ["rules", i])), ruleset, root, ["rules", i], known, path)
+        _compile_rule(raw, Where(shown, document.line(["rules", i])), ruleset, document, ["rules", i], known, path)
         for i, raw in enumerate(data.get("rules") or [])
     ]
     return RuleFile(
@@ -237,13 +236,13 @@ def _compile_rule_file(path: Path, text: str, guideline: Guideline, shown: str) 
         statements=statements,
         drugs=drugs,
         lines={
-            **{f"extends:{name}": f"{shown}:{safe_yaml.line_of(root, ['extends', i])}" for i, name in enumerate(data.get("extends") or ())},
-            **{f"overrides:{name}": f"{shown}:{safe_yaml.line_of(root, ['overrides', name])}" for name in data.get("overrides") or {}},
+            **{f"extends:{name}": f"{shown}:{document.line(['extends', i])}" for i, name in enumerate(data.get("extends") or ())},
+            **{f"overrides:{name}": f"{shown}:{document.line(['overrides', name])}" for name in data.get("overrides") or {}},
         },
     )
 
 
-def _check_patterns(data: dict[str, Any], shown: str, root: Any) -> None:
+def _check_patterns(data: dict[str, Any], shown: str, document: safe_yaml.Document) -> None:
     """Every regular expression of the file compiles and cannot backtrack for exponentially long."""
     found = [
         (["concepts", cid, "patterns", i], pattern)
@@ -258,7 +257,7 @@ def _check_patterns(data: dict[str, Any], shown: str, root: Any) -> None:
         try:
             check_pattern(pattern)
         except (re.error, UnsafePattern) as error:
-            line = safe_yaml.line_of(root, location)
+            line = document.line(location)
             raise RuleError(f"{shown}:{line}: {_key_name(location)}: unusable pattern: {error}") from None
 
 
@@ -269,14 +268,14 @@ def _best_error(error: ValidationError) -> ValidationError:
     return error
 
 
-def _schema_message(path: str, root: Any, error: ValidationError) -> str:
+def _schema_message(path: str, document: safe_yaml.Document, error: ValidationError) -> str:
     location = list(error.absolute_path)
     key = _key_name(location)
-    line = safe_yaml.line_of(root, location)
+    line = document.line(location)
     if error.validator == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message)
         unknown = extra[0] if extra else "?"
-        line = safe_yaml.line_of(root, location + [unknown])
+        line = document.line(location + [unknown])
         return f"{path}:{line}: {_key_name(location + [unknown])}: unknown key {unknown!r}"
     if error.validator == "required":
         return f"{path}:{line}: {key or 'file'}: {error.message}"
@@ -300,11 +299,11 @@ class _Known:
 
 
 def _compile_rule(
-    raw: dict[str, Any], where: Where, ruleset: str, root: Any, location: list, known: _Known, path: Path
+    raw: dict[str, Any], where: Where, ruleset: str, document: safe_yaml.Document, location: list, known: _Known, path: Path
 ) -> Rule:
     def fail(key: str | list, message: str) -> RuleError:
         sub = key if isinstance(key, list) else [key]
-        return RuleError(f"{where.path}:{safe_yaml.line_of(root, location + sub)}: {_key_name(location + sub)}: {message}")
+        return RuleError(f"{where.path}:{document.line(location + sub)}: {_key_name(location + sub)}: {message}")
 
     def expression(key: list, source: str) -> Expression:
         try:
@@ -347,7 +346,7 @@ def _compile_rule(
     except VocabularyError as error:
         raise fail(error.key, str(error)) from None
     tests = [
-        _compile_test(t, Where(where.path, safe_yaml.line_of(root, location + ["tests", i])), path)
+        _compile_test(t, Where(where.path, document.line(location + ["tests", i])), path)
         for i, t in enumerate(raw.get("tests") or [])
     ]
     return Rule(
