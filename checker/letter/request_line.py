@@ -267,7 +267,7 @@ def _protect_product_numbers(text: str, lexicon: Lexicon) -> tuple[str, int | No
             continue  # only a numbered product has a number to protect
         inside = _PRODUCT_NUMBER.compiled.search(text, match.start, match.end)
         found = inside or _PRODUCT_NUMBER.compiled.match(text, len(text) - len(text[match.end :].lstrip()))
-        if numbers and found and int(found.group(1)) in numbers:
+        if found and int(found.group(1)) in numbers:
             number = int(found.group(1))
             text = text[: found.start()] + "P" * (found.end() - found.start()) + text[found.end() :]
     return text, number

@@ -39,6 +39,7 @@ from checker.letter.request_line import parse_request
 from checker.model import Item, Letter, Problem, Section, Span
 from checker.resources import lark_parser
 from checker.text.prefilter import Dispatch, required_literal
+from checker.text.stored_patterns import compile_pattern
 from checker.text.normalise import NormalText
 
 #: Suffixes that mark a terminal as structural (a paragraph that must start on its own line).
@@ -97,7 +98,7 @@ class Layout:
     @cached_property
     def _patterns(self) -> dict[str, re.Pattern[str]]:
         """Every terminal of the grammar as a compiled pattern (for its named groups)."""
-        return {t.name: re.compile(t.pattern.to_regexp()) for t in self.parser.terminals}
+        return {t.name: compile_pattern(t.pattern.to_regexp()) for t in self.parser.terminals}
 
     @cached_property
     def structural(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -132,7 +133,7 @@ class Layout:
         term = next((t for t in terminals if t.name == "FIELD_LABEL"), None)
         if term is None:
             return None
-        return re.compile(rf"(?<![\w(])({term.pattern.to_regexp()})[^\S\n]*:")
+        return compile_pattern(rf"(?<![\w(])({term.pattern.to_regexp()})[^\S\n]*:")
 
     def groups(self, token: Token) -> dict[str, Any]:
         """The named groups of ``token``'s own terminal, as offsets into the normalised text.
@@ -155,7 +156,7 @@ class Layout:
         found = []
         for marker, weight in self.markers:
             source = _within_line(marker)
-            found.append((re.compile(source, re.I | re.M), weight, required_literal(source, re.I | re.M)))
+            found.append((compile_pattern(source, re.I | re.M), weight, required_literal(source, re.I | re.M)))
         return tuple(found)
 
     def score(self, text: str, lowered: str | None = None) -> int:
