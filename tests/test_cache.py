@@ -16,14 +16,10 @@ from tests.conftest import GOOD_RULE, ROOT, SEEDS
 
 
 @pytest.fixture
-def cache_in(tmp_path, monkeypatch):
-    """A fresh cache folder for one test; the process's parsers are rebuilt against it."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("IMR_CHECK_CACHE_DIR", str(folder))
-    cache.cache_dir.cache_clear()
+def cache_in(fresh_cache):
+    """A fresh cache folder for one test (``fresh_cache``); the process's parsers are rebuilt against it."""
     lark_parser.cache_clear()
-    yield folder
-    cache.cache_dir.cache_clear()
+    yield fresh_cache
     lark_parser.cache_clear()
 
 

@@ -379,7 +379,7 @@ _STEPS = st.lists(
 @given(_STEPS)
 def test_the_runs_map_every_character_as_a_list_of_offsets_would(steps):
     """The builder's runs against the plainest model: one source offset per character written."""
-    builder, text, offsets, at = _Builder(), [], [], 0
+    builder, offsets, at = _Builder(), [], 0
     for kind, piece, gap in steps:
         at += gap
         if kind == "add":
