@@ -78,6 +78,8 @@ class Lexicon:
                 if len(name) >= 8:
                     self._by_first.setdefault(name[:1], []).append((name, drug))
         self._near_cache: dict[str, Drug | None] = {}
+        #: Words known to be neither a name nor a near spelling of one: a text's words less these are judged.
+        self._far: set[str] = set()
         self._found_cache: dict[str, list[DrugMatch]] = {}
         self._first_word_pattern: re.Pattern[str] | None = None
         # Every name, indexed by its first word (run of letters or of digits):
@@ -175,8 +177,15 @@ class Lexicon:
         Each different word is judged once; only a text that holds a near
         spelling is read again for where its words are.
         """
-        words = {word.lower() for word in _LONG_WORD.findall(text)}
-        near = {w for w in words if w not in self.by_name and w not in self.misspelt and self._nearest(w) is not None}
+        words = set(map(str.lower, _LONG_WORD.findall(text))) - self._far  # most words were judged before
+        near = set()
+        for word in words:
+            if word not in self.by_name and word not in self.misspelt and self._nearest(word) is not None:
+                near.add(word)
+            else:
+                if len(self._far) >= _NEAR_CACHE_SIZE:
+                    self._far.clear()  # bounded, as the nearest names are
+                self._far.add(word)
         if not near:
             return []
         found = []
@@ -250,7 +259,7 @@ class Lexicon:
         if word[:2] != name[:2] and (word[0] != name[0] or len(name) < 8 or abs(len(name) - len(word)) > 1):
             return None
         for spelt in self._sound_forms(word):
-            if edit_distance(spelt, name, 1) <= 1 or _swapped(spelt, name):
+            if within_one_edit(spelt, name) or _swapped(spelt, name):
                 return 1
         return None
 
@@ -317,6 +326,28 @@ def _name_regex(name: str) -> str:
     parts = [re.escape(p) for p in re.split(r"\s+", name)]
     regex = r"\s+".join(parts).replace(r"/", r"\s*/\s*")
     return regex + "(?:es|s)?" if name[-1:].isalpha() else regex
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """``edit_distance(a, b, 1) <= 1``, without the table: equal, or one letter changed, added, lost or
+    swapped with its neighbour.
+
+    Every word of every letter near a name's first letters is compared; the
+    table costs a row per letter, this one pass over the common beginning.
+    """
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < len(a) and i < len(b) and a[i] == b[i]:
+        i += 1  # the first difference
+    if len(a) > len(b):
+        return a[i + 1 :] == b[i:]  # a letter added
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]  # a letter lost
+    return a[i + 1 :] == b[i + 1 :] or (a[i + 1 : i + 2] == b[i : i + 1] and a[i : i + 1] == b[i + 1 : i + 2]
+                                        and a[i + 2 :] == b[i + 2 :])
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from checker.knowledge.lexicon import default_lexicon
+from checker.knowledge.lexicon import default_lexicon, edit_distance, within_one_edit
 from checker.knowledge.guideline import default_guideline
 from tests.conftest import FIXTURES, read_yaml
 
@@ -105,3 +107,21 @@ def test_compounded_creams_and_medical_foods_are_recognised_but_not_judged():
         assert LEXICON.get(generic).drug_class == "compounded topical"
     for generic in ("theramine", "sentra"):
         assert LEXICON.get(generic).drug_class == "medical food"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text("abcs", max_size=7), st.text("abcs", max_size=7))
+def test_within_one_edit_is_edit_distance_at_most_one(a, b):
+    """The quick check near spellings use agrees with the distance table on every pair of short words."""
+    assert within_one_edit(a, b) == (edit_distance(a, b, 1) <= 1)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [("tramadal", "tramadol", True), ("tramadol", "tramadols", True), ("tramdol", "tramadol", True),
+     ("tarmadol", "tramadol", True), ("tramadlo", "tramadol", True), ("tramadl", "tramadolx", False),
+     ("tamradol", "tramadol", False), ("", "a", True), ("", "ab", False)],
+)
+def test_within_one_edit_examples(a, b, expected):
+    assert within_one_edit(a, b) is expected
+    assert within_one_edit(b, a) is expected
