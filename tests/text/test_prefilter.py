@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from checker.letter.layouts import layouts
 from checker.letter.request_line import _patterns, scan
-from checker.text.prefilter import ASCII, Dispatch, first_chars
+from checker.text.prefilter import ASCII, Dispatch, after_line_break, first_chars
 from tests.conftest import ROOT
 
 
@@ -201,3 +201,36 @@ def test_a_text_without_a_patterns_plain_part_holds_no_match(text):
         needs = required_literal(source, re.I | re.M)
         if lowered is not None and needs is not None and needs not in lowered:
             assert re.search(source, text, re.I | re.M) is None, source
+
+
+# --------------------------------------------------------------------------- line-start patterns
+def test_only_a_line_start_pattern_of_one_sequence_is_rewritten():
+    flags = re.I | re.M
+    assert after_line_break(r"^[^\S\n]*IMR ISSUES?", flags) == r"\n[^\S\n]*IMR ISSUES?"
+    assert after_line_break(r"^(?:a|b)c", flags) == r"\n(?:a|b)c"  # alternatives inside a group
+    assert after_line_break(r"^a|b", flags) is None  # "b" could start at the added line break
+    assert after_line_break(r"^(?<!x)a", flags) is None  # would look behind at the added line break
+    assert after_line_break(r"^a", re.I) is None  # not multiline: "^" is the text's start only
+    assert after_line_break(r"a^", flags) is None
+
+
+_LINE_START_PATTERNS = [r"^a", r"^\s*a b", r"^[^\S\n]*a\s+b$", r"^(?:a|b)\s*c", r"^\d{1,2}\.\s.*\bb", r"^\W*a", r"^$"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("ab c1.\n\t", max_size=30), st.sampled_from(_LINE_START_PATTERNS + [layout_marker for layout in layouts()
+                                                                                   for layout_marker, _ in layout.markers]))
+def test_a_rewritten_pattern_finds_a_match_after_a_line_break_exactly_when_the_pattern_does(text, source):
+    flags = re.I | re.M
+    rewrite = after_line_break(source, flags)
+    if rewrite is not None:
+        assert bool(re.search(rewrite, "\n" + text, flags)) == bool(re.search(source, text, flags))
+
+
+def test_alternatives_are_found_outside_groups_and_classes_only():
+    assert after_line_break(r"^a(?:b|c)|d", re.M) is None
+    assert after_line_break(r"^a[|]b", re.M) == r"\na[|]b"
+    assert after_line_break(r"^a[]|]b", re.M) == r"\na[]|]b"
+    assert after_line_break(r"^a[^]|]b", re.M) == r"\na[^]|]b"
+    assert after_line_break(r"^a\|b", re.M) == r"\na\|b"
+    assert after_line_break(r"^a(b)|c", re.M) is None

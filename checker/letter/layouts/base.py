@@ -38,7 +38,7 @@ from checker.knowledge.lexicon import Lexicon
 from checker.letter.request_line import parse_request
 from checker.model import Item, Letter, Problem, Section, Span
 from checker.resources import lark_parser
-from checker.text.prefilter import Dispatch, required_literal
+from checker.text.prefilter import Dispatch, after_line_break, required_literal
 from checker.text.stored_patterns import compile_pattern
 from checker.text.normalise import NormalText
 
@@ -151,12 +151,17 @@ class Layout:
 
     # ------------------------------------------------------------ detection
     @cached_property
-    def _markers(self) -> tuple[tuple[re.Pattern[str], int, str | None], ...]:
-        """(pattern, weight, the plain text every match holds) of each marker."""
+    def _markers(self) -> tuple[tuple[re.Pattern[str], int, str | None, bool], ...]:
+        """(pattern, weight, the plain text every match holds, whether the pattern is searched in the text
+        after a line break) of each marker: a marker at a line start is searched as one after a line break
+        (``prefilter.after_line_break``), which is quicker."""
         found = []
         for marker, weight in self.markers:
             source = _within_line(marker)
-            found.append((compile_pattern(source, re.I | re.M), weight, required_literal(source, re.I | re.M)))
+            flags = re.I | re.M
+            rewrite = after_line_break(source, flags)
+            pattern = compile_pattern(rewrite or source, flags)
+            found.append((pattern, weight, required_literal(source, flags), rewrite is not None))
         return tuple(found)
 
     def score(self, text: str, lowered: str | None = None) -> int:
@@ -165,9 +170,11 @@ class Layout:
         ``lowered`` is ``prefilter.lower_in_step(text)``, when the caller has
         it: a marker is searched for only in a text that holds its plain part.
         """
+        after_break = "\n" + text
         return sum(
-            weight for pattern, weight, needs in self._markers
-            if (lowered is None or needs is None or needs in lowered) and pattern.search(text)
+            weight for pattern, weight, needs, in_after_break in self._markers
+            if (lowered is None or needs is None or needs in lowered)
+            and pattern.search(after_break if in_after_break else text)
         )
 
     # ------------------------------------------------------------ reading
