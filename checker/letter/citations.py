@@ -432,11 +432,7 @@ def topic_parts(text: str) -> list[str]:
 
 def _topics(text: str, refs: list[_RawRef], sections: list[tuple[int, int, str]]) -> list[str]:
     """Topic phrases left once source names, page references and boilerplate are gone."""
-    chars = list(text)
-    for start, end in [(r.start, r.end) for r in refs] + [(s, e) for s, e, _ in sections]:
-        for i in range(start, min(end, len(chars))):
-            chars[i] = ";"
-    rest = sources().name_pattern.sub(";", "".join(chars))
+    rest = sources().name_pattern.sub(";", _cut_out(text, [(r.start, r.end) for r in refs] + [(s, e) for s, e, _ in sections]))
     rest = _BOILERPLATE.sub(" ", rest)
     topics = []
     for part in topic_parts(rest):
@@ -446,6 +442,24 @@ def _topics(text: str, refs: list[_RawRef], sections: list[tuple[int, int, str]]
     for _, _, body in sections:
         topics.extend(_clean_section(s) for s in _split_sections(body))
     return list(dict.fromkeys(topics))
+
+
+def _cut_out(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with each range (ranges that overlap: together) replaced by one ";", where topics are cut.
+
+    One ";" for the whole range, not one per character: every character
+    would make an empty topic to be cleaned and thrown away.
+    """
+    pieces, at = [], 0
+    for start, end in sorted(ranges):
+        end = min(end, len(text))
+        if end <= start:
+            continue
+        if start >= at:
+            pieces += [text[at:start], ";"]
+        at = max(at, end)
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 _SPACES = re.compile(r"\s+")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from checker.letter.citations import page_refs, read_guideline_line, read_rationale_citations, sources
+from checker.letter.citations import _cut_out, page_refs, read_guideline_line, read_rationale_citations, sources
 from checker.model import Span
 
 
@@ -379,3 +379,18 @@ def test_a_text_is_read_for_its_first_references_only():
     assert len(refs) == MOST_REFERENCES
     prose = " ".join(f"As stated on page {n} of the MTUS, it is not recommended." for n in range(1, 41))
     assert [r.pages for r in page_refs(prose)[0]] == [(n,) for n in range(1, 41)]
+
+
+@pytest.mark.parametrize(
+    ("ranges", "expected"),
+    [([], "ACOEM, page 303"), ([(7, 15)], "ACOEM, ;"), ([(0, 5), (3, 9)], ";ge 303"), ([(0, 5), (7, 11)], ";, ; 303"),
+     ([(7, 11), (0, 5)], ";, ; 303"), ([(12, 99)], "ACOEM, page ;"), ([(4, 4)], "ACOEM, page 303")],
+)
+def test_page_references_and_sections_are_cut_out_of_the_topics_as_one_cut_each(ranges, expected):
+    assert _cut_out("ACOEM, page 303", ranges) == expected
+
+
+def test_a_long_page_reference_leaves_no_empty_topics_behind():
+    (citation,) = read_guideline_line("claims-administrator", "MTUS Chronic Pain Medical Treatment Guidelines, "
+                                      "pages 78, 79, 80, 81, 82 and 83, Opioids, criteria for use", lambda a, b: Span(1, a + 1, 1, b + 1))
+    assert citation.topics == ["Opioids", "criteria for use"]
