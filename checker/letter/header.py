@@ -17,6 +17,7 @@ from checker.model import Field, Letter, LetterDates, Section
 from checker.text import language
 from checker.text.dates import DATE, parse_date, with_dates
 from checker.text.normalise import NormalText
+from checker.text.stored_patterns import compile_pattern
 
 
 def _sex_words() -> str:
@@ -192,7 +193,9 @@ def _header_fields(letter: Letter, normal: NormalText, labels: re.Pattern[str]) 
     labels after the first.
     """
     text = normal.text
-    for first in _line_starting_with(labels).finditer(text):
+    # Searched after a line break ("\n" + text), which the engine skips to, rather than at every
+    # place for "^": the break found at i there is the start of a line at i in the text.
+    for first in _line_starting_with(labels).finditer("\n" + text):
         start = first.start()
         end_of_line = text.find("\n", start)
         line = text[start : end_of_line if end_of_line >= 0 else len(text)]
@@ -207,8 +210,9 @@ def _header_fields(letter: Letter, normal: NormalText, labels: re.Pattern[str]) 
 
 @lru_cache(maxsize=8)
 def _line_starting_with(labels: re.Pattern[str]) -> re.Pattern[str]:
-    """Lines whose first words are a field label (``labels`` is :attr:`Layout.field_label`)."""
-    return re.compile(rf"^(?=[ \t]*(?:{labels.pattern}))", labels.flags | re.M)
+    """The line break before each line whose first words are a field label (``labels`` is
+    :attr:`Layout.field_label`)."""
+    return compile_pattern(rf"\n(?=[ \t]*(?:{labels.pattern}))", labels.flags)
 
 
 def _patient(letter: Letter, normal: NormalText) -> None:
