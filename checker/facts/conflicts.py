@@ -138,8 +138,9 @@ _TEMPORAL = language.lazy(lambda: rf"\b{_alt('time.temporal')}\b", re.I)
 
 @dataclass(frozen=True)
 class _Mention:
+    """A mention of a drug as the request, with the strength and quantity written right after it."""
+
     drug: str
-    role: str  # request | modification | history
     strength: str | None
     quantity: int | None
     start: int  # offsets in the normalised letter
@@ -147,18 +148,22 @@ class _Mention:
 
 
 # ------------------------------------------------------------------ drug mentions
-def drug_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | None) -> list[_Mention]:
-    """Mentions of ``drug`` (a generic name) in ``text``, with the strength/quantity written right after them.
+def requested_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | None) -> list[_Mention]:
+    """Mentions of ``drug`` (a generic name) in ``text`` as the request, with the strength/quantity written
+    right after them.
 
-    Only the drug's own mentions have their role and what follows them
-    read: an item is compared with what the letter says of its drug, and a
-    case summary names many drugs.  Cached: every item compares itself with
-    the same case summary.
+    Mentions of the drug's history ("prescribed since 2013") or of a UR
+    modification ("modified to #60") say nothing of the request, so only
+    the request's own mentions have what follows them read (more than half
+    of a summary's mentions are history), and only the drug's own: an item
+    is compared with what the letter says of its drug, and a case summary
+    names many drugs.  Cached: every item compares itself with the same
+    case summary.
     """
     key = (id(lexicon), text, offset, drug)
     cached = _MENTION_CACHE.get(key)
     if cached is None:
-        cached = _drug_mentions(text, offset, lexicon, drug)
+        cached = _requested_mentions(text, offset, lexicon, drug)
         if len(_MENTION_CACHE) > 256:
             _MENTION_CACHE.clear()
         _MENTION_CACHE[key] = cached
@@ -192,7 +197,7 @@ _NAMES_CACHE: dict[tuple[int, str], tuple[list[DrugMatch], list[DrugMatch]]] = {
 MOST_DRUG_MENTIONS = 1_000
 
 
-def _drug_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | None) -> list[_Mention]:
+def _requested_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | None) -> list[_Mention]:
     found, near = _drug_names(text, lexicon)
     matches = sorted(found + near, key=lambda m: m.start)[:MOST_DRUG_MENTIONS]
     chosen = [i for i, match in enumerate(matches) if match.drug.generic == drug]
@@ -201,6 +206,8 @@ def _drug_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | None) -
     parsed_tails: dict[str, Any] = {}
     mentions = []
     for i, role in zip(chosen, roles):
+        if role != "request":
+            continue
         match = matches[i]
         end_of_tail = matches[i + 1].start if i + 1 < len(matches) else len(text)
         s_end = sentence_at(text, match.start)[1]
@@ -211,7 +218,7 @@ def _drug_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | None) -
         if parsed is None:
             parsed = parsed_tails[tail] = parse_request(tail, lexicon)
         mentions.append(
-            _Mention(match.drug.generic, role, parsed.strength, parsed.quantity, offset + match.start, offset + match.start + len(tail))
+            _Mention(match.drug.generic, parsed.strength, parsed.quantity, offset + match.start, offset + match.start + len(tail))
         )
     return mentions
 
@@ -363,12 +370,8 @@ def quantity_and_strength_conflicts(letter: Letter, item: Item, lexicon: Lexicon
     if normal is None or drug is None:
         return [], []
     summary = letter.section("summary")
-    summary_mentions = [
-        m for m in (drug_mentions(summary.text, summary.body_start, lexicon, drug) if summary else []) if m.role == "request"
-    ]
-    rationale_mentions = [
-        m for m in drug_mentions(item.rationale_text, item.rationale_start, lexicon, drug) if m.role == "request"
-    ]
+    summary_mentions = requested_mentions(summary.text, summary.body_start, lexicon, drug) if summary else []
+    rationale_mentions = requested_mentions(item.rationale_text, item.rationale_start, lexicon, drug)
     stated = []  # (where, quantity, strength, span, text): the item line and the rationale
     if item.request.quantity is not None or item.request.strength is not None:
         stated.append(("item line", item.request.quantity, item.request.strength, item.request_span, item.request_text))
@@ -455,8 +458,8 @@ def amount_not_specified(letter: Letter, item: Item, lexicon: Lexicon) -> Record
         stated = spanned(item.request_text, item.request_span, value=item.request.quantity, where="item line")
     else:
         summary = letter.section("summary")
-        for m in drug_mentions(summary.text, summary.body_start, lexicon, item.request.drug) if summary else []:
-            if m.role == "request" and m.quantity is not None:
+        for m in requested_mentions(summary.text, summary.body_start, lexicon, item.request.drug) if summary else []:
+            if m.quantity is not None:
                 stated = spanned(normal.text[m.start : m.end], normal.span(m.start, m.end), value=m.quantity, where="summary")
                 break
     return spanned(claim_text, claim_span, value=True, stated=stated or spanned(None, None, value=None))

@@ -222,16 +222,28 @@ def test_when_item_line_and_summary_agree_only_the_rationale_is_reported(tmp_pat
 
 
 def test_a_text_is_read_for_its_first_thousand_drug_mentions():
-    """A damaged line of 'Soma Soma ...' gives MOST_DRUG_MENTIONS mentions; a real summary names drugs a few dozen times."""
-    from checker.facts.conflicts import MOST_DRUG_MENTIONS, drug_mentions
+    """A damaged line of 'Soma Soma ...' gives at most MOST_DRUG_MENTIONS mentions; a real summary names drugs a few dozen times."""
+    from checker.facts.conflicts import MOST_DRUG_MENTIONS, requested_mentions
     from checker.knowledge.lexicon import default_lexicon
 
     lexicon = default_lexicon()
-    assert len(drug_mentions("Soma 350 mg #60. " * (MOST_DRUG_MENTIONS + 200), 0, lexicon, "carisoprodol")) == MOST_DRUG_MENTIONS
-    summary = " ".join(f"On visit {n} he took Norco 10/325 mg #{n} and Soma 350 mg." for n in range(1, 31))
-    norco = drug_mentions(summary, 0, lexicon, "hydrocodone/acetaminophen")
+    damaged = "The request is for Soma 350 mg #60. " * (MOST_DRUG_MENTIONS + 200)
+    assert len(requested_mentions(damaged, 0, lexicon, "carisoprodol")) == MOST_DRUG_MENTIONS
+    summary = " ".join(f"The request of visit {n} was for Norco 10/325 mg #{n} and Soma 350 mg." for n in range(1, 31))
+    norco = requested_mentions(summary, 0, lexicon, "hydrocodone/acetaminophen")
     assert len(norco) == 30 and norco[-1].quantity == 30 and {m.drug for m in norco} == {"hydrocodone/acetaminophen"}
-    assert len(drug_mentions(summary, 0, lexicon, "carisoprodol")) == 30  # only the drug asked for is read
+    assert len(requested_mentions(summary, 0, lexicon, "carisoprodol")) == 30  # only the drug asked for is read
+
+
+def test_only_the_mentions_of_the_request_are_read():
+    """History ("has taken ... since") and UR modifications ("modified to") say nothing of the request."""
+    from checker.facts.conflicts import requested_mentions
+    from checker.knowledge.lexicon import default_lexicon
+
+    summary = ("The patient has been prescribed Norco 10/325 mg #90 since 2014. "
+               "The current request is for Norco 10/325 mg #120. UR modified the request to Norco 10/325 mg #60.")
+    (mention,) = requested_mentions(summary, 0, default_lexicon(), "hydrocodone/acetaminophen")
+    assert mention.quantity == 120 and summary[mention.start :].startswith("Norco 10/325 mg #120")
 
 
 def test_reviewer_boilerplate_about_either_sex_always_holds_a_slash():
