@@ -625,6 +625,9 @@ def concept_conflicts(letter: Letter, item: Item, concepts: dict[str, Concept], 
     summary = letter.section("summary")
     if normal is None or summary is None or not item.rationale_text:
         return []
+    said_missing = {m.concept for m in find_mentions(item.rationale_text, concepts) if m.status == NOT_DOCUMENTED}
+    if not said_missing & comparable:
+        return []  # nothing to compare: the summary need not be read
     documented: dict[str, list] = {}
     for m in find_mentions(summary.text, concepts):
         if m.status == DOCUMENTED and m.concept in comparable and not _PURPOSE.search(summary.text[max(0, m.start - 30) : m.start]):
