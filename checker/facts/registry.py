@@ -275,9 +275,26 @@ _BY_SCOPE: dict[str, dict[str, Fact]] = {}
 
 @functools.cache
 def _load_families() -> None:
-    """Import the family modules once: their ``@fact`` declarations fill the registry."""
-    for family in FAMILIES:
-        importlib.import_module(f"checker.facts.{family}")
+    """Import the family modules once: their ``@fact`` declarations fill the registry.
+
+    Then the facts are put in the order of ``FAMILIES`` (each module's in
+    the order it declares them), whichever module something imported
+    first: the generated documentation and every listing of facts must not
+    depend on what a program happened to import before.
+    """
+    rank = {f"checker.facts.{family}": index for index, family in enumerate(FAMILIES)}
+    for module in rank:
+        importlib.import_module(module)
+    ordered = sorted(_FACTS.values(), key=lambda f: rank.get(f.compute.__module__, len(rank)))  # stable
+    _FACTS.clear()
+    _FACTS.update((f.name, f) for f in ordered)
+    for name, scope in SCOPES.items():
+        fields = scope.fields
+        own = [f.field for f in ordered if f.scope == name and f.field in fields]
+        others = [key for key in fields if key not in set(own)]
+        reordered = {key: fields[key] for key in [*own, *others]}
+        fields.clear()
+        fields.update(reordered)
 
 
 # ----------------------------------------------------------------- paths

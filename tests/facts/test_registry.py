@@ -75,3 +75,25 @@ def test_lookup_gives_the_type_of_a_path():
     assert lookup("letter.patient.injury_date", ROOTS, KEYS).type.describe() == "date or null"
     assert lookup("letter.suppressions", ROOTS, KEYS).stage == "suppressions"
 
+
+
+_LISTING = (
+    "import sys\n"
+    "for module in sys.argv[1:]:\n"
+    "    __import__(module)\n"
+    "from checker.facts.registry import ITEM, declared\n"
+    "print(list(declared()), list(ITEM.fields))\n"
+)
+
+
+@pytest.mark.parametrize("first", [[], ["checker.facts.consistency", "checker.facts.citations"], ["checker.letter.layouts.format3"]])
+def test_the_facts_are_listed_in_the_same_order_whatever_was_imported_first(first):
+    """docs/rules.md and every listing of facts come out the same whichever module a program imported first."""
+    import subprocess
+    import sys
+
+    def listing(modules: list[str]) -> str:
+        run = subprocess.run([sys.executable, "-c", _LISTING, *modules], capture_output=True, text=True, check=True)
+        return run.stdout
+
+    assert listing(first) == listing(["checker.facts.problems"])
