@@ -223,10 +223,17 @@ def _requested_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | No
     return mentions
 
 
-#: Where what follows a drug mention stops: the next drug joined by a conjunction, or a list separator.
-_TAIL_END = re.compile(r"\s+(?:and|or|with)\s+(?=[A-Za-z])(?!no\s+refills)|[;,](?!\s*(?:#|\d|qty|quantity|\w+\s+count))")
+#: Where what follows a drug mention stops (requests.yaml, ``mention_tail``): the next drug joined by a
+#: conjunction, unless the request goes on ("with no refills"); a list separator, unless a quantity follows.
+_TAIL_END = language.lazy(
+    lambda: rf"\s+{_alt('requests.mention_tail.joins')}\s+(?=[A-Za-z])(?!{_alt('requests.mention_tail.continued')})"
+    rf"|[;,](?!\s*(?:#|\d|(?:{_alt('requests.quantity.before')}|\w+\s+{_alt('requests.quantity.after')})(?![A-Za-z])))",
+    re.I,
+)
 #: A conjunction or separator left at the end of a tail.
-_TAIL_JOINER = re.compile(r"[\s,;]+(?:and|or|with|to|for)?[\s,;]*$")
+_TAIL_JOINER = language.lazy(
+    lambda: rf"[\s,;]+(?:{_alt('requests.mention_tail.joins')}|{_alt('requests.mention_tail.dangling')})?[\s,;]*$", re.I
+)
 
 
 def _roles(text: str, matches: list[DrugMatch]) -> list[str]:

@@ -294,3 +294,25 @@ def test_the_pronoun_prefilter_drops_no_conflict(monkeypatch):
     monkeypatch.setattr(conflicts, "_pronoun_words", lambda sex: re.compile(""))  # every text read in full
     assert [conflicts_of(s) for s in letters] == filtered
     assert sum(map(len, filtered)) >= 20  # the made-up sentences hold conflicts for letters of either sex
+
+
+@pytest.mark.parametrize(
+    ("summary", "drug", "said", "quantity"),
+    [
+        ("The request is for NORCO 10/325 MG #120 AND SOMA 350 MG #90.", "hydrocodone/acetaminophen", "NORCO 10/325 MG #120", 120),
+        ("The request is for NORCO 10/325 MG #120 AND SOMA 350 MG #90.", "carisoprodol", "SOMA 350 MG #90.", 90),
+        ("Requested: Norco 10/325 mg, dispense 120; Soma 350 mg.", "hydrocodone/acetaminophen", "Norco 10/325 mg, dispense 120", 120),
+        ("Requested: Soma 350 mg, ninety count, and Norco.", "carisoprodol", "Soma 350 mg, ninety count", 90),
+        ("The request is for Norco 10/325 mg #60 with no refills.", "hydrocodone/acetaminophen",
+         "Norco 10/325 mg #60 with no refills.", 60),
+        ("The request is for Soma 350 mg #60 for", "carisoprodol", "Soma 350 mg #60", 60),
+    ],
+)
+def test_what_follows_a_requested_drug_is_read_up_to_the_next_drug_or_list_item(summary, drug, said, quantity):
+    """The words that end a mention's request (requests.yaml, mention_tail) are matched in any case; a comma before
+    a quantity word ("dispense", "count") does not end it."""
+    from checker.facts.conflicts import requested_mentions
+    from checker.knowledge.lexicon import default_lexicon
+
+    (mention,) = requested_mentions(summary, 0, default_lexicon(), drug)
+    assert summary[mention.start : mention.end] == said and mention.quantity == quantity
