@@ -436,6 +436,8 @@ def _topics(text: str, refs: list[_RawRef], sections: list[tuple[int, int, str]]
     rest = _BOILERPLATE.sub(" ", rest)
     topics = []
     for part in topic_parts(rest):
+        if len(part.strip()) < 3:
+            continue  # cleaning only shortens a part: it can never make a topic
         part = _balanced(_SPACES.sub(" ", part).strip(" -"))
         if len(part) >= 3 and _THREE_LETTERS.search(part) and part.lower() not in ("and", "guidelines"):
             topics.append(part)
