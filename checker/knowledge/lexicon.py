@@ -16,6 +16,7 @@ from pathlib import Path
 from checker import safe_yaml
 from checker.resources import rules_path
 from checker.text.language import literal_trie
+from checker.text.prefilter import lower_in_step
 from checker.text.stored_patterns import compile_pattern
 
 
@@ -81,7 +82,7 @@ class Lexicon:
         #: Words known to be neither a name nor a near spelling of one: a text's words less these are judged.
         self._far: set[str] = set()
         self._found_cache: dict[str, list[DrugMatch]] = {}
-        self._first_word_pattern: re.Pattern[str] | None = None
+        self._first_word_patterns: dict[bool, re.Pattern[str]] = {}  # by whether the text is in lower case
         # Every name, indexed by its first word (run of letters or of digits):
         # a text is scanned once for words, and a name is tried only where a
         # word is its first word, longest name first, as one alternation of
@@ -118,7 +119,9 @@ class Lexicon:
     def _find_all(self, text: str) -> list[DrugMatch]:
         found: list[DrugMatch] = []
         end = 0
-        for word in self._first_words().finditer(text):
+        lowered = lower_in_step(text)
+        scan = self._first_words(text_lowered=lowered is not None).finditer(text if lowered is None else lowered)
+        for word in scan:
             if word.start() < end:
                 continue
             for name in self._candidates(word.group().lower()):
@@ -132,22 +135,25 @@ class Lexicon:
                 break
         return found
 
-    def _first_words(self) -> re.Pattern[str]:
+    def _first_words(self, *, text_lowered: bool = False) -> re.Pattern[str]:
         """The words of a text that some name starts with (or their plurals), found in one scan.
 
         The words :data:`_WORD_START` finds (the plain scan), less those no name starts
         with: the regex engine skips them, where a loop in Python would look
-        each one up.  Compiled on first use (a few milliseconds).
+        each one up.  ``text_lowered``: the pattern for a text in lower case
+        (``prefilter.lower_in_step``), the same words matched with case, which
+        the engine scans twice as fast.  Compiled on first use (a few milliseconds).
         """
-        if self._first_word_pattern is None:
+        pattern = self._first_word_patterns.get(text_lowered)
+        if pattern is None:
             letters = [w for w in self._by_first_word if w.isalpha()]
             digits = [w for w in self._by_first_word if w.isdigit()]
             words = [rf"{literal_trie(letters)}(?:e?s)?(?![A-Za-z])"] if letters else []
             words += [rf"{literal_trie(digits)}(?![0-9])"] if digits else []
-            self._first_word_pattern = compile_pattern(
-                rf"(?<![A-Za-z0-9])(?:{'|'.join(words) or '(?!)'})", re.IGNORECASE | re.ASCII
-            )
-        return self._first_word_pattern
+            source = rf"(?<![A-Za-z0-9])(?:{'|'.join(words) or '(?!)'})"
+            flags = re.ASCII | (0 if text_lowered else re.IGNORECASE)
+            pattern = self._first_word_patterns[text_lowered] = compile_pattern(source, flags)
+        return pattern
 
     def _candidates(self, word: str) -> list[_Name]:
         """Names that may start at ``word``: those whose first word it is, or whose plural it is."""

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.knowledge.lexicon import _name_regex, default_lexicon, with_additions, drug_of_entry
+from checker.text.prefilter import lower_in_step
 from tests.conftest import ROOT
 
 LEXICON = default_lexicon()
@@ -78,3 +79,6 @@ def test_the_first_word_scan_finds_the_words_a_name_can_start_at():
     for text in _letters() + ["Somas SOMAES soma1 1soma _soma x-soma", "\u017foma K\u212aonopin"]:
         plain = [w.span() for w in _WORD_START.finditer(text) if LEXICON._candidates(w.group().lower())]
         assert [w.span() for w in LEXICON._first_words().finditer(text)] == plain
+        lowered = lower_in_step(text)
+        if lowered is not None:  # the scan of a text in lower case, with case, finds the same words
+            assert [w.span() for w in LEXICON._first_words(text_lowered=True).finditer(lowered)] == plain
