@@ -109,6 +109,7 @@ def test_roles_read_a_sentence_at_a_time_are_the_roles_read_mention_by_mention(t
     matches = sorted(lexicon.find_all(text) + lexicon.find_near(text), key=lambda m: m.start)
     expected = [conflicts._role(text, sentence_at(text, m.start)[0], m.start) for m in matches]
     assert conflicts._roles(text, matches) == expected
+    assert conflicts._requested(text, matches) == [role == "request" for role in expected]  # read short where it can
 
 
 def test_the_fast_role_reading_applies_to_the_shipped_language():

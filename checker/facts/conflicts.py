@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, find_mentions
@@ -201,12 +201,12 @@ def _requested_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | No
     found, near = _drug_names(text, lexicon)
     matches = sorted(found + near, key=lambda m: m.start)[:MOST_DRUG_MENTIONS]
     chosen = [i for i, match in enumerate(matches) if match.drug.generic == drug]
-    roles = _roles(text, [matches[i] for i in chosen])  # a mention's role is read from its sentence alone
+    requested = _requested(text, [matches[i] for i in chosen])  # a mention's role is read from its sentence alone
     # What follows a mention repeats (a list of the same drug); each different tail is parsed once.
     parsed_tails: dict[str, Any] = {}
     mentions = []
-    for i, role in zip(chosen, roles):
-        if role != "request":
+    for i, is_request in zip(chosen, requested):
+        if not is_request:
             continue
         match = matches[i]
         end_of_tail = matches[i + 1].start if i + 1 < len(matches) else len(text)
@@ -243,15 +243,30 @@ def _roles(text: str, matches: list[DrugMatch]) -> list[str]:
     thousands of times ("Soma Soma ...") must not be searched once per
     mention (quadratic); :class:`_SentenceRoles` reads it once.
     """
+    roles = [""] * len(matches)
+    for sentence, indexes in _by_sentence(text, matches):
+        for index, role in zip(indexes, sentence.roles([matches[i].start for i in indexes])):
+            roles[index] = role
+    return roles
+
+
+def _requested(text: str, matches: list[DrugMatch]) -> list[bool]:
+    """Whether each mention's role is the request (``_roles``): a sentence without request words holds
+    no request, and is read no further (most sentences naming a drug tell its history)."""
+    requested = [False] * len(matches)
+    for sentence, indexes in _by_sentence(text, matches):
+        if sentence.request:
+            for index, role in zip(indexes, sentence.roles([matches[i].start for i in indexes])):
+                requested[index] = role == "request"
+    return requested
+
+
+def _by_sentence(text: str, matches: list[DrugMatch]) -> list[tuple[_SentenceRoles, list[int]]]:
+    """The mentions (their indexes) grouped by sentence, in order."""
     by_sentence: dict[tuple[int, int], list[int]] = {}
     for index, match in enumerate(matches):
         by_sentence.setdefault(sentence_at(text, match.start), []).append(index)
-    roles = [""] * len(matches)
-    for (start, end), indexes in by_sentence.items():
-        found = _SentenceRoles(text, start, end).roles([matches[i].start for i in indexes])
-        for index, role in zip(indexes, found):
-            roles[index] = role
-    return roles
+    return [(_SentenceRoles(text, start, end), indexes) for (start, end), indexes in by_sentence.items()]
 
 
 def _role(text: str, sentence_start: int, at: int) -> str:
@@ -292,12 +307,21 @@ class _SentenceRoles:
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text, self.start, self.end = text, start, end
-        sentence = text[start:end]
-        self.request = _REQUEST_CONTEXT.search(sentence) is not None
-        verbs = list(_MODIFICATION_VERB.finditer(sentence))
-        self.verb_ends = [start + m.end() for m in verbs]
-        self.stops = [start + m.start() for m in _CLAUSE_STOP.finditer(sentence)]
-        self.tokens = [start + m.start() for m in _TOKEN.finditer(sentence)]
+        self.sentence = text[start:end]
+        self.request = _REQUEST_CONTEXT.search(self.sentence) is not None
+
+    # What a role is read from, found when a role is first asked for.
+    @cached_property
+    def verb_ends(self) -> list[int]:
+        return [self.start + m.end() for m in _MODIFICATION_VERB.finditer(self.sentence)]
+
+    @cached_property
+    def stops(self) -> list[int]:
+        return [self.start + m.start() for m in _CLAUSE_STOP.finditer(self.sentence)]
+
+    @cached_property
+    def tokens(self) -> list[int]:
+        return [self.start + m.start() for m in _TOKEN.finditer(self.sentence)]
 
     def roles(self, starts: list[int]) -> list[str]:
         """The roles of the mentions at ``starts`` (sorted offsets inside this sentence)."""
