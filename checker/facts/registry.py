@@ -291,8 +291,8 @@ def _load_families() -> None:
     for name, scope in SCOPES.items():
         fields = scope.fields
         own = [f.field for f in ordered if f.scope == name and f.field in fields]
-        others = [key for key in fields if key not in set(own)]
-        reordered = {key: fields[key] for key in [*own, *others]}
+        reordered = {key: fields[key] for key in own}
+        reordered.update((key, field) for key, field in fields.items() if key not in reordered)
         fields.clear()
         fields.update(reordered)
 

@@ -352,8 +352,10 @@ def within_one_edit(a: str, b: str) -> bool:
         return a[i + 1 :] == b[i:]  # a letter added
     if len(a) < len(b):
         return a[i:] == b[i + 1 :]  # a letter lost
-    return a[i + 1 :] == b[i + 1 :] or (a[i + 1 : i + 2] == b[i : i + 1] and a[i : i + 1] == b[i + 1 : i + 2]
-                                        and a[i + 2 :] == b[i + 2 :])
+    if a[i + 1 :] == b[i + 1 :]:
+        return True  # a letter changed
+    swapped = a[i : i + 2] == b[i + 1 : i + 2] + b[i : i + 1]
+    return swapped and a[i + 2 :] == b[i + 2 :]
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:

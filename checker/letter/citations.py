@@ -432,7 +432,8 @@ def topic_parts(text: str) -> list[str]:
 
 def _topics(text: str, refs: list[_RawRef], sections: list[tuple[int, int, str]]) -> list[str]:
     """Topic phrases left once source names, page references and boilerplate are gone."""
-    rest = sources().name_pattern.sub(";", _cut_out(text, [(r.start, r.end) for r in refs] + [(s, e) for s, e, _ in sections]))
+    cut = _cut_out(text, [(r.start, r.end) for r in refs] + [(s, e) for s, e, _ in sections])
+    rest = sources().name_pattern.sub(";", cut)
     rest = _BOILERPLATE.sub(" ", rest)
     topics = []
     for part in topic_parts(rest):

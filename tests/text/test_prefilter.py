@@ -217,9 +217,11 @@ def test_only_a_line_start_pattern_of_one_sequence_is_rewritten():
 _LINE_START_PATTERNS = [r"^a", r"^\s*a b", r"^[^\S\n]*a\s+b$", r"^(?:a|b)\s*c", r"^\d{1,2}\.\s.*\bb", r"^\W*a", r"^$"]
 
 
+_MARKERS = [marker for layout in layouts() for marker, _ in layout.markers]
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text("ab c1.\n\t", max_size=30), st.sampled_from(_LINE_START_PATTERNS + [layout_marker for layout in layouts()
-                                                                                   for layout_marker, _ in layout.markers]))
+@given(st.text("ab c1.\n\t", max_size=30), st.sampled_from(_LINE_START_PATTERNS + _MARKERS))
 def test_a_rewritten_pattern_finds_a_match_after_a_line_break_exactly_when_the_pattern_does(text, source):
     flags = re.I | re.M
     rewrite = after_line_break(source, flags)
