@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from checker.letter.layouts.base import Layout
@@ -17,6 +18,7 @@ from checker.model import Field, Letter, LetterDates, Section
 from checker.text import language
 from checker.text.dates import DATE, parse_date, with_dates
 from checker.text.normalise import NormalText
+from checker.text.prefilter import lower_in_step
 from checker.text.stored_patterns import compile_pattern
 
 
@@ -83,6 +85,9 @@ def injury_phrases() -> list[re.Pattern[str]]:
 
 
 _INJURY_CUE = language.lazy(lambda: language.alternation("dates.injury_date_cues"), re.I)
+#: The same cues in lower case, searched with case in a text's lower case (``prefilter.lower_in_step``):
+#: about three times as fast.  Only for cues without regular expressions, which are not lower-cased.
+_INJURY_CUE_LOWER = language.lazy(lambda: language.alternation("dates.injury_date_cues", lower=True))
 #: How far from a cue an injury phrase may reach (the longest is a date, a verb and sixty characters).
 _INJURY_REACH = 250
 
@@ -101,7 +106,7 @@ def injury_date_matches(text: str) -> tuple[tuple[int, re.Match[str]], ...]:
     windows that touch are merged.
     """
     windows: list[list[int]] = []
-    for cue in _INJURY_CUE.finditer(text):
+    for cue in _injury_cues(text):
         low = text.rfind(" ", 0, max(0, cue.start() - _INJURY_REACH)) + 1
         stop = _WINDOW_END.search(text, min(len(text), cue.end() + _INJURY_REACH))
         high = stop.start() if stop else len(text)
@@ -115,6 +120,14 @@ def injury_date_matches(text: str) -> tuple[tuple[int, re.Match[str]], ...]:
         for low, high in windows
         for m in pattern.finditer(text, low, high)
     )
+
+
+def _injury_cues(text: str) -> Iterator[re.Match[str]]:
+    """The injury cues of ``text`` (:data:`_INJURY_CUE`), found in its lower case where that lines up with it."""
+    lowered = lower_in_step(text)
+    if lowered is None or language.patterns("dates.injury_date_cues"):
+        return _INJURY_CUE.finditer(text)
+    return _INJURY_CUE_LOWER.finditer(lowered)
 
 
 #: Where a window of text around an injury cue may end: a line break, or a sentence end before a capital.

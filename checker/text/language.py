@@ -185,11 +185,12 @@ def alternation(key: str, *, gap: str = r"\s+", hyphens: bool = False, stem_tail
     """``(?:a|b|c)`` of a list or cue set: phrases escaped, longest first, spaces matched by ``gap``.
 
     ``hyphens`` lets a hyphen in a phrase match ``gap`` too ("right-handed");
-    ``stem_tail`` is what may follow a stem; ``lower`` lower-cases phrases for
-    a pattern matched against lower-cased text without re.I.
+    ``stem_tail`` is what may follow a stem; ``lower`` lower-cases phrases and
+    stems for a pattern matched against lower-cased text without re.I
+    (``patterns`` are kept as written).
     """
     words_ = [p.lower() for p in phrases(key)] if lower else list(phrases(key))
-    extra = [re.escape(s) + stem_tail for s in sorted(stems(key), key=len, reverse=True)]
+    extra = [re.escape(s.lower() if lower else s) + stem_tail for s in sorted(stems(key), key=len, reverse=True)]
     extra += [f"(?:{p})" for p in patterns(key)]
     return phrase_alternation(words_, gap=gap, hyphens=hyphens, extra=extra)
 

@@ -49,6 +49,7 @@ _PIECES = st.sampled_from([
     "She injured her lower back while lifting on October 10, 2007. ", "He was assaulted by a customer on 2/3/2012. ",
     "On 7/8/2016, when he fell from a ladder, ", "industrial injury of 9/9/2009 ", "x" * 300, " ", "\n",
     "Utilization review dated 6/1/2015 non-certified the request. ", "Oct. 10, 2007 ", "injury ", "on ",
+    "HE WAS INJURED ON 5/5/2015. ", "Patient FELL on 2/2/2012. ", "the \u017flipped worker ", "\u0130njured ",
 ])
 
 
@@ -63,3 +64,13 @@ def test_a_date_far_from_its_cue_is_still_read():
     text = "The injured worker " + "had many treatments over the years, " * 10 + "and was injured at work on 1/2/2010."
     assert re.search("1/2/2010", text)
     assert [m.group(1) for _, m in injury_date_matches(text)] == ["1/2/2010"]
+
+
+def test_cues_found_in_lower_case_are_the_cues_found_ignoring_case():
+    """The quick cue scan (the text's lower case, with case) finds what the scan ignoring case finds."""
+    from checker.letter.header import _INJURY_CUE, _injury_cues
+
+    paths = sorted((ROOT / "tests").rglob("*.txt")) + sorted((ROOT / "examples").glob("*.txt"))
+    texts = [path.read_text(encoding="utf-8", errors="replace") for path in paths]
+    for text in texts + ["HURT, Injured, DOI, doi, Doi, STRUCK", "\u017flipped \u212aNEE INJURY"]:
+        assert [m.span() for m in _injury_cues(text)] == [m.span() for m in _INJURY_CUE.finditer(text)]
