@@ -62,7 +62,7 @@ class SourceText:
         line, copying the line for each of its spans made reading quadratic.
         """
         if self._lengths is None:
-            self._lengths = [end - start for start, end in map(self._line_bounds, range(1, len(self.line_starts) + 1))]
+            self._lengths = list(map(len, _LINE_BREAK.split(self.text)))  # the lines between the breaks
         return self._lengths[line - 1] if 1 <= line <= len(self._lengths) else 0
 
     def _line_bounds(self, line: int) -> tuple[int, int]:
