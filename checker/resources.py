@@ -62,3 +62,29 @@ def lark_parser(grammar: Path, start: str) -> "Lark":
         maybe_placeholders=False,
         import_paths=[grammar.parent],
     )
+
+
+def terminal_regexps(grammar: Path, start: str, keep: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The regular expression of each terminal of a grammar, by name (those of its parser for ``start``,
+    and the terminals in ``keep`` it would otherwise drop as unused).
+
+    Reading them needs the grammar loaded and compiled, which a one-letter
+    run would not otherwise do for every grammar; they are kept between runs
+    (``checker.text.stored_patterns.remembered``), under the grammar's text,
+    ``start``, ``keep`` and Lark's version, the only things they depend on.
+    """
+    import lark
+
+    from checker.text.stored_patterns import remembered
+
+    text = grammar.read_text(encoding="utf-8")
+    key = "\x1f".join([lark.__version__, start, ",".join(sorted(keep)), text])
+    return remembered("grammar terminals", key, 0, lambda: _terminal_regexps(grammar, start, keep))
+
+
+def _terminal_regexps(grammar: Path, start: str, keep: frozenset[str]) -> dict[str, str]:
+    parser = lark_parser(grammar, start)
+    terminals = parser.terminals
+    if keep:
+        terminals, _, _ = parser.grammar.compile([start], set(keep))
+    return {t.name: t.pattern.to_regexp() for t in terminals}

@@ -19,10 +19,12 @@ from typing import Callable
 
 from functools import lru_cache
 
-from checker.letter.grammars import parser
+from checker.letter.grammars import grammar_path
 from checker.model import Citation, PageRef, Span
 from checker.knowledge.sources import Part, edition_near, edition_of, guideline_parts, sources
+from checker.resources import terminal_regexps
 from checker.text.sentences import sentence_at
+from checker.text.stored_patterns import compile_pattern
 
 #: Map a [start, end) range of the text being read to a Span in the file.
 SpanOf = Callable[[int, int], Span]
@@ -100,7 +102,7 @@ class _NotAPageList(Exception):
 @lru_cache(maxsize=1)
 def _terminals() -> dict[str, re.Pattern[str]]:
     """The terminals of ``citation.lark``, compiled: the grammar file stays the one definition of the syntax."""
-    return {t.name: re.compile(t.pattern.to_regexp()) for t in parser("citation", "citation").terminals}
+    return {name: compile_pattern(regexp) for name, regexp in terminal_regexps(grammar_path("citation"), "citation").items()}
 
 
 def _first_ref(window: str) -> _RawRef | int | None:

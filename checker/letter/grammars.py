@@ -17,4 +17,9 @@ _HERE = Path(__file__).resolve().parent
 
 def parser(name: str, start: str) -> Lark:
     """The LALR parser for ``checker/letter/<name>.lark`` with the given start rule."""
-    return lark_parser(_HERE / f"{name}.lark", start)
+    return lark_parser(grammar_path(name), start)
+
+
+def grammar_path(name: str) -> Path:
+    """Where ``checker/letter/<name>.lark`` is."""
+    return _HERE / f"{name}.lark"

@@ -18,6 +18,7 @@ import sys
 
 import pytest
 
+from checker import resources
 from checker.text import language, prefilter, stored_patterns
 from tests.conftest import FIXTURES, ROOT, SEEDS
 
@@ -57,7 +58,8 @@ def _parts(key: str) -> tuple[str, int, str]:
 
 def test_the_run_kept_the_tools_patterns(filled):
     kinds = {_parts(key)[0] for key in _kept(filled[0])}
-    assert {"compile", "searching", "first_chars", "literal_starts", "required_literal", r"phrase_trie \s+"} <= kinds
+    assert {"compile", "searching", "first_chars", "literal_starts", "required_literal", r"phrase_trie \s+",
+            "after_line_break", "literal_trie", "grammar terminals"} <= kinds
     assert len(_kept(filled[0])) > 150
 
 
@@ -96,17 +98,24 @@ def test_every_kept_answer_is_the_answer_read_afresh(filled):
         "first_chars": lambda s, f: prefilter._sorted(prefilter._first_of(s, f)),
         "literal_starts": lambda s, f: prefilter._sorted(prefilter._literal_starts(s, f)),
         "required_literal": prefilter._required_literal,
+        "after_line_break": prefilter._after_line_break,
+        "literal_trie": lambda s, f: language.literal_trie(s.split("\x1f")),
     }
-    tries = 0
+    grammars = {path.read_text(encoding="utf-8"): path for path in (ROOT / "checker").rglob("*.lark")}
+    tries = terminals = 0
     for key, value in _kept(filled[0]).items():
         kind, flags, source = _parts(key)
         if kind in fresh:
             assert value == [fresh[kind](source, flags)], source
+        elif kind == "grammar terminals":  # Lark's version, the start rule, the terminals kept, the grammar
+            _version, start, keep, text = source.split("\x1f", 3)
+            assert value == [resources._terminal_regexps(grammars[text], start, frozenset(keep.split(",")) - {""})], start
+            terminals += 1
         elif kind.startswith("phrase_trie "):  # the cue lists' tries: phrases of words, and the gap between words
             phrases = [phrase.split("\x1f") for phrase in source.split("\x1e")]
             assert value == [language._phrase_trie(phrases, kind.partition(" ")[2])], source
             tries += 1
-    assert tries > 20
+    assert tries > 20 and terminals >= 2  # the citation grammar's, and each layout's field label
 
 
 def test_the_output_is_the_same_with_the_cache_filled_empty_or_off(filled, tmp_path):

@@ -37,7 +37,7 @@ from checker.letter.conclusions import decision_word
 from checker.knowledge.lexicon import Lexicon
 from checker.letter.request_line import parse_request
 from checker.model import Item, Letter, Problem, Section, Span
-from checker.resources import lark_parser
+from checker.resources import lark_parser, terminal_regexps
 from checker.text.prefilter import Dispatch, after_line_break, required_literal
 from checker.text.stored_patterns import compile_pattern
 from checker.text.normalise import NormalText
@@ -129,11 +129,10 @@ class Layout:
     @cached_property
     def field_label(self) -> re.Pattern[str] | None:
         """The grammar's header field labels (terminal ``FIELD_LABEL``), to split lines holding several fields."""
-        terminals, _, _ = self.parser.grammar.compile(["letter"], {"FIELD_LABEL"})
-        term = next((t for t in terminals if t.name == "FIELD_LABEL"), None)
-        if term is None:
+        label = terminal_regexps(self.grammar_path, "letter", frozenset({"FIELD_LABEL"})).get("FIELD_LABEL")
+        if label is None:
             return None
-        return compile_pattern(rf"(?<![\w(])({term.pattern.to_regexp()})[^\S\n]*:")
+        return compile_pattern(rf"(?<![\w(])({label})[^\S\n]*:")
 
     def groups(self, token: Token) -> dict[str, Any]:
         """The named groups of ``token``'s own terminal, as offsets into the normalised text.
