@@ -34,9 +34,10 @@ class CheckInputs:
     max_bytes: int
 
     def __call__(self) -> Callable[[InputRef], FileResult]:
-        from checker.pipeline import read_letter
+        from checker.pipeline import knowledge_for, read_letter
 
         ruleset, max_bytes = self.ruleset, self.max_bytes
+        knowledge_for(ruleset)  # the drug lexicon and concepts, built now (before worker processes are forked)
         return lambda ref: read_letter(ref, ruleset, max_bytes=max_bytes).result
 
 

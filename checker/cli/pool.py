@@ -59,6 +59,9 @@ class Pool:
         pending = deque(enumerate(refs))
         done: dict[int, FileResult] = {}
         next_index = 0
+        # Built once here, before the workers are forked: they share what it imported and built instead of
+        # each doing it again (on the spawn start method each still builds its own).
+        self.batch.make_check()
         self.workers = [self._start() for _ in range(min(self.batch.jobs, len(refs)))]
         try:
             while next_index < len(refs):
