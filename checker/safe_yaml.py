@@ -187,7 +187,7 @@ def line_of(root: yaml.Node | None, location: list) -> int:
     import yaml
 
     node = root
-    line = node.start_mark.line + 1 if node is not None else 1
+    line = node.start_mark.line + 1
     for part in location:
         child = None
         if isinstance(node, yaml.MappingNode):

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from checker import safe_yaml
 from checker.resources import rules_path
-from checker.text.language import literal_trie
+from checker.text.language import kept_literal_trie
 from checker.text.prefilter import lower_in_step
-from checker.text.stored_patterns import compile_pattern, remembered
+from checker.text.stored_patterns import compile_pattern
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,8 @@ class Lexicon:
         if pattern is None:
             letters = [w for w in self._by_first_word if w.isalpha()]
             digits = [w for w in self._by_first_word if w.isdigit()]
-            words = [rf"{_kept_trie(letters)}(?:e?s)?(?![A-Za-z])"] if letters else []
-            words += [rf"{_kept_trie(digits)}(?![0-9])"] if digits else []
+            words = [rf"{kept_literal_trie(letters)}(?:e?s)?(?![A-Za-z])"] if letters else []
+            words += [rf"{kept_literal_trie(digits)}(?![0-9])"] if digits else []
             source = rf"(?<![A-Za-z0-9])(?:{'|'.join(words) or '(?!)'})"
             flags = re.ASCII | (0 if text_lowered else re.IGNORECASE)
             pattern = self._first_word_patterns[text_lowered] = compile_pattern(source, flags)
@@ -301,11 +301,6 @@ class _Name:
 def _name_pattern(name: str) -> re.Pattern[str]:
     """``name`` as written in a letter, matched where it starts (compiling all 400 names up front costs a start-up)."""
     return compile_pattern(rf"(?:{_name_regex(name)})(?![A-Za-z])", re.I)
-
-
-def _kept_trie(words: list[str]) -> str:
-    """``literal_trie(words)``, kept between runs: building the trie of a few hundred names is a start-up cost."""
-    return remembered("literal_trie", "\x1f".join(words), 0, lambda: literal_trie(words))
 
 
 def _swapped(a: str, b: str) -> bool:

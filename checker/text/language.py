@@ -275,6 +275,11 @@ def literal_trie(words: Iterable[str], *, escape: Callable[[str], str] = re.esca
     return _trie_regex(trie, escape)
 
 
+def kept_literal_trie(words: list[str]) -> str:
+    """:func:`literal_trie` of ``words``, kept between runs (the trie of a few hundred names is a start-up cost)."""
+    return remembered("literal_trie", "\x1f".join(words), 0, lambda: literal_trie(words))
+
+
 def _trie_regex(node: dict[str, dict], escape: Callable[[str], str]) -> str:
     branches = [escape(char) + _trie_regex(child, escape) for char, child in sorted(node.items()) if char]
     if not branches:

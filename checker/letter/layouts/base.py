@@ -98,7 +98,7 @@ class Layout:
     @cached_property
     def _patterns(self) -> dict[str, re.Pattern[str]]:
         """Every terminal of the grammar as a compiled pattern (for its named groups)."""
-        return {t.name: compile_pattern(t.pattern.to_regexp()) for t in self.parser.terminals}
+        return {name: compile_pattern(regexp) for name, regexp in terminal_regexps(self.grammar_path, "letter").items()}
 
     @cached_property
     def structural(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
