@@ -316,3 +316,23 @@ def test_what_follows_a_requested_drug_is_read_up_to_the_next_drug_or_list_item(
 
     (mention,) = requested_mentions(summary, 0, default_lexicon(), drug)
     assert summary[mention.start : mention.end] == said and mention.quantity == quantity
+
+
+@pytest.mark.parametrize(
+    "source,change,summary_says",
+    [
+        (LETTERS / "f3_alprazolam.txt",
+         ("was for Alprazolam 0.5 mg #60.", "was for ALPRAZOLAM 0.5 MG, DISPENSE 90."), "ALPRAZOLAM 0.5 MG, DISPENSE 90."),
+        (FIXTURES / "format4" / "f4_carisoprodol_days_supply_gabapentin.txt",
+         ("The physician requested Carisoprodol 350 mg 30 Day Qty 60 with 1 Refill and Gabapentin 300mg TID #90.",
+          "THE PHYSICIAN REQUESTED CARISOPRODOL 350 MG #90 AND GABAPENTIN 300MG TID #90."), "CARISOPRODOL 350 MG #90"),
+    ],
+    ids=["format3-comma-dispense", "format4-capitals-and"],
+)
+def test_a_summary_request_in_capitals_or_after_a_comma_is_compared_with_the_item_line(tmp_path, ruleset, source, change,
+                                                                                       summary_says):
+    """The summary's request is read to its quantity ("..., DISPENSE 90") and stops at the next drug ("AND ...")."""
+    path = _plant(tmp_path, source, change)
+    (finding,), _ = _findings(path, ruleset, "quantity-differs-within-letter")
+    assert finding.item == 1 and "quantity 60" in finding.message and "quantity 90" in finding.message
+    assert summary_says in [e.text for e in finding.evidence]
