@@ -1,9 +1,11 @@
-"""Check letters in worker processes, one input at a time each; results come back in input order.
+"""Check letters in worker processes; results come back in input order.
 
 Used by :func:`checker.cli.runner.run` for ``--jobs N``, and imported only
 then (``multiprocessing`` is a start-up cost a one-letter run does without).
-A worker that outlives a letter's budget (stuck inside one C call, say) is
-killed and replaced, and that letter gets an error result.
+Each worker holds its next input while it checks one, so it never waits for
+the parent between letters.  A worker that outlives a letter's budget (stuck
+inside one C call, say) is killed and replaced, that letter gets an error
+result, and the input it held goes to another worker.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
 from checker.cli.runner import Batch, checked, over_budget
@@ -24,6 +26,8 @@ from checker.model import FileResult
 _GRACE = 2.0
 #: Results a fast worker may run ahead of the slowest one (per worker), bounding what waits in memory.
 _AHEAD = 8
+#: Inputs sent to a worker and not yet answered: the one it checks and the next one.
+_DEPTH = 2
 
 
 def _serve(connection: Connection, make_check: Callable[[], Callable[[InputRef], FileResult]], budget: float) -> None:
@@ -42,8 +46,9 @@ def _serve(connection: Connection, make_check: Callable[[], Callable[[InputRef],
 class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection
-    task: tuple[int, InputRef] | None = None
-    started: float = 0.0
+    #: Inputs sent and not yet answered, in the order the worker checks them.
+    tasks: deque[tuple[int, InputRef]] = field(default_factory=deque)
+    started: float = 0.0  # when the worker began the first of ``tasks``
 
 
 class Pool:
@@ -66,7 +71,7 @@ class Pool:
         try:
             while next_index < len(refs):
                 self._dispatch(pending, next_index)
-                self._collect(done)
+                self._collect(done, pending)
                 while next_index in done:
                     yield done.pop(next_index)
                     next_index += 1
@@ -85,35 +90,41 @@ class Pool:
     def _dispatch(self, pending: deque, next_index: int) -> None:
         limit = next_index + _AHEAD * len(self.workers)
         for worker in self.workers:
-            if worker.task is None and pending and pending[0][0] < limit:
-                worker.task = pending.popleft()
-                worker.started = time.monotonic()
-                worker.connection.send(worker.task)
+            while len(worker.tasks) < _DEPTH and pending and pending[0][0] < limit:
+                if not worker.tasks:
+                    worker.started = time.monotonic()
+                worker.tasks.append(pending.popleft())
+                worker.connection.send(worker.tasks[-1])
 
-    def _collect(self, done: dict[int, FileResult]) -> None:
-        busy = [w for w in self.workers if w.task is not None]
+    def _collect(self, done: dict[int, FileResult], pending: deque) -> None:
+        busy = [w for w in self.workers if w.tasks]
         if not busy:
             return
         deadline = min(w.started for w in busy) + self.batch.time_budget + _GRACE
         ready = wait([w.connection for w in busy], timeout=max(0.05, deadline - time.monotonic()))
         for worker in busy:
             if worker.connection in ready:
-                self._receive(worker, done)
+                self._receive(worker, done, pending)
             elif time.monotonic() > worker.started + self.batch.time_budget + _GRACE:
-                self._replace(worker, done, over_budget(worker.task[1], self.batch.time_budget))
+                self._replace(worker, done, pending, over_budget(worker.tasks[0][1], self.batch.time_budget))
 
-    def _receive(self, worker: _Worker, done: dict[int, FileResult]) -> None:
+    def _receive(self, worker: _Worker, done: dict[int, FileResult], pending: deque) -> None:
         try:
             index, result = worker.connection.recv()
         except (EOFError, OSError):  # the worker died (killed, out of memory)
-            self._replace(worker, done, _crashed(worker.task[1]))
+            self._replace(worker, done, pending, _crashed(worker.tasks[0][1]))
             return
         done[index] = result
-        worker.task = None
+        worker.tasks.popleft()
+        worker.started = time.monotonic()  # the worker has begun the input it held, if any
 
-    def _replace(self, worker: _Worker, done: dict[int, FileResult], result: FileResult) -> None:
-        """Record the worker's letter as failed, end the worker and start a fresh one in its place."""
-        done[worker.task[0]] = result
+    def _replace(self, worker: _Worker, done: dict[int, FileResult], pending: deque, result: FileResult) -> None:
+        """Record the worker's letter as failed, end the worker and start a fresh one in its place.
+
+        The inputs it held and had not begun go back to the front of ``pending``, in order.
+        """
+        done[worker.tasks.popleft()[0]] = result
+        pending.extendleft(reversed(worker.tasks))
         worker.process.kill()
         worker.process.join()
         worker.connection.close()
@@ -123,7 +134,7 @@ class Pool:
     def _stop(self) -> None:
         for worker in self.workers:
             try:
-                if worker.task is None:
+                if not worker.tasks:
                     worker.connection.send(None)
             except OSError:
                 pass

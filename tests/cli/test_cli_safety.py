@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -117,11 +118,52 @@ def test_a_stuck_worker_is_replaced_and_its_letter_reported(tmp_path, monkeypatc
     monkeypatch.setattr(checker.pipeline, "read_source", _slow_for("stuck.txt", 60, block_timer=True))
     # The parent kills a worker this long past the budget (2 s shipped); what matters here is that it does.
     monkeypatch.setattr(checker.cli.pool, "_GRACE", 1.0)
-    done = run_cli(["-f", "json", "--jobs", "2", "--time-budget", "0.5", *names], cwd=tmp_path)
+    # A budget the other letters meet on a loaded machine: the input the stuck worker held is
+    # checked by a fresh worker, whose first letter is its slowest.
+    done = run_cli(["-f", "json", "--jobs", "2", "--time-budget", "2", *names], cwd=tmp_path)
     doc = json.loads(done.stdout)
     assert [Path(f["path"]).name for f in doc["files"]] == names  # input order kept
     assert [f["error"] is None for f in doc["files"]] == [True, False, True, True, True]
     assert "time budget" in doc["files"][1]["error"]
+
+
+@contextmanager
+def _failing_after(seconds: int):
+    """Fail the test, instead of hanging it, if the block runs longer than ``seconds``."""
+
+    def expire(signum, frame):
+        raise AssertionError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork to carry the patch into workers")
+def test_a_worker_that_dies_loses_only_its_letter_not_the_one_it_held_next(tmp_path, monkeypatch):
+    # Each worker is sent its next input while it checks one; when it dies, that input goes to another.
+    names = ["a.txt", "dies.txt", "c.txt", "d.txt", "e.txt", "f.txt"]
+    _letters(tmp_path, names)
+    real = checker.pipeline.read_source
+
+    def read_source(path, source, *args, **kwargs):
+        if Path(path).name == "dies.txt":
+            time.sleep(0.3)  # long enough for the parent to have sent this worker its next input
+            os._exit(1)
+        return real(path, source, *args, **kwargs)
+
+    monkeypatch.setattr(checker.pipeline, "read_source", read_source)
+    with _failing_after(60):  # an input lost by the pool would leave the run waiting for it for ever
+        done = run_cli(["-f", "json", "--jobs", "2", *names], cwd=tmp_path)
+    doc = json.loads(done.stdout)
+    assert [Path(f["path"]).name for f in doc["files"]] == names
+    assert [f["error"] for f in doc["files"]] == [
+        None, "the worker process checking this letter ended unexpectedly", None, None, None, None]
+    assert all(f["letter"]["items"] for f in doc["files"] if f["error"] is None)
 
 
 # --------------------------------------------------------------------------- configuration means what it says
