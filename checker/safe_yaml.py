@@ -285,7 +285,7 @@ def _kept_file_name() -> str | None:
         return None
     if library is None:
         return None
-    return f"documents-{digest(code, spec.origin, str(library.st_size), str(library.st_mtime_ns))[:32]}.json"
+    return f"documents-{digest(code, spec.origin, str(library.st_size), str(library.st_mtime_ns))[:32]}"
 
 
 _KEPT = KeptTable(_kept_file_name, max_entries=2_000)

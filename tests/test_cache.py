@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import subprocess
 import time
@@ -121,7 +122,7 @@ def test_a_cached_run_does_not_import_jsonschema(tmp_path):
 
 
 # --------------------------------------------------------------------------- kept tables
-def _table(name: str = "table.json", most: int = 10) -> cache.KeptTable:
+def _table(name: str = "table", most: int = 10) -> cache.KeptTable:
     return cache.KeptTable(lambda: name, max_entries=most)
 
 
@@ -132,6 +133,17 @@ def test_a_kept_table_finds_in_a_new_process_what_the_last_one_added(cache_in):
     assert first.get("a") == [1, "x", None]  # this process sees it at once
     first.save()
     assert _table().get("a") == [1, "x", None]  # the next process reads it from the file
+
+
+def test_a_kept_value_reads_as_json_gives_it_back_in_this_process_and_the_next(cache_in):
+    first = _table()
+    first.put("t", (1, ("a", None), {2: 3}))
+    first.put("not json", {1, 2})  # a set: not kept at all
+    assert first.get("t") == [1, ["a", None], {"2": 3}]
+    assert first.get("not json") is None
+    first.save()
+    assert _table().get("t") == [1, ["a", None], {"2": 3}]
+    assert _table().get("not json") is None
 
 
 def test_a_kept_table_merges_with_what_another_process_wrote_meanwhile(cache_in):
@@ -156,11 +168,13 @@ def test_a_kept_table_past_its_bound_starts_afresh(cache_in):
     assert [fresh.get(k) for k in "abcd"] == [None, None, None, "d"]
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"version": "0.0.0", "entries": {"a": 1}}', b'["a"]',
-                                    b'{"entries": 5}', b"\xff\xfe\x00"])
+@pytest.mark.parametrize("damage", [
+    b"", b"{not marshal", b"\xff\xfe\x00", marshal.dumps({"version": "0.0.0", "entries": {"a": 1}}),
+    marshal.dumps(["a"]), marshal.dumps({"entries": 5}), marshal.dumps({"version": cache.__version__, "entries": {"a": 1}})[:-3],
+])
 def test_a_damaged_or_foreign_kept_table_finds_nothing_and_is_replaced(cache_in, damage):
     cache_in.mkdir(parents=True, exist_ok=True)
-    (cache_in / "table.json").write_bytes(damage)
+    (cache_in / "table.marshal").write_bytes(damage)
     table = _table()
     assert table.get("a") is None
     table.put("a", 2)
@@ -182,15 +196,16 @@ def test_no_cache_folder_means_a_kept_table_keeps_nothing(tmp_path, monkeypatch)
 
 def test_tables_no_run_has_written_for_weeks_are_removed(cache_in):
     cache_in.mkdir(parents=True, exist_ok=True)
-    old, recent, other = cache_in / "table-old.json", cache_in / "table-recent.json", cache_in / "other-old.json"
-    for path in (old, recent, other):
+    old, recent, other = cache_in / "table-old.marshal", cache_in / "table-recent.marshal", cache_in / "other-old.marshal"
+    older_format = cache_in / "table-old.json"
+    for path in (old, recent, other, older_format):
         path.write_text("{}", encoding="utf-8")
     weeks_ago = time.time() - (cache.STALE_DAYS + 1) * 86_400
-    for path in (old, other):
+    for path in (old, other, older_format):
         os.utime(path, (weeks_ago, weeks_ago))
-    table = _table("table-now.json")
+    table = _table("table-now")
     table.put("a", 1)
     table.save()
-    assert not old.exists()  # a stale table of the same kind
+    assert not old.exists() and not older_format.exists()  # stale tables of the same kind
     assert recent.exists() and other.exists()  # in use elsewhere, or of another kind
-    assert (cache_in / "table-now.json").exists()
+    assert (cache_in / "table-now.marshal").exists()

@@ -129,7 +129,7 @@ def _from_json(kept: list[Any]) -> Tree | Token:
 def _kept_file_name() -> str:
     """Named by the grammar and this module, which decide what a condition's tree is."""
     code = [path.read_text(encoding="utf-8") for path in (_GRAMMAR, Path(__file__))]
-    return f"conditions-{digest(*code)[:32]}.json"
+    return f"conditions-{digest(*code)[:32]}"
 
 
 _KEPT = KeptTable(_kept_file_name, max_entries=5_000)

@@ -61,7 +61,7 @@ def _file_name() -> str | None:
     except OSError:  # pragma: no cover - installed without its sources
         return None
     build = digest(sys.version, str(_sre.MAGIC), str(_sre.CODESIZE), *code)
-    return f"patterns-{build[:32]}.json"
+    return f"patterns-{build[:32]}"
 
 
 _TABLE = KeptTable(_file_name, max_entries=5_000)

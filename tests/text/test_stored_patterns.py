@@ -10,7 +10,7 @@ switched off and damaged.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import re
 import subprocess
@@ -47,8 +47,8 @@ def filled(tmp_path_factory):
 
 
 def _kept(folder) -> dict:
-    (path,) = folder.glob("patterns-*.json")
-    return json.loads(path.read_text(encoding="utf-8"))["entries"]
+    (path,) = folder.glob("patterns-*.marshal")
+    return marshal.loads(path.read_bytes())["entries"]
 
 
 def _parts(key: str) -> tuple[str, int, str]:
@@ -130,12 +130,12 @@ def test_damaged_kept_patterns_are_compiled_again(filled, tmp_path):
     folder, first = filled
     damaged = tmp_path / "damaged"
     damaged.mkdir()
-    for path in folder.glob("*.json"):
-        data = json.loads(path.read_text(encoding="utf-8"))
+    for path in folder.glob("*.marshal"):
+        data = marshal.loads(path.read_bytes())
         for key, value in data["entries"].items():
             if isinstance(value, list) and len(value) == 6:
                 value[2] = [1, 2, 3]  # code the engine refuses
-        (damaged / path.name).write_text(json.dumps(data), encoding="utf-8")
+        (damaged / path.name).write_bytes(marshal.dumps(data))
     assert _run(str(damaged)) == first
 
 
