@@ -82,6 +82,9 @@ class Lexicon:
         #: Words known to be neither a name nor a near spelling of one: a text's words less these are judged.
         self._far: set[str] = set()
         self._found_cache: dict[str, list[DrugMatch]] = {}
+        #: Request lines read with this lexicon, by text (``request_line.parse_request``): a batch of
+        #: letters writes the same requests ("Norco 10/325 mg #120") again and again.
+        self.requests_read: dict[str, object] = {}
         self._first_word_patterns: dict[bool, re.Pattern[str]] = {}  # by whether the text is in lower case
         # Every name, indexed by its first word (run of letters or of digits):
         # a text is scanned once for words, and a name is tried only where a

@@ -18,6 +18,7 @@ quantity; the quantity itself comes only from ``#``, ``Qty``, ``dispense``,
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -239,9 +240,29 @@ def _highest(token: Token) -> float | None:
 MOST_REQUEST_CHARS = 1_000
 
 
+#: How many request lines a lexicon keeps read (:attr:`Lexicon.requests_read`), and the longest it keeps.
+KEPT_REQUESTS, KEPT_REQUEST_CHARS = 4_096, 300
+
+
 def parse_request(text: str, lexicon: Lexicon | None = None) -> Request:
-    """Read one request line (its first ``MOST_REQUEST_CHARS``); a line with no detail keeps just its name."""
+    """Read one request line (its first ``MOST_REQUEST_CHARS``); a line with no detail keeps just its name.
+
+    A line read before with the same lexicon is not read again: its request
+    is copied (every field is a value, so the copy is the caller's own).
+    """
     lexicon = lexicon or default_lexicon()
+    if len(text) > KEPT_REQUEST_CHARS:
+        return _read_request(text, lexicon)
+    kept = lexicon.requests_read
+    request = kept.get(text)
+    if request is None:
+        if len(kept) >= KEPT_REQUESTS:
+            kept.clear()
+        request = kept[text] = _read_request(text, lexicon)
+    return copy(request)
+
+
+def _read_request(text: str, lexicon: Lexicon) -> Request:
     request = Request(text=text)
     read = text[:MOST_REQUEST_CHARS]
     scanned, request.product_number = _protect_product_numbers(read, lexicon)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.knowledge.lexicon import default_lexicon, edit_distance, load_lexicon
+from checker.knowledge.lexicon import default_lexicon, drug_of_entry, edit_distance, load_lexicon, with_additions
 from checker.letter.request_line import parse_request, words_to_number
 
 # --------------------------------------------------------------------------- request lines
@@ -268,3 +268,29 @@ def test_load_lexicon_from_a_custom_file(tmp_path):
     listed = lexicon.identify("exampelomycin")
     assert listed.drug.generic == "examplomycin" and listed.exact is False
     assert parse_request("Examplo 5 mg #10", lexicon).drug == "examplomycin"
+
+
+# --------------------------------------------------------------------------- lines read before
+def test_a_line_read_again_gives_the_same_request_and_each_caller_its_own():
+    lexicon = load_lexicon()  # a fresh lexicon: nothing read with it yet
+    first = parse_request("Norco 10/325 mg one PO q6h PRN #120 with 2 refills", lexicon)
+    assert (first.drug, first.strength, first.quantity, first.refills) == ("hydrocodone/acetaminophen", "10/325 mg", 120, 2)
+    first.quantity = 7  # a caller changing its request ...
+    again = parse_request("Norco 10/325 mg one PO q6h PRN #120 with 2 refills", lexicon)
+    assert again is not first and again.quantity == 120  # ... changes no one else's
+    assert again == parse_request("Norco 10/325 mg one PO q6h PRN #120 with 2 refills", load_lexicon())
+
+
+def test_a_line_is_read_with_its_own_lexicon_not_from_another_lexicons_reading():
+    shipped = default_lexicon()
+    assert parse_request("Zorblex 20 mg #30", shipped).drug is None
+    added = with_additions(shipped, [drug_of_entry({"generic": "zorblex", "class": "test class"})])
+    assert parse_request("Zorblex 20 mg #30", added).drug == "zorblex"
+    assert parse_request("Zorblex 20 mg #30", shipped).drug is None
+
+
+def test_a_damaged_heading_of_any_length_is_read_but_not_kept():
+    lexicon = load_lexicon()
+    long_line = "Soma 350 mg #90 " + "x" * 5_000
+    assert parse_request(long_line, lexicon).quantity == 90
+    assert long_line not in lexicon.requests_read and len(lexicon.requests_read) == 0
