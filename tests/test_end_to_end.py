@@ -10,6 +10,7 @@ and ``--jobs`` worker processes give the same results as one process.
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -95,3 +96,12 @@ def test_jobs_give_the_same_results_in_the_same_order(tmp_path):
     files = json.loads(two.stdout)["files"]
     assert [f["path"] for f in files] == sorted(str(p) for p in SEEDS.glob("*.txt"))
     assert sum(len(f["findings"]) for f in files) > 0
+
+
+def test_jobs_give_the_same_terminal_report_with_the_letters_own_lines(tmp_path):
+    """A worker sends its result without the normalised text; the report's quoted lines come from the file."""
+    two = run_cli(["-f", "report", "--jobs", "2", str(SEEDS)], cwd=tmp_path)
+    one = run_cli(["-f", "report", "--jobs", "1", str(SEEDS)], cwd=tmp_path)
+    assert two.stdout == one.stdout
+    quoted = [line for line in one.stdout.splitlines() if re.match(r"\s+\d+ \| \S", line)]
+    assert quoted, "the report quotes the letters' lines"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+from array import array
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from multiprocessing.connection import Connection, wait
 from checker.cli.runner import Batch, checked, over_budget
 from checker.input.discover import InputRef
 from checker.model import FileResult
+from checker.text.normalise import NormalText
 
 #: A worker gets this much longer than the budget before it is killed (its own timer fires first).
 _GRACE = 2.0
@@ -39,7 +41,21 @@ def _serve(connection: Connection, make_check: Callable[[], Callable[[InputRef],
         if task is None:
             return
         index, ref = task
-        connection.send((index, checked(check, ref, budget)))
+        connection.send((index, _lightened(checked(check, ref, budget))))
+
+
+def _lightened(result: FileResult) -> FileResult:
+    """``result`` less the letter's normalised text and its map, which only the facts read.
+
+    A report reads the original text (``letter.normal.source``) and the
+    model; the normalised copy would be half of what crosses the pipe, and
+    the parent, which reads every worker's results, would spend a core's
+    tenth unpickling it.
+    """
+    normal = result.letter.normal if result.letter is not None else None
+    if normal is not None:
+        result.letter.normal = NormalText("", array("l"), array("l"), normal.source)
+    return result
 
 
 @dataclass
