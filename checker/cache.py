@@ -14,8 +14,9 @@ edited grammar, schema, data file or module is never served from an old entry:
 * the parse trees of rule conditions (:mod:`checker.rules.expressions`).
 
 The last three are :class:`KeptTable` files: JSON values stored with
-:mod:`marshal` (read three to four times faster than JSON text: they are read
-at every start), read once, and what a process adds written when it exits.
+:mod:`marshal` behind a checksum (read three to four times faster than JSON
+text: they are read at every start), read once, and what a process adds
+written when it exits.
 
 The folder is ``$IMR_CHECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/imr-check``,
 else ``~/.cache/imr-check``; ``IMR_CHECK_CACHE_DIR=""`` switches the cache
@@ -33,6 +34,7 @@ import hashlib
 import json
 import marshal
 import os
+import zlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -188,15 +190,35 @@ def _remove_stale_siblings(path: Path) -> None:
             pass
 
 
+#: A kept table's file: these bytes, the CRC-32 of the rest (4 bytes, big-endian), then the marshalled data.
+_TABLE_MAGIC = b"imr-check table\n"
+
+
 def _read_table(path: Path | None) -> dict[str, Any]:
+    """The entries of a kept table; empty when it is missing, damaged or from another version.
+
+    A damaged file is refused by its checksum before :mod:`marshal` sees it:
+    marshal may take seconds to refuse some damaged data (a changed length
+    byte), where a checksum takes a millisecond.
+    """
     if path is None:
         return {}
     try:
-        data = marshal.loads(path.read_bytes())
+        raw = path.read_bytes()
+        head, rest = raw[: len(_TABLE_MAGIC) + 4], raw[len(_TABLE_MAGIC) + 4 :]
+        if head != _TABLE_MAGIC + zlib.crc32(rest).to_bytes(4, "big"):
+            return {}
+        data = marshal.loads(rest)
         entries = data["entries"] if data.get("version") == __version__ else {}
         return entries if isinstance(entries, dict) else {}
     except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
         return {}
+
+
+def _table_bytes(data: dict[str, Any]) -> bytes:
+    """What :func:`_read_table` reads back as ``data``."""
+    payload = marshal.dumps(data)
+    return _TABLE_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
 
 
 def _replace(path: Path, data: dict[str, Any]) -> None:
@@ -206,7 +228,7 @@ def _replace(path: Path, data: dict[str, Any]) -> None:
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
-            out.write(marshal.dumps(data))
+            out.write(_table_bytes(data))
         os.replace(temporary, path)
     except (OSError, ValueError, TypeError):
         if temporary is not None:

@@ -168,9 +168,14 @@ def test_a_kept_table_past_its_bound_starts_afresh(cache_in):
     assert [fresh.get(k) for k in "abcd"] == [None, None, None, "d"]
 
 
+_GOOD = cache._table_bytes({"version": cache.__version__, "entries": {"a": 1}})
+
+
 @pytest.mark.parametrize("damage", [
-    b"", b"{not marshal", b"\xff\xfe\x00", marshal.dumps({"version": "0.0.0", "entries": {"a": 1}}),
-    marshal.dumps(["a"]), marshal.dumps({"entries": 5}), marshal.dumps({"version": cache.__version__, "entries": {"a": 1}})[:-3],
+    b"", b"{not marshal", b"\xff\xfe\x00", _GOOD[:-3], _GOOD[:20] + b"x" + _GOOD[21:],
+    marshal.dumps({"version": cache.__version__, "entries": {"a": 1}}),  # no header: an older format
+    cache._table_bytes({"version": "0.0.0", "entries": {"a": 1}}), cache._table_bytes(["a"]),
+    cache._table_bytes({"entries": 5}), cache._table_bytes({"version": cache.__version__, "entries": [1]}),
 ])
 def test_a_damaged_or_foreign_kept_table_finds_nothing_and_is_replaced(cache_in, damage):
     cache_in.mkdir(parents=True, exist_ok=True)
@@ -180,6 +185,26 @@ def test_a_damaged_or_foreign_kept_table_finds_nothing_and_is_replaced(cache_in,
     table.put("a", 2)
     table.save()
     assert _table().get("a") == 2
+
+
+def test_a_table_whose_checksum_fails_never_reaches_marshal(cache_in, monkeypatch):
+    # marshal can take seconds to refuse some damaged data; the checksum refuses it first.
+    cache_in.mkdir(parents=True, exist_ok=True)
+    damaged = bytearray(_GOOD)
+    damaged[-2] ^= 0x40
+    (cache_in / "table.marshal").write_bytes(bytes(damaged))
+
+    def refuse(data):
+        raise AssertionError("marshal.loads was called on a damaged table")
+
+    monkeypatch.setattr(cache.marshal, "loads", refuse)
+    assert _table().get("a") is None
+
+
+def test_a_kept_table_reads_back_what_was_written(cache_in):
+    cache_in.mkdir(parents=True, exist_ok=True)
+    (cache_in / "table.marshal").write_bytes(_GOOD)
+    assert _table().get("a") == 1
 
 
 def test_no_cache_folder_means_a_kept_table_keeps_nothing(tmp_path, monkeypatch):

@@ -10,7 +10,6 @@ switched off and damaged.
 
 from __future__ import annotations
 
-import marshal
 import os
 import re
 import subprocess
@@ -18,7 +17,7 @@ import sys
 
 import pytest
 
-from checker import resources
+from checker import cache, resources
 from checker.text import language, prefilter, stored_patterns
 from tests.conftest import FIXTURES, ROOT, SEEDS
 
@@ -48,7 +47,7 @@ def filled(tmp_path_factory):
 
 def _kept(folder) -> dict:
     (path,) = folder.glob("patterns-*.marshal")
-    return marshal.loads(path.read_bytes())["entries"]
+    return cache._read_table(path)
 
 
 def _parts(key: str) -> tuple[str, int, str]:
@@ -131,11 +130,11 @@ def test_damaged_kept_patterns_are_compiled_again(filled, tmp_path):
     damaged = tmp_path / "damaged"
     damaged.mkdir()
     for path in folder.glob("*.marshal"):
-        data = marshal.loads(path.read_bytes())
-        for key, value in data["entries"].items():
+        entries = cache._read_table(path)
+        for key, value in entries.items():
             if isinstance(value, list) and len(value) == 6:
                 value[2] = [1, 2, 3]  # code the engine refuses
-        (damaged / path.name).write_bytes(marshal.dumps(data))
+        (damaged / path.name).write_bytes(cache._table_bytes({"version": cache.__version__, "entries": entries}))
     assert _run(str(damaged)) == first
 
 
