@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from array import array
 import time
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -48,9 +48,8 @@ def _lightened(result: FileResult) -> FileResult:
     """``result`` less the letter's normalised text and its map, which only the facts read.
 
     A report reads the original text (``letter.normal.source``) and the
-    model; the normalised copy would be half of what crosses the pipe, and
-    the parent, which reads every worker's results, would spend a core's
-    tenth unpickling it.
+    model.  The normalised copy was a quarter to a half of what each result
+    pickled to, and the parent alone unpickles every worker's results.
     """
     normal = result.letter.normal if result.letter is not None else None
     if normal is not None:

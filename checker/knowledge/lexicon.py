@@ -12,12 +12,16 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker import safe_yaml
 from checker.resources import rules_path
 from checker.text.language import kept_literal_trie
 from checker.text.prefilter import lower_in_step
 from checker.text.stored_patterns import compile_pattern
+
+if TYPE_CHECKING:
+    from checker.model import Request
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ class Lexicon:
         self._found_cache: dict[str, list[DrugMatch]] = {}
         #: Request lines read with this lexicon, by text (``request_line.parse_request``): a batch of
         #: letters writes the same requests ("Norco 10/325 mg #120") again and again.
-        self.requests_read: dict[str, object] = {}
+        self.requests_read: dict[str, Request] = {}
         self._first_word_patterns: dict[bool, re.Pattern[str]] = {}  # by whether the text is in lower case
         # Every name, indexed by its first word (run of letters or of digits):
         # a text is scanned once for words, and a name is tried only where a
