@@ -147,14 +147,23 @@ class Pool:
         self.workers[self.workers.index(worker)] = fresh
 
     def _stop(self) -> None:
+        """End every worker: an idle one is told to stop; a busy one is killed.
+
+        A worker is busy here only when the run was cut short (Ctrl-C, a
+        failed write): its letters' results are not wanted, and waiting for
+        them kept Ctrl-C waiting a second per worker.
+        """
         for worker in self.workers:
+            if worker.tasks:
+                worker.process.kill()
+                continue
             try:
-                if not worker.tasks:
-                    worker.connection.send(None)
+                worker.connection.send(None)
             except OSError:
                 pass
+        deadline = time.monotonic() + 1
         for worker in self.workers:
-            worker.process.join(timeout=1)
+            worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()

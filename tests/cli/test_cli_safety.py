@@ -7,6 +7,8 @@ import multiprocessing
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +17,7 @@ import pytest
 
 import checker.cli.pool
 import checker.pipeline
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import ROOT, SEEDS, run_cli
 
 LETTER = SEEDS / "002_79c63337c1751a54.txt"
 
@@ -164,6 +166,32 @@ def test_a_worker_that_dies_loses_only_its_letter_not_the_one_it_held_next(tmp_p
     assert [f["error"] for f in doc["files"]] == [
         None, "the worker process checking this letter ended unexpectedly", None, None, None, None]
     assert all(f["letter"]["items"] for f in doc["files"] if f["error"] is None)
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the processes left behind in /proc")
+def test_ctrl_c_ends_a_jobs_run_with_130_and_leaves_no_worker_behind(tmp_path):
+    folder = tmp_path / "interrupted-batch"
+    folder.mkdir()
+    _letters(folder, [f"{i:03}.txt" for i in range(300)])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "checker", "-f", "text", "--jobs", "2", str(folder)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        # A shell's background job ignores Ctrl-C and its children inherit that: give the run the default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    first = process.stdout.readline()  # the workers are busy: results are coming
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=60)
+    assert first and process.returncode == 130
+    left = [pid for pid in os.listdir("/proc") if pid.isdigit() and str(folder) in _cmdline(pid)]
+    assert left == []
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+    except OSError:  # gone meanwhile
+        return ""
 
 
 # --------------------------------------------------------------------------- configuration means what it says
