@@ -90,26 +90,47 @@ def _dose(item: Item) -> str | None:
     return f"MED {formula.rpartition(' = ')[2]} = {formula.rpartition(' = ')[0]}"
 
 
-def items_list(letter: Letter, dose: bool = False) -> Text:
+def hanging(console: Console, prefix: Text, body: Text) -> Text:
+    """``prefix`` then ``body``; where ``body`` wraps, its lines start under its first.
+
+    Rich wraps a long line back to the left margin, which put the rest of an
+    evidence line under the code frame's line numbers.  A line that fits is
+    unchanged; so is one whose prefix leaves under 20 columns.
+    """
+    line = Text()
+    line.append_text(prefix)
+    room = console.width - prefix.cell_len
+    if prefix.cell_len + body.cell_len <= console.width or room < 20:
+        line.append_text(body)
+        return line
+    for index, part in enumerate(body.wrap(console, room, justify="default", overflow="fold")):
+        part.rstrip()
+        if index:
+            line.append("\n" + " " * prefix.cell_len)
+        line.append_text(part)
+    return line
+
+
+def items_list(letter: Letter, console: Console, dose: bool = False) -> Text:
     """The items as lines, for terminals too narrow for the table; with ``dose``, each opioid's MED and formula."""
     text = Text()
+    indent = Text("     ")
     for item in letter.items:
         drug = _drug(item)
-        text.append(f"  {item.index}. ", style="bold")
-        text.append(item.request_text)
-        text.append(f"\n     {item.decision or 'no decision'} ({_said(item)})")
-        if drug:
-            text.append(f"; {drug}")
+        said = f"{item.decision or 'no decision'} ({_said(item)})" + (f"; {drug}" if drug else "")
+        lines = [(Text(f"  {item.index}. ", style="bold"), Text(item.request_text)), (indent, Text(said))]
         if dose and _dose(item):
-            text.append(f"\n     {_dose(item)}")
-        text.append("\n     pages: " + "; ".join(f"{k} {_pages(item, k)}" for k in ("admin", "reviewer", "rationale")))
-        text.append("\n")
+            lines.append((indent, Text(_dose(item))))
+        lines.append((indent, Text("pages: " + "; ".join(f"{k} {_pages(item, k)}" for k in ("admin", "reviewer", "rationale")))))
+        for prefix, body in lines:
+            text.append_text(hanging(console, prefix, body))
+            text.append("\n")
     return text  # the trailing newline leaves a blank line before the findings
 
 
-def items_view(letter: Letter, width: int, dose: bool = False) -> Table | Text:
+def items_view(letter: Letter, console: Console, dose: bool = False) -> Table | Text:
     """A table on wide terminals, a list on narrow ones; ``dose`` adds each opioid's MED and its formula."""
-    return items_table(letter, dose) if width >= 100 else items_list(letter, dose)
+    return items_table(letter, dose) if console.width >= 100 else items_list(letter, console, dose)
 
 
 def items_table(letter: Letter, dose: bool = False) -> Table:
@@ -151,15 +172,15 @@ def finding_line(path: str, finding: Finding, result: FileResult | None = None) 
     return text
 
 
-def code_frame(letter: Letter | None, finding: Finding, width: int) -> Text | None:
-    """The original lines of the finding's span, the span underlined with ^."""
+def code_frame(letter: Letter | None, finding: Finding, console: Console) -> Text | None:
+    """The original lines of the finding's span, the span underlined with ^, then the evidence lines."""
     if letter is None or letter.normal is None or finding.span is None:
         return None
     source = letter.normal.source
     span = finding.span
     last = min(span.end_line, span.line + 3)
     gutter = len(str(last))
-    room = max(20, width - gutter - 6)
+    room = max(20, console.width - gutter - 6)
     frame = Text()
     # Show a window of long lines that keeps the span's start in view.
     shift = max(0, span.column - (room - 20)) if span.column > room - 10 else 0
@@ -180,9 +201,10 @@ def code_frame(letter: Letter | None, finding: Finding, width: int) -> Text | No
     for evidence in finding.evidence:
         if evidence.span == span:
             continue  # the frame above already shows it
-        frame.append(f"  {'':>{gutter}} = ", style="dim")
-        frame.append(f"line {evidence.span.line}: ", style="dim")
-        frame.append(evidence.text)
+        said = Text()
+        said.append(f"line {evidence.span.line}: ", style="dim")
+        said.append(evidence.text)
+        frame.append_text(hanging(console, Text(f"  {'':>{gutter}} = ", style="dim"), said))
         frame.append("\n")
     frame.rstrip()
     return frame
@@ -213,7 +235,7 @@ class Reporter(reports.Reporter):
         if not self.options.quiet:
             self.console.print(letter_header(result.path, result.letter, result), soft_wrap=True)
             if result.letter.items:
-                self.console.print(items_view(result.letter, self.console.width))
+                self.console.print(items_view(result.letter, self.console))
         _render_findings(self.console, result, self.options.quiet)
 
     def end(self, summary: Summary) -> None:
@@ -275,7 +297,7 @@ class ParseReporter(Reporter):
         console.print(letter_header(result.path, result.letter, result), soft_wrap=True)
         console.print(editions_line(result.letter), soft_wrap=True)
         if result.letter.items:
-            console.print(items_view(result.letter, console.width, dose=True))
+            console.print(items_view(result.letter, console, dose=True))
             console.print(citations_list(result.letter), soft_wrap=True)
         else:
             console.print("  no items found", style="yellow")
@@ -302,7 +324,7 @@ def _render_findings(console: Console, result: FileResult, quiet: bool) -> None:
             console.print(Text(f"  {title}", style="bold underline"))
         for finding in groups[item_index]:
             console.print(finding_line(result.path, finding, result), soft_wrap=True)
-            frame = code_frame(letter, finding, console.width)
+            frame = code_frame(letter, finding, console)
             if frame is not None:
                 console.print(frame, soft_wrap=False, overflow="fold")
         console.print()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import Result
 
 from tests.conftest import ROOT, SEEDS, TESTS, run_cli
@@ -149,6 +150,20 @@ def test_narrow_terminal_lists_items_instead_of_a_table(tmp_path):
     env_run = run(str(SEED_002), cwd=tmp_path, columns=80)
     assert "  2. OXYCODONE 20 MG ONE TAB PO Q 8 HOURS PRN # 60 FOR BREAKTHROUGH PAIN" in env_run.stdout
     assert "pages: admin 79-81; reviewer 74-80, 92; rationale -" in env_run.stdout
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+def test_wrapped_lines_keep_their_indent_and_end_without_spaces(tmp_path, columns):
+    # Rich wraps a long line back to the left margin: an evidence line's rest landed under the line numbers.
+    seed = tmp_path / "003.txt"
+    seed.write_bytes((SEEDS / "003_f03b8f82d3723e56.txt").read_bytes())
+    done = run(str(seed), cwd=tmp_path, columns=columns)
+    lines = done.stdout.splitlines()
+    findings = lines[next(i for i, line in enumerate(lines) if line.startswith(f"{seed}:")):]  # after the items
+    assert any(line.lstrip().startswith("= line ") for line in findings)
+    assert [line for line in findings if line != line.rstrip()] == []
+    left = [line for line in lines if line and not line[0].isspace()]
+    assert all(line.startswith(str(seed)) or line.startswith("1 letter checked") for line in left), left
 
 
 def test_the_summary_lines_are_never_wrapped_and_paths_are_printed_as_written(tmp_path):
