@@ -202,8 +202,7 @@ def _requested_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | No
     matches = sorted(found + near, key=lambda m: m.start)[:MOST_DRUG_MENTIONS]
     chosen = [i for i, match in enumerate(matches) if match.drug.generic == drug]
     requested = _requested(text, [matches[i] for i in chosen])  # a mention's role is read from its sentence alone
-    # What follows a mention repeats (a list of the same drug); each different tail is parsed once.
-    parsed_tails: dict[str, Any] = {}
+    # What follows a mention repeats (a list of the same drug): parse_request reads each different tail once.
     mentions = []
     for i, is_request in zip(chosen, requested):
         if not is_request:
@@ -214,9 +213,7 @@ def _requested_mentions(text: str, offset: int, lexicon: Lexicon, drug: str | No
         tail = text[match.start : min(end_of_tail, s_end, match.start + 90)]
         tail = _TAIL_END.split(tail, maxsplit=1)[0]
         tail = _TAIL_JOINER.sub("", tail)
-        parsed = parsed_tails.get(tail)
-        if parsed is None:
-            parsed = parsed_tails[tail] = parse_request(tail, lexicon)
+        parsed = parse_request(tail, lexicon)
         mentions.append(
             _Mention(match.drug.generic, parsed.strength, parsed.quantity, offset + match.start, offset + match.start + len(tail))
         )
