@@ -2,7 +2,8 @@
 
 ``main`` answers ``--version`` before importing anything else: starting the
 full command line costs imports (typer, the rule loader) that a version
-check should not pay.
+check should not pay.  Every other command starts with the garbage collector
+quiet (``startup``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stdout.write(f"imr-check {__version__}\n")
         raise SystemExit(0)
+    from checker.cli.startup import quiet_start
+
+    quiet_start()
     from checker.cli.app import main as run
 
     run(args)

@@ -180,6 +180,7 @@ def parse(
     """
 
     def body() -> int:
+        from checker.cli.startup import settle
         from checker.pipeline import read_letter
         from checker.reports import ReportOptions, Summary
         from checker.reports.json import Reporter as JsonReporter
@@ -192,6 +193,7 @@ def parse(
         summary = Summary()
         if reporter is not None:
             reporter.begin()
+        settle()
         for ref in session.inputs(paths):
             reading = read_letter(ref, builtin, max_bytes=settings.max_bytes)
             session.report_unreadable(reading.result)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
 from checker.cli.runner import Batch, checked, over_budget
+from checker.cli.startup import settle
 from checker.input.discover import InputRef
 from checker.model import FileResult
 from checker.text.normalise import NormalText
@@ -82,6 +83,7 @@ class Pool:
         # Built once here, before the workers are forked: they share what it imported and built instead of
         # each doing it again (on the spawn start method each still builds its own).
         self.batch.make_check()
+        settle()  # before the fork: see checker/cli/startup.py
         self.workers = [self._start() for _ in range(min(self.batch.jobs, len(refs)))]
         try:
             while next_index < len(refs):

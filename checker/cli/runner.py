@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from checker.cli.startup import settle
 from checker.input.discover import STDIN, InputRef
 from checker.model import FileResult
 
@@ -43,6 +44,7 @@ def run(refs: list[InputRef], batch: Batch) -> Iterator[FileResult]:
         yield from Pool(batch).run(refs)
         return
     check = batch.make_check()
+    settle()
     for ref in refs:
         yield checked(check, ref, batch.time_budget)
 
