@@ -177,15 +177,21 @@ def sources() -> Sources:
     )
 
 
-def guideline_names(text: str) -> list[Name]:
-    """Every guideline name in ``text``, in order (phrases such as "part of the MTUS" left out)."""
+@lru_cache(maxsize=16)
+def guideline_names(text: str) -> tuple[Name, ...]:
+    """Every guideline name in ``text``, in order (phrases such as "part of the MTUS" left out).
+
+    Remembered for the last few texts: a rationale is read for its guidelines
+    once for its citations, once for its own text, and again for each
+    restated guideline statement (about six reads of two texts a letter).
+    """
     src = sources()
     masked = src.masked.sub(lambda m: " " * len(m.group()), text)
     found = []
     for m in src.name_pattern.finditer(masked):
         kind, family, edition = src.by_key.get(_key(m.group()), (FAMILY, None, None))
         found.append(Name(m.start(), m.end(), kind, family, edition))
-    return found
+    return tuple(found)
 
 
 def edition_words(text: str, start: int = 0, end: int | None = None) -> list[EditionWord]:
