@@ -94,7 +94,7 @@ def remember_passed_schema(schema_text: str, data_text: str) -> None:
 
 
 class KeptTable:
-    """A table of JSON values by string key, kept in the cache folder between runs.
+    """A table of JSON values (or, if asked, other values marshal can write) by string key, kept between runs.
 
     Read in full on first use; what this process adds is written when it
     exits, merged with what is in the file then, in one step (a reader sees
@@ -107,10 +107,15 @@ class KeptTable:
     #: Added to the name the table is given: the format of the file.
     SUFFIX = ".marshal"
 
-    def __init__(self, name: Callable[[], str | None], max_entries: int) -> None:
-        """``name()``: the file's name in the cache folder, less :attr:`SUFFIX` (None: keep nothing), asked on first use."""
+    def __init__(self, name: Callable[[], str | None], max_entries: int, *, json_values: bool = True) -> None:
+        """``name()``: the file's name in the cache folder, less :attr:`SUFFIX` (None: keep nothing), asked on first use.
+
+        ``json_values=False`` keeps values as given, for what JSON cannot hold
+        and marshal can (compiled code).
+        """
         self._name = name
         self._max = max_entries
+        self._json_values = json_values
         self._path: Path | None = None
         self._read: dict[str, Any] | None = None
         self._added: dict[str, Any] = {}
@@ -145,7 +150,7 @@ class KeptTable:
         if self.path() is None:
             return
         try:
-            value = json.loads(json.dumps(value))
+            value = json.loads(json.dumps(value)) if self._json_values else value
         except (TypeError, ValueError):  # not a JSON value: not kept
             return
         if not self._registered:

@@ -146,6 +146,16 @@ def test_a_kept_value_reads_as_json_gives_it_back_in_this_process_and_the_next(c
     assert _table().get("not json") is None
 
 
+def test_a_table_of_other_values_keeps_what_marshal_writes_as_it_is(cache_in):
+    code = compile("x = 1", "<string>", "exec")
+    first = cache.KeptTable(lambda: "code", max_entries=10, json_values=False)
+    first.put("x = 1", code)
+    first.put("t", (1, 2))
+    first.save()
+    again = cache.KeptTable(lambda: "code", max_entries=10, json_values=False)
+    assert again.get("x = 1") == code and again.get("t") == (1, 2)  # a tuple stays a tuple
+
+
 def test_a_kept_table_merges_with_what_another_process_wrote_meanwhile(cache_in):
     one, two = _table(), _table()
     assert one.get("x") is None and two.get("x") is None  # both read the (missing) file first

@@ -1,23 +1,27 @@
-"""The garbage collector while the command line starts (checker/cli/startup.py)."""
+"""Starting the command line: the garbage collector and kept dataclass methods (checker/cli/startup.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import inspect
 
 import pytest
 
+from checker import cache
 from checker.cli import startup
 from tests.conftest import LETTERS, run_cli
 
 
 @pytest.fixture
 def collector():
-    """The test process's collector as it was, put back afterwards (freezing included)."""
+    """The test process's collector and dataclasses as they were, put back afterwards (freezing included)."""
     threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
     yield threshold, frozen
     startup._saved = None
     gc.set_threshold(*threshold)
     gc.unfreeze()
+    vars(dataclasses).pop("exec", None)
 
 
 def test_the_start_collects_rarely_and_settling_puts_the_thresholds_back(collector):
@@ -56,3 +60,50 @@ def test_every_command_that_reads_letters_settles_before_them(collector, args):
     startup.quiet_start()
     run_cli([*args, *map(str, letters)])
     assert gc.get_threshold() == threshold
+
+
+# ----------------------------------------------------------------- dataclass methods kept between runs
+def _make_class() -> type:
+    """A dataclass with what its generated methods must get right: defaults, a factory, order, frozen."""
+
+    @dataclasses.dataclass(frozen=True, order=True)
+    class Dose:
+        """A drug and its strength."""
+
+        drug: str
+        strength: float = 10.0
+        forms: tuple[str, ...] = dataclasses.field(default_factory=tuple)
+
+    return Dose
+
+
+def _behaviour(cls: type) -> tuple:
+    a, b = cls("Norco"), cls("Soma", 350.0, ("tablet",))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.drug = "x"
+    return (str(inspect.signature(cls)), cls.__init__.__annotations__, repr(a), repr(b), a == cls("Norco"),
+            a < b, hash(a) == hash(cls("Norco")), sorted([b, a]) == [a, b])
+
+
+def test_a_class_made_from_kept_methods_behaves_as_a_plain_one(collector, fresh_cache):
+    plain = _behaviour(_make_class())
+    startup.quiet_start()
+    compiled_here = _behaviour(_make_class())  # compiled by startup (nothing kept yet), annotations included
+    startup.METHODS.save()
+    startup.METHODS = cache.KeptTable(startup._methods_file, max_entries=2_000, json_values=False)  # the next run
+    read_back = _behaviour(_make_class())
+    assert plain == compiled_here == read_back
+    assert read_back[1]["return"] is None  # compiled as dataclasses compiles: no __future__ flags of startup.py
+
+
+def test_the_kept_code_is_what_runs(collector, fresh_cache, monkeypatch):
+    """The next run executes the code it finds under a method's source, without compiling the source."""
+    startup.quiet_start()
+    _make_class()
+    startup.METHODS.save()
+    kept = cache.KeptTable(startup._methods_file, max_entries=2_000, json_values=False)
+    repr_source = next(source for source in cache._read_table(kept.path()) if "def __repr__" in source)
+    kept.put(repr_source, compile(repr_source.replace("return ", "return 'kept' or ", 1), "<string>", "exec"))
+    kept.save()
+    monkeypatch.setattr(startup, "METHODS", cache.KeptTable(startup._methods_file, max_entries=2_000, json_values=False))
+    assert repr(_make_class()("Norco")) == "kept"
