@@ -38,16 +38,44 @@ from checker.input.source import SourceText
 from checker.text import language
 
 # Running page furniture.  A page number line, or a line made only of case
-# numbers, page numbers and the labels that go with them.
-_PAGE_PHRASE = re.compile(r"\bpage\s+\d+(?:\s+of\s+\d+)?\b|^\s*-\s*\d+\s*-\s*$|^\s*\d+\s+of\s+\d+\s*$", re.I)
-_CASE_NUMBER = re.compile(r"\b(?:CM|CB|EN)\d{2}-\d{4,8}\b", re.I)
-_FURNITURE_LABELS = re.compile(
-    r"(?:IMR\s+)?case\s*(?:number|no\.?|#)?\s*:?|final\s+determination\s+letter\s+for|"
-    r"independent\s+medical\s+review|maximus\s+federal\s+services(?:,?\s*inc\.?)?|[|:\-\u2013\u2014\u00b7,./]",
-    re.I,
-)
+# numbers, page numbers and the labels that go with them.  The words are
+# language data (``rules/language/furniture.yaml``); the patterns here say how
+# they combine.
+
+
+def _alt(key: str) -> str:
+    return language.alternation(key)
+
+
+def _page_phrase() -> str:
+    """A page number ("Page 3", "Page 3 of 7"), or a line that is one alone ("- 3 -", "3 of 7")."""
+    page, of = _alt("furniture.page_number.page"), _alt("furniture.page_number.of")
+    return rf"\b{page}\s+\d+(?:\s+{of}\s+\d+)?\b|^\s*-\s*\d+\s*-\s*$|^\s*\d+\s+{of}\s+\d+\s*$"
+
+
+def _case_label(kind: str) -> str:
+    """An optional program name, the word "case", then ``kind`` with no space needed before it ("CaseNumber")."""
+    return rf"(?:{_alt('furniture.case_label.program')}\s+)?{_alt('furniture.case_label.case')}\s*{kind}"
+
+
+def _furniture_labels() -> str:
+    """Every word of a running header or footer that is not a page or case number, and its punctuation."""
+    kinds = language.phrase_alternation(
+        [*language.phrases("furniture.case_label.kinds"), *language.phrases("furniture.case_label.signs")]
+    )
+    organisation = rf"{_alt('furniture.organisation.names')}(?:,?\s*{_alt('furniture.organisation.legal_forms')})?"
+    return rf"{_case_label(kinds + '?')}\s*:?|{_alt('furniture.labels')}|{organisation}|{_FURNITURE_PUNCTUATION}"
+
+
+#: Punctuation between the parts of a running header or footer ("Page 2 of 4 | CM15-...").
+_FURNITURE_PUNCTUATION = r"[|:\-\u2013\u2014\u00b7,./]"
+_PAGE_PHRASE = language.lazy(_page_phrase, re.I)
+_CASE_NUMBER = language.lazy(lambda: rf"\b{_alt('furniture.case_number.prefixes')}\d{{2}}-\d{{4,8}}\b", re.I)
+_FURNITURE_LABELS = language.lazy(_furniture_labels, re.I)
+#: "Case Number: CM15-..." spelt out, a header field the first time ("Case #" never is).
+_LABELLED_CASE = language.lazy(lambda: rf"^\s*{_case_label(_alt('furniture.case_label.kinds'))}\s*:", re.I)
+#: The tool's own marker (``imr-check: ignore ...``), not letter language.
 _SUPPRESSION = re.compile(r"^imr-check\s*:\s*ignore\b", re.I)
-_LABELLED_CASE = re.compile(r"^\s*(?:IMR\s+)?case\s*(?:number|no\.?)\s*:", re.I)
 
 _TERMINAL_PUNCT = (".", "!", "?", ":", ";")
 _WORDS = re.compile(r"[^ ]+")

@@ -39,6 +39,14 @@ ALLOWED = {
     "sentence (detection markers) and writes it in example letters",
     ("checker/letter/layouts/format3.py", "medically necessary"): "a layout finds its own determination "
     "sentence in the issue section",
+    ("checker/letter/layouts/format2.py", "maximus federal services"): "a layout recognises its own letterhead "
+    "(detection markers) and writes it in example letters",
+    ("checker/letter/layouts/format2.py", "independent medical review"): "a layout writes its own letterhead in "
+    "example letters",
+    ("checker/letter/layouts/format4.py", "maximus federal services"): "a layout writes its own letterhead and "
+    "decision sentence in example letters",
+    ("checker/letter/layouts/format4.py", "independent medical review"): "a layout recognises its own heading "
+    "(detection markers) and writes its letterhead in example letters",
 }
 
 

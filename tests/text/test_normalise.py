@@ -412,3 +412,78 @@ def _squeezed_offsets(piece: str, at: int, written: str) -> list[int]:
             found.append(at + m.start() - 1)
         found += range(at + m.start(), at + m.end())
     return found
+
+
+# ------------------------------------------------------------------ running furniture is language data
+def test_the_furniture_words_are_language_data():
+    """The words of page furniture live in rules/language/furniture.yaml, not in normalise.py."""
+    from checker.text import language
+
+    assert language.phrases("furniture.case_number.prefixes") == ("CM", "CB", "EN")
+    assert language.phrases("furniture.page_number.page") == ("page",)
+    assert {"number", "no.", "no"} <= set(language.phrases("furniture.case_label.kinds"))
+    assert "independent medical review" in language.phrases("furniture.labels")
+    assert "maximus federal services" in language.phrases("furniture.organisation.names")
+
+
+def test_a_new_furniture_word_in_the_yaml_is_read():
+    """Another program's footer ("Seite 2 von 4", case numbers "XY15-..."), once the words are added."""
+    from checker.text import normalise as module
+    from tests.language_support import edited_language
+
+    def add(data):
+        data["page_number"]["page"].append("Seite")
+        data["page_number"]["of"].append("von")
+        data["case_number"]["prefixes"].append("XY")
+
+    assert not re.search(module._page_phrase(), "Seite 2 von 4", re.I)
+    with edited_language("furniture", add):
+        assert re.search(module._page_phrase(), "Seite 2 von 4", re.I)
+        assert re.fullmatch(module._page_phrase(), "2 von 4", re.I)
+    assert not re.search(module._page_phrase(), "Seite 2 von 4", re.I)
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Page 3 of 7  CB14-0123456",
+        "- 4 -",
+        "IMR Case No.: EN16-0012345          Page 5 of 9",
+        "MAXIMUS Federal Services Inc                Page 2 of 5",  # no comma, no period
+        "MAXIMUS Federal Services, Inc. | Independent Medical Review | Page 2",
+        "CaseNumber: CM15-0012345 \u2013 Page 2",  # no space between the label's words
+        "Case#CB14-0123456",
+        "Final Determination Letter for CM13-0001234 \u00b7 page 6",
+        "PAGE 6 OF 6",
+    ],
+)
+def test_running_furniture_of_other_programs_and_damaged_extraction_is_removed(furniture):
+    body = SUMMARY[:1] + [furniture] + SUMMARY[1:3] + [furniture] + SUMMARY[3:]
+    got = paragraphs(extracted(HOW + SUMMARY_HEAD + body + [PARAGRAPH_BREAK] + ISSUES))
+    assert " ".join(SUMMARY) in got
+    assert not any(furniture in p for p in got)
+
+
+def test_an_unlabelled_case_number_header_is_furniture_even_the_first_time():
+    """"Case #: ..." is never the letter's header field; "Case No.: ..." is, the first time only."""
+    header = ["IMR Case No.: EN16-0012345", "Case #: CB14-0123456"]
+    body = SUMMARY[:2] + ["IMR Case No.: EN16-0012345"] + SUMMARY[2:]
+    got = paragraphs(extracted(header + [PARAGRAPH_BREAK] + HOW + SUMMARY_HEAD + body + [PARAGRAPH_BREAK] + ISSUES))
+    assert got[0] == "IMR Case No.: EN16-0012345"
+    assert sum("EN16-0012345" in p for p in got) == 1
+    assert not any("CB14-0123456" in p for p in got)
+    assert " ".join(SUMMARY) in got
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Page 3 of the progress report notes CM15-0012345 in its header.",  # words beyond the furniture
+        "XY15-0012345",  # not a case number's letters
+        "MAXIMUS Federal Services reviewed the case CM15-0012345.",
+        "Case management notes, CM15-0012345 attached",
+    ],
+)
+def test_a_line_with_other_words_is_not_furniture(line):
+    lines = HOW + SUMMARY_HEAD + SUMMARY + [PARAGRAPH_BREAK, line, PARAGRAPH_BREAK] + ISSUES
+    assert line in paragraphs(extracted(lines))
