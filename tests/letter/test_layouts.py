@@ -104,3 +104,51 @@ def test_an_unknown_layout_in_a_rule_example_is_refused():
     with pytest.raises(ValueError, match="no layout 99"):
         letter_text({**SPEC, "layout": 99})
     assert by_number(99) is None
+
+
+# ------------------------------------------------------------------ Format 3's determination sentence
+def test_the_format3_determination_words_are_language_data():
+    """The words that make an issue-section sentence a determination live in conclusions.yaml."""
+    from checker.text import language
+
+    assert language.phrases("conclusions.determination_sentence.words") == ("upheld", "overturned")
+    assert language.phrases("conclusions.determination_sentence.glued") == ("medically necessary",)
+
+
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        ("Alprazolam 0.5 mg #60\nAfter review, the UR decision is OVERTURNED. The file was complete.",
+         ["After review, the UR decision is OVERTURNED"]),
+        ("The prior denial was upheld", ["The prior denial was upheld"]),
+        # Extraction glued the words: still a determination.
+        ("Tramadol ER 150 mg\nThe request isnotmedically necessary. See below.", ["The request isnotmedically necessary"]),
+        ("The request is MEDICALLYNECESSARY.", ["The request is MEDICALLYNECESSARY"]),
+        # Decision words of other places are not this layout's determination words.
+        ("The UR decision is reversed. The request is denied. It was certified.", []),
+        # Whole words only.
+        ("It was reupheld and overturnedly so.", []),
+        ("Upheld. Reviewed. Overturned", ["Upheld", " Overturned"]),
+    ],
+)
+def test_format3_determination_sentences_in_other_wording(text, sentences):
+    from checker.letter.layouts.format3 import decision_sentences
+
+    assert [text[start:end] for start, end in decision_sentences(text)] == sentences
+
+
+def test_a_format3_letter_without_a_determination_line_takes_its_issue_sentence(tmp_path):
+    """The issue section's sentence decides even where the rationale's conclusion says the opposite."""
+    from checker.model import OVERTURNED
+    from tests.conftest import read_text
+
+    text = (LETTERS / "f3_alprazolam.txt").read_text(encoding="utf-8")
+    text = text.replace("DETERMINATION: Upheld\n", "").replace(
+        "ISSUE AT DISPUTE: Alprazolam 0.5 mg #60\n",
+        "ISSUE AT DISPUTE: Alprazolam 0.5 mg #60\nOn appeal, the Utilization Review decision is overturned.\n",
+    )
+    result = read_text(text, tmp_path)
+    item = result.letter.items[0]
+    assert item.decision == OVERTURNED
+    assert item.decision_span.line == text.splitlines().index(
+        "On appeal, the Utilization Review decision is overturned.") + 1

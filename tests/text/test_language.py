@@ -37,8 +37,8 @@ LANGUAGE_FILES = sorted(LANGUAGE.glob("*.yaml"))
 ALLOWED = {
     ("checker/letter/layouts/format2.py", "medically necessary"): "a layout recognises its own decision "
     "sentence (detection markers) and writes it in example letters",
-    ("checker/letter/layouts/format3.py", "medically necessary"): "a layout finds its own determination "
-    "sentence in the issue section",
+    ("checker/letter/layouts/format3.py", "medically necessary"): "a layout writes its own rationale heading "
+    "in example letters",
     ("checker/letter/layouts/format2.py", "maximus federal services"): "a layout recognises its own letterhead "
     "(detection markers) and writes it in example letters",
     ("checker/letter/layouts/format2.py", "independent medical review"): "a layout writes its own letterhead in "

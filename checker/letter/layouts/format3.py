@@ -18,6 +18,7 @@ from checker.letter.layouts.base import Heading, Layout, Walker
 from checker.letter.layouts.format1 import DEFAULT_SUMMARY
 from checker.letter.request_line import parse_request
 from checker.model import Item, Problem, Section
+from checker.text import language
 
 
 class Format3(Layout):
@@ -107,8 +108,15 @@ def _decision(walker: Walker, item: Item, issue: Section) -> None:
             return
 
 
-#: A word that rules on the request.
-_RULING_WORD = re.compile(r"(?:\bupheld|\boverturned|medically\s*necessary)\b", re.I)
+def _ruling_word() -> str:
+    """A word that rules on the request (``conclusions.determination_sentence``): a whole word, or a
+    phrase that may be glued to the word before it and lose the spaces between its own words."""
+    words = language.alternation("conclusions.determination_sentence.words")
+    glued = language.alternation("conclusions.determination_sentence.glued", gap=r"\s*")
+    return rf"(?:\b{words}|{glued})\b"
+
+
+_RULING_WORD = language.lazy(_ruling_word, re.I)
 _NO_BREAK = re.compile(r"[^.\n]*")
 
 
