@@ -23,6 +23,7 @@ from checker.letter.grammars import grammar_path
 from checker.model import Citation, PageRef, Span
 from checker.knowledge.sources import Part, edition_near, edition_of, guideline_parts, sources
 from checker.resources import terminal_regexps
+from checker.text import language
 from checker.text.sentences import sentence_at
 from checker.text.stored_patterns import compile_pattern
 
@@ -43,9 +44,23 @@ class _RawRef:
     parts: tuple[tuple[int, int, tuple[int, ...]], ...] = ()
 
 
-#: Where a page or section reference may start; the grammar reads from there.
-_REF_START = re.compile(r"(?i)\b(?:pages?|pgs?\.?|pp\.?|p\.|sections?)(?=[\s(:#]*\d|\s*\(s\)|\s*:)")
-_PAGES_AFTER_SECTION = re.compile(r"(?i)[\s,;]*\b(?:pages?\s*\(s\)|pages?|pp?\.)\s*:?\s*\d")
+#: The terminals of ``citation.lark`` that hold the words a reference opens with; no rule uses them,
+#: so they are kept by name.  The prefilters below are built from them, not from words of their own:
+#: the grammar is the one place the page and section keywords are written (it is code, and a YAML
+#: list could not be shared with it).
+_KEYWORDS = frozenset({"PAGE_WORD", "SECTION_WORD"})
+
+
+def _ref_start() -> str:
+    """A page or section keyword that a number, "(s)" or a colon follows: the grammar reads from there."""
+    t = _terminal_regexps()
+    return rf"(?i)\b(?:{t['PAGE_WORD']}|{t['SECTION_WORD']})(?=[\s(:#]*\d|\s*\(s\)|\s*:)"
+
+
+_REF_START = language.lazy(_ref_start)
+#: A page reference after a section list, with the separators before it ("Section(s): ..., Page(s): 18"):
+#: where the grammar would read one (PAGE_KW: any of its page keywords, then a number).
+_PAGES_AFTER_SECTION = language.lazy(lambda: rf"(?i)[\s,;]*\b(?:{_terminal_regexps()['PAGE_KW']})")
 #: How much text after a keyword can belong to one reference.
 _WINDOW = 160
 #: The most page and section references read in one text (a guideline line or a rationale).  Letters
@@ -99,10 +114,15 @@ class _NotAPageList(Exception):
     """The grammar rejects what follows a page keyword ("page 3.5", "pages 24/7")."""
 
 
+def _terminal_regexps() -> dict[str, str]:
+    """The regular expressions of ``citation.lark``'s terminals, the keyword terminals included."""
+    return terminal_regexps(grammar_path("citation"), "citation", _KEYWORDS)
+
+
 @lru_cache(maxsize=1)
 def _terminals() -> dict[str, re.Pattern[str]]:
     """The terminals of ``citation.lark``, compiled: the grammar file stays the one definition of the syntax."""
-    return {name: compile_pattern(regexp) for name, regexp in terminal_regexps(grammar_path("citation"), "citation").items()}
+    return {name: compile_pattern(regexp) for name, regexp in _terminal_regexps().items()}
 
 
 def _first_ref(window: str) -> _RawRef | int | None:
@@ -393,8 +413,12 @@ def _words_around(text: str, ref: _RawRef, start: int, end: int) -> tuple[list[s
     return before[-_RECORD_REACH:], after[: _RECORD_REACH + 1]
 
 
+#: The label a section reference opens with ("Section(s):", "Sections:"), its word the grammar's.
+_SECTION_LABEL = language.lazy(lambda: rf"(?i)^{_terminal_regexps()['SECTION_WORD']}(?:\s*\(s\))?\s*:\s*")
+
+
 def _split_sections(body: str) -> list[str]:
-    body = re.sub(r"(?i)^sections?(?:\s*\(s\))?\s*:\s*", "", body)
+    body = _SECTION_LABEL.sub("", body)
     return [part for part in re.split(r";", body) if part.strip()]
 
 
@@ -402,9 +426,20 @@ def _clean_section(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" .,;")
 
 
-_BOILERPLATE = re.compile(
-    r"(?i)\bdecision based on\b|\bwhich (?:is|are) part of\b.*$|\bthe\b|\bpages?\s*\(s\)|\bpp?\.|\bx\b|\b(?:19|20)\d{2}\b|:"
-)
+def _boilerplate() -> str:
+    """The form's words of a guideline line (``citations.guideline_line``), a page keyword left without
+    its number, a year and a colon: none of them is a topic.
+
+    The page keywords are the grammar's ``PAGE_WORD`` that end in punctuation ("Page(s)", "pp.", "p.",
+    "pg."): one that ends in a letter may begin a topic's word ("PPIs", "Paget's").
+    """
+    dropped = language.alternation("citations.guideline_line.dropped", gap=" ")
+    to_end = language.alternation("citations.guideline_line.dropped_to_end", gap=" ")
+    page = rf"\b{_terminal_regexps()['PAGE_WORD']}(?<=[.)])"
+    return rf"(?i)\b{dropped}\b|\b{to_end}\b.*$|{page}|\b(?:19|20)\d{{2}}\b|:"
+
+
+_BOILERPLATE = language.lazy(_boilerplate)
 
 
 def topic_parts(text: str) -> list[str]:

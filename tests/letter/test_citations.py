@@ -394,3 +394,72 @@ def test_a_long_page_reference_leaves_no_empty_topics_behind():
     (citation,) = read_guideline_line("claims-administrator", "MTUS Chronic Pain Medical Treatment Guidelines, "
                                       "pages 78, 79, 80, 81, 82 and 83, Opioids, criteria for use", lambda a, b: Span(1, a + 1, 1, b + 1))
     assert citation.topics == ["Opioids", "criteria for use"]
+
+
+# --------------------------------------------------------------------------- where the words come from
+def test_the_guideline_line_boilerplate_is_language_data():
+    """The form's words dropped from topics live in rules/language/citations.yaml."""
+    from checker.text import language
+
+    assert {"decision based on", "the", "x"} == set(language.phrases("citations.guideline_line.dropped"))
+    assert {"which is part of", "which are part of"} == set(language.phrases("citations.guideline_line.dropped_to_end"))
+
+
+def test_the_page_keywords_are_written_once_in_the_grammar():
+    """citations.py holds no page or section keyword of its own: the grammar's PAGE_WORD and SECTION_WORD do."""
+    from checker.letter.grammars import grammar_path
+    from tests.conftest import ROOT
+
+    source = (ROOT / "checker" / "letter" / "citations.py").read_text(encoding="utf-8")
+    assert "pages?" not in source and "sections?" not in source and "pp?" not in source
+    grammar = grammar_path("citation").read_text(encoding="utf-8")
+    assert sum(line.startswith("PAGE_WORD:") for line in grammar.splitlines()) == 1
+    assert "PAGE_KW.5: PAGE_WORD " in grammar and "SECTION_REF.5: SECTION_WORD " in grammar
+
+
+@pytest.mark.parametrize(
+    "text, pages, sections",
+    [
+        # Every page keyword of the grammar ends a section list ("Page(s)" always did).
+        ("MTUS (2009), Section(s): Opioids, long-term assessment, Page(s): 88-89.", [88, 89],
+         ["Opioids, long-term assessment"]),
+        ("MTUS (2009), Section(s): Opioids, long-term assessment, pgs 88-89.", [88, 89],
+         ["Opioids, long-term assessment"]),
+        ("MTUS (2009), Section(s): NSAIDs; pp 67 and 68", [67, 68], ["NSAIDs"]),
+        ("MTUS (2009), Section(s): Muscle relaxants (for pain), page #63.", [63], ["Muscle relaxants (for pain)"]),
+        # A keyword-like word that is not followed by a number does not.
+        ("MTUS (2009), Section(s): Proton pump inhibitors, PPIs 20 mg daily.", [],
+         ["Proton pump inhibitors, PPIs 20 mg daily"]),
+    ],
+)
+def test_a_section_list_ends_where_a_page_reference_starts(text, pages, sections):
+    [citation] = read_guideline_line("reviewer", text, span_of)
+    assert citation.pages == pages
+    assert citation.sections == sections
+
+
+@pytest.mark.parametrize(
+    "text, topics",
+    [
+        ("MAXIMUS guideline: Decision based on the MTUS Chronic Pain Treatment Guidelines, Opioids, page 80",
+         ["MAXIMUS guideline", "Opioids"]),
+        # A page keyword left without its number is not a topic; the words it begins are kept.
+        ("MTUS Chronic Pain Treatment Guidelines, NSAIDs, GI symptoms (PPIs), pp.", ["NSAIDs", "GI symptoms (PPIs)"]),
+        ("MTUS Chronic Pain Treatment Guidelines 2009: Paget's disease, Page(s):", ["Paget's disease"]),
+        ("MTUS Chronic Pain Treatment Guidelines, Carisoprodol x 2009", ["Carisoprodol"]),
+    ],
+)
+def test_guideline_line_topics_leave_the_forms_words_out(text, topics):
+    found = [t for c in read_guideline_line("reviewer", text, span_of) for t in c.topics]
+    assert found == topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ACOEM Practice Guidelines, Muscle relaxants, which is part of the MTUS, page 308",
+     "ACOEM Practice Guidelines, Muscle relaxants which are part of the MTUS guidelines and the ODG"],
+)
+def test_what_follows_which_is_part_of_is_no_topic(text):
+    found = [t for c in read_guideline_line("reviewer", text, span_of) for t in c.topics]
+    assert "Muscle relaxants" in found
+    assert not any("part of" in t or "which" in t for t in found), found
