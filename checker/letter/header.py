@@ -134,13 +134,40 @@ def _injury_cues(text: str) -> Iterator[re.Match[str]]:
 _WINDOW_END = re.compile(r"\n|[.;]\s+(?=[A-Z])")
 
 
-_SPECIALTY_END = r"(?=,|\.|;|\s+and\s+(?:is\s+|are\s+)?(?:licensed|has|holds)\b)"
-_BOARD_CERTIFIED = re.compile(
-    rf"board[\s-]+certified\s+in\s+([A-Z][\w&/()\s-]*?){_SPECIALTY_END}"
-    rf"(?:,?\s+(?:and\s+)?(?:has|with|holds)\s+(?:a\s+)?sub-?specialty\s+(?:certification\s+)?in\s+([A-Z][\w&/()\s-]*?){_SPECIALTY_END})?",
-    re.I,
-)
-_LICENSED = re.compile(r"licensed\s+(?:to\s+practice\s+)?in\s+(?:the\s+state\s+of\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
+def _reviewer_words(name: str, *, gap: str = r"\s+", hyphens: bool = False) -> str:
+    """An alternation of ``people.reviewer.<name>``: how the prose states the reviewer's qualifications."""
+    return language.alternation(f"people.reviewer.{name}", gap=gap, hyphens=hyphens)
+
+
+def _specialty_end() -> str:
+    """Where a specialty ends: a comma, period or semicolon, or "and [is] licensed/has/holds" after it."""
+    join, verb, claim = _reviewer_words("joining"), _reviewer_words("linking_verbs"), _reviewer_words("next_claim")
+    return rf"(?=,|\.|;|\s+{join}\s+(?:{verb}\s+)?{claim}\b)"
+
+
+def _board_certified() -> str:
+    """A board certification and its specialty, then perhaps a subspecialty certification and its own.
+
+    "board certified in Internal Medicine, and has a subspecialty certification in Pain Medicine":
+    group 1 the specialty, group 2 the subspecialty.
+    """
+    field, end = _reviewer_words("field"), _specialty_end()
+    specialty = rf"([A-Z][\w&/()\s-]*?){end}"
+    board = _reviewer_words("board_certified", gap=r"[\s-]+", hyphens=True)
+    second = (
+        rf"(?:,?\s+(?:{_reviewer_words('joining')}\s+)?{_reviewer_words('holding')}\s+(?:{_reviewer_words('article')}\s+)?"
+        rf"{_reviewer_words('subspecialty')}\s+{field}\s+{specialty})?"
+    )
+    return rf"{board}\s+{field}\s+{specialty}{second}"
+
+
+def _licensed() -> str:
+    """A licence and its state, one or two capitalised words: "licensed to practice in the state of New York"."""
+    return rf"{_reviewer_words('licensed')}\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+
+
+_BOARD_CERTIFIED = language.lazy(_board_certified, re.I)
+_LICENSED = language.lazy(_licensed)
 
 
 def read_case(letter: Letter, layout: Layout) -> None:

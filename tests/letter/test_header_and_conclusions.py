@@ -253,6 +253,51 @@ def test_reviewer_from_prose(tmp_path, sentence, specialty, licensure):
     assert letter.reviewer.licensure == licensure
 
 
+def test_the_reviewer_qualification_words_are_language_data():
+    """The phrasings of a reviewer's certification and licence live in people.yaml (reviewer)."""
+    from checker.text import language
+
+    assert language.phrases("people.reviewer.board_certified") == ("board certified",)
+    assert "sub-specialty certification" in language.phrases("people.reviewer.subspecialty")
+    assert "licensed to practice in the state of" in language.phrases("people.reviewer.licensed")
+    assert set(language.phrases("people.reviewer.holding")) == {"has", "with", "holds"}
+
+
+def test_a_new_licence_phrasing_in_the_yaml_is_read():
+    """A phrasing a rule author adds ("authorized to practice medicine in Oregon") is read, with no Python change."""
+    import re
+
+    from checker.letter import header
+    from tests.language_support import edited_language
+
+    sentence = "The reviewer is authorized to practice medicine in Oregon."
+    assert re.search(header._licensed(), sentence) is None
+    with edited_language("people", lambda data: data["reviewer"]["licensed"].append("authorized to practice medicine in")):
+        assert re.search(header._licensed(), sentence).group(1) == "Oregon"
+
+
+@pytest.mark.parametrize(
+    "sentence,specialty,licensure",
+    [
+        # Hyphenated, a subspecialty "certification", and the state "of".
+        ("The reviewer is Board-certified in Internal Medicine, with a sub-specialty certification in Pulmonary "
+         "Disease, and is licensed to practice in the state of Texas.", "Internal Medicine (Pulmonary Disease)", "Texas"),
+        # Extraction broke the line between "Board" and "Certified" (joined by a space) and dropped the comma.
+        ("The physician reviewer is BOARD\nCERTIFIED IN Orthopaedic Surgery and holds a subspecialty in Sports "
+         "Medicine; licensed in Nevada.", "Orthopaedic Surgery (Sports Medicine)", "Nevada"),
+        ("This reviewer is board certified in Neurology and has been licensed in the state of North Carolina since 1998.",
+         "Neurology", "North Carolina"),
+        # A capitalised "Licensed" opening a sentence is not read (the phrasings are matched as written).
+        ("The reviewer is board certified in Dermatology. Licensed in Oregon.", "Dermatology", None),
+    ],
+)
+def test_reviewer_from_prose_in_other_wording(tmp_path, sentence, specialty, licensure):
+    how = f"MAXIMUS Federal Services sent the complete case file to an expert reviewer. {sentence} He/she has been in practice."
+    letter = read(format1(how=how), tmp_path)
+    assert letter.reviewer.specialty == specialty
+    assert letter.reviewer.licensure == licensure
+
+
 def test_reviewer_from_format3_qualifications(tmp_path):
     text = (LETTERS / "f3_alprazolam.txt").read_text(encoding="utf-8").replace(
         "The reviewer is board certified in Psychiatry and licensed in California.",

@@ -47,6 +47,12 @@ ALLOWED = {
     "decision sentence in example letters",
     ("checker/letter/layouts/format4.py", "independent medical review"): "a layout recognises its own heading "
     "(detection markers) and writes its letterhead in example letters",
+    **{
+        (f"checker/letter/layouts/{layout}.py", phrase): "a layout writes its reviewer's qualifications in example letters"
+        for layout, phrase in [("format2", "board certified"), ("format2", "licensed to practice in"),
+                               ("format3", "board certified"), ("format3", "licensed in"),
+                               ("format4", "board certified"), ("format4", "licensed to practice in")]
+    },
 }
 
 
