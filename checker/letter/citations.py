@@ -360,6 +360,13 @@ def _page_ref_model(text: str, ref: _RawRef, span_of: SpanOf, source: str | None
     )
 
 
+#: What a page belongs to: "of the progress report" (``citations.page_owner``); group 1 its words.
+_PAGE_OWNER = language.lazy(
+    lambda: rf"\s*{language.alternation('citations.page_owner.prepositions')}\s+"
+    rf"(?:{language.alternation('citations.page_owner.determiners')}\s+)?([\w\s/-]{{0,40}})"
+)
+
+
 def _is_guideline_page(text: str, ref: _RawRef, sentence: _Sentence) -> bool:
     """Keep "page 78 of the MTUS" and "Page 80 recommends ...", drop "page 3 of the progress report".
 
@@ -374,7 +381,7 @@ def _is_guideline_page(text: str, ref: _RawRef, sentence: _Sentence) -> bool:
     """
     src = sources()
     after = text[ref.end : ref.end + 60]
-    owner = re.match(r"\s*(?:of|in|from)\s+(?:the\s+|his\s+|her\s+|their\s+|this\s+|a\s+)?([\w\s/-]{0,40})", after)
+    owner = _PAGE_OWNER.match(after)
     if owner:
         phrase = owner.group(1)
         found = list(_WORD_RUN.finditer(phrase))
@@ -477,7 +484,7 @@ def _topics(text: str, refs: list[_RawRef], sections: list[tuple[int, int, str]]
         if len(part.strip()) < 3:
             continue  # cleaning only shortens a part: it can never make a topic
         part = _balanced(_SPACES.sub(" ", part).strip(" -"))
-        if len(part) >= 3 and _THREE_LETTERS.search(part) and part.lower() not in ("and", "guidelines"):
+        if len(part) >= 3 and _THREE_LETTERS.search(part) and part.lower() not in language.words("citations.guideline_line.not_topics"):
             topics.append(part)
     for _, _, body in sections:
         topics.extend(_clean_section(s) for s in _split_sections(body))

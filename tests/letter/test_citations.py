@@ -406,7 +406,7 @@ def test_the_guideline_line_boilerplate_is_language_data():
 
 
 def test_the_page_keywords_are_written_once_in_the_grammar():
-    """citations.py holds no page or section keyword of its own: the grammar's PAGE_WORD and SECTION_WORD do."""
+    """The prefilters and the section label hold no keyword of their own: the grammar's PAGE_WORD and SECTION_WORD do."""
     from checker.letter.grammars import grammar_path
     from tests.conftest import ROOT
 
@@ -463,3 +463,32 @@ def test_what_follows_which_is_part_of_is_no_topic(text):
     found = [t for c in read_guideline_line("reviewer", text, span_of) for t in c.topics]
     assert "Muscle relaxants" in found
     assert not any("part of" in t or "which" in t for t in found), found
+
+
+def test_page_owner_and_leftover_words_are_language_data():
+    from checker.text import language
+
+    assert set(language.phrases("citations.page_owner.prepositions")) == {"of", "in", "from"}
+    assert {"the", "their", "a"} <= set(language.phrases("citations.page_owner.determiners"))
+    assert language.words("citations.guideline_line.not_topics") == {"and", "guidelines"}
+
+
+@pytest.mark.parametrize(
+    "text, pages",
+    [
+        ("Page 12 from their progress report documents pain at 8/10, and the MTUS, page 80, is clear.", [80]),
+        ("Page 3 in a progress report notes spasm; the MTUS, page 63, recommends a short course.", [63]),
+        ("Page 66 in the MTUS Chronic Pain guidelines supports tizanidine.", [66]),
+        # Capitalised, the preposition is not read as one (prepositions are matched as written).
+        ("Per page 24 Of the MTUS, benzodiazepines are limited to 4 weeks.", [24]),
+    ],
+)
+def test_what_a_page_belongs_to_in_other_wording(text, pages):
+    found = sorted({p for c in read_rationale_citations(text, span_of) for p in c.pages})
+    assert found == pages
+
+
+def test_leftover_words_between_cuts_are_no_topics():
+    text = "MTUS Chronic Pain Treatment Guidelines, Opioids; and; Guidelines; Tramadol, page 93"
+    [citation] = read_guideline_line("reviewer", text, span_of)
+    assert citation.topics == ["Opioids", "Tramadol"]
