@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checker.text.stored_patterns import compile_pattern
+
 CONFIG_NAMES = (".imr-check.yaml", ".imr-check.yml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "info")
 DEFAULT_MAX_SIZE_MB = 20
@@ -93,7 +95,7 @@ class Config:
 
 
 #: The ``[tool.imr-check]`` table (or a sub-table such as ``[tool.imr-check.rules]``) of a pyproject.toml.
-_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?imr-check[\"']?\s*[\].]", re.M)
+_TOOL_TABLE = compile_pattern(r"^\s*\[\s*tool\s*\.\s*[\"']?imr-check[\"']?\s*[\].]", re.M)
 
 
 def find_config(start: Path) -> Path | None:

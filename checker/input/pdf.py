@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from checker.input.source import InputError, SourceText, short_reason
+from checker.text.stored_patterns import compile_pattern
 
 #: Fewer letters than this in a whole PDF means there is no real text layer.
 _MIN_TEXT_LETTERS = 20
@@ -127,8 +128,8 @@ def _has_images(reader: Any) -> bool:
 
 #: pypdf's words for objects that refer to themselves ("Detected loop with self reference
 #: for ...", "Detected cyclic page references", "Circular object-stream reference").
-_CYCLE = re.compile(r"\bloop\b|\bcycl|\bcircular\b", re.I)
-_OBJECT = re.compile(r"\bobject \d+ \d+\b")
+_CYCLE = compile_pattern(r"\bloop\b|\bcycl|\bcircular\b", re.I)
+_OBJECT = compile_pattern(r"\bobject \d+ \d+\b")
 #: Python errors pypdf lets out on objects it did not expect (its own errors explain themselves).
 _PYPDF_SLIPS = (AttributeError, TypeError, KeyError, IndexError, AssertionError)
 

@@ -8,16 +8,17 @@ through it.
 from __future__ import annotations
 
 import bisect
-import re
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+from checker.text.stored_patterns import compile_pattern
+
+_LINE_BREAK = compile_pattern(r"\r\n|\r|\n")
 #: Reasons quoted from a library are cut to this length.
 _REASON_WIDTH = 80
 #: A memory address in a message (" at 0x7f3a9c0d2e10"), different on every run.
-_ADDRESS = re.compile(r"(?:\s+at)?\s+0x[0-9a-fA-F]+")
+_ADDRESS = compile_pattern(r"(?:\s+at)?\s+0x[0-9a-fA-F]+")
 #: pypdf's name for an object, which ends in the (decimal) address of its reader:
 #: "IndirectObject(4, 0, 140003707458768)".
-_PDF_OBJECT = re.compile(r"IndirectObject\((\d+), (\d+), \d+\)")
+_PDF_OBJECT = compile_pattern(r"IndirectObject\((\d+), (\d+), \d+\)")
 
 
 class InputError(Exception):

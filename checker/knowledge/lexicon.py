@@ -285,9 +285,9 @@ class Lexicon:
 
 
 #: A word a name may start with: a run of letters or of digits ...
-_WORD = re.compile(r"[a-z]+|[0-9]+")
+_WORD = compile_pattern(r"[a-z]+|[0-9]+")
 #: ... not preceded by a letter or digit.
-_WORD_START = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]+|[0-9]+)")
+_WORD_START = compile_pattern(r"(?<![A-Za-z0-9])(?:[A-Za-z]+|[0-9]+)")
 #: How many texts' drug mentions a lexicon keeps (a letter's sections and items).
 _FOUND_CACHE_SIZE = 64
 #: How many words' nearest names a lexicon keeps (the words of a few thousand letters).
@@ -328,10 +328,10 @@ def _singular(key: str) -> str:
     return key[:-2] if key.endswith("es") else key[:-1] if key.endswith("s") else key
 
 
-_SPACES = re.compile(r"\s+")
-_AROUND_SLASH = re.compile(r"\s*/\s*")
+_SPACES = compile_pattern(r"\s+")
+_AROUND_SLASH = compile_pattern(r"\s*/\s*")
 #: A word near spellings are looked for in: five letters or more.
-_LONG_WORD = re.compile(r"[A-Za-z]{5,}")
+_LONG_WORD = compile_pattern(r"[A-Za-z]{5,}")
 
 
 

@@ -19,8 +19,9 @@ import re
 
 from checker.input.source import SourceText
 from checker.model import Letter, Span, Suppression
+from checker.text.stored_patterns import compile_pattern
 
-MARKER = re.compile(
+MARKER = compile_pattern(
     r"^\s*imr-check\s*:\s*ignore\s+(?P<ids>[A-Za-z0-9][A-Za-z0-9 ,_-]*?)\s*(?:(?:--|\u2013|\u2014)\s*(?P<reason>.*?))?\s*$",
     re.I,
 )

@@ -40,8 +40,8 @@ DETAILS = frozenset({STRENGTH, AMOUNT, UNITS, QUANTITY, COUNT, DAYS, REFILLS, FR
 KINDS = DETAILS | {PURPOSE, WORD}
 
 _VALUE = r"\d+(?:\.\d+)?"
-_SEPARATORS = re.compile(r"[\s,;()\[\]]+")
-_WORD = re.compile(r"[^\s,;()\[\]]+")
+_SEPARATORS = compile_pattern(r"[\s,;()\[\]]+")
+_WORD = compile_pattern(r"[^\s,;()\[\]]+")
 
 
 def _alt(key: str) -> str:

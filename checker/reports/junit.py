@@ -15,7 +15,6 @@ file parsers reject.
 
 from __future__ import annotations
 
-import re
 import tempfile
 import xml.etree.ElementTree as ET
 
@@ -23,9 +22,10 @@ from checker import reports
 from checker.model import FileResult, Finding, Severity
 from checker.reports.text import finding_line, one_line
 from checker.rules.loader import RuleSet
+from checker.text.stored_patterns import compile_pattern
 
 SUITE_NAME = "imr-check"
-_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = compile_pattern("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml_text(text: str) -> str:

@@ -10,13 +10,13 @@ helpers here so every format words a finding the same way.
 
 from __future__ import annotations
 
-import re
 
 from checker import reports
 from checker.model import FileResult, Finding
 from checker.rules.loader import RuleSet
+from checker.text.stored_patterns import compile_pattern
 
-_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n|\f|\v|\x1c|\x1d|\x1e|\x85|\u2028|\u2029)+[ \t]*")
+_LINE_BREAKS = compile_pattern(r"[ \t]*(?:\r\n|\r|\n|\f|\v|\x1c|\x1d|\x1e|\x85|\u2028|\u2029)+[ \t]*")
 
 
 def one_line(text: str) -> str:

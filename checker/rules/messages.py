@@ -15,9 +15,10 @@ from typing import Any
 
 from checker.knowledge.guideline import compact_numbers
 from checker.rules.expressions import resolve
+from checker.text.stored_patterns import compile_pattern
 
 #: ``{item.drug}``, ``{page.number}``, ``{item.concepts.functional-improvement}``.
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_][a-z0-9_-]*)*)\}")
+PLACEHOLDER = compile_pattern(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_][a-z0-9_-]*)*)\}")
 
 
 def placeholders(template: str) -> Iterator[str]:

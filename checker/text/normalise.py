@@ -36,6 +36,7 @@ from typing import Callable
 from checker.model import Span
 from checker.input.source import SourceText
 from checker.text import language
+from checker.text.stored_patterns import compile_pattern
 
 # Running page furniture.  A page number line, or a line made only of case
 # numbers, page numbers and the labels that go with them.  The words are
@@ -75,21 +76,21 @@ _FURNITURE_LABELS = language.lazy(_furniture_labels, re.I)
 #: "Case Number: CM15-..." spelt out, a header field the first time ("Case #" never is).
 _LABELLED_CASE = language.lazy(lambda: rf"^\s*{_case_label(_alt('furniture.case_label.kinds'))}\s*:", re.I)
 #: The tool's own marker (``imr-check: ignore ...``), not letter language.
-_SUPPRESSION = re.compile(r"^imr-check\s*:\s*ignore\b", re.I)
+_SUPPRESSION = compile_pattern(r"^imr-check\s*:\s*ignore\b", re.I)
 
 _TERMINAL_PUNCT = (".", "!", "?", ":", ";")
-_WORDS = re.compile(r"[^ ]+")
+_WORDS = compile_pattern(r"[^ ]+")
 _WS_CHARS = "\t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _WS_TABLE = {ord(c): " " for c in _WS_CHARS}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = compile_pattern(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 #: A paragraph never starts inside these: list items and bullets begin a line.
-_LIST_START = re.compile(r"^\s*(?:\d{1,2}[.)]\s+[A-Z(]|[-\u2022*\u25cf]\s+\S)")
+_LIST_START = compile_pattern(r"^\s*(?:\d{1,2}[.)]\s+[A-Z(]|[-\u2022*\u25cf]\s+\S)")
 
 #: A line ending in part of a word and a hyphen ("medi-").
-_SPLIT_WORD = re.compile(r"(?<![\s-])[A-Za-z]{2,}-$")
+_SPLIT_WORD = compile_pattern(r"(?<![\s-])[A-Za-z]{2,}-$")
 #: The letters and digits before a hyphen that ends a line ("medi-"), matched on the reversed line.
-_HYPHENATED_REVERSED = re.compile(r"-([A-Za-z0-9]+)")
+_HYPHENATED_REVERSED = compile_pattern(r"-([A-Za-z0-9]+)")
 
 #: Soft-wrap test: the line plus the next word would exceed this share of the width.
 _WRAP_FILL = 0.86
@@ -271,11 +272,11 @@ def _physical_lines(text: str) -> list[_Line]:
     return lines
 
 
-_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_PHYSICAL_LINE = compile_pattern(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 
 #: Where a heading glued to the end of a sentence may begin ("...appropriate.INDEPENDENT MEDICAL ...").
-_SENTENCE_END = re.compile(r"[.!?:;)](?=\s*[A-Z])\s*")
+_SENTENCE_END = compile_pattern(r"[.!?:;)](?=\s*[A-Z])\s*")
 #: A glued heading is short; longer tails are prose.
 _GLUED_HEADING_MAX = 120
 
@@ -343,7 +344,7 @@ def _mark_furniture(lines: list[_Line]) -> None:
         ln.kind = "furniture"
 
 
-_UPPER = re.compile(r"[A-Z]")
+_UPPER = compile_pattern(r"[A-Z]")
 
 
 def _visual_width(text: str) -> float:
@@ -390,7 +391,7 @@ def _vocabulary(content: list[_Line]) -> Counter[str]:
     return Counter(map(str.lower, _WORD_OF_THREE.findall("\n".join(ln.text for ln in content))))
 
 
-_WORD_OF_THREE = re.compile(r"[A-Za-z]{3,}")
+_WORD_OF_THREE = compile_pattern(r"[A-Za-z]{3,}")
 
 
 def _gap_kind(gap: list[_Line], double: bool) -> str:

@@ -9,14 +9,14 @@ a digit or a quote follows and the word before it is not a known abbreviation.
 from __future__ import annotations
 
 import bisect
-import re
 from functools import lru_cache
 
 from checker.text import language
+from checker.text.stored_patterns import compile_pattern
 
 #: The word a period ends, at the end of a short piece of text ("Dr." of "... seen by Dr.").
-_LAST_WORD = re.compile(r"(?:^|[\s(])([A-Za-z][A-Za-z.]*)\.$")
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
+_LAST_WORD = compile_pattern(r"(?:^|[\s(])([A-Za-z][A-Za-z.]*)\.$")
+_BOUNDARY = compile_pattern(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
 
 
 @lru_cache(maxsize=1)

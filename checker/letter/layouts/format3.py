@@ -19,6 +19,7 @@ from checker.letter.layouts.format1 import DEFAULT_SUMMARY
 from checker.letter.request_line import parse_request
 from checker.model import Item, Problem, Section
 from checker.text import language
+from checker.text.stored_patterns import compile_pattern
 
 
 class Format3(Layout):
@@ -117,7 +118,7 @@ def _ruling_word() -> str:
 
 
 _RULING_WORD = language.lazy(_ruling_word, re.I)
-_NO_BREAK = re.compile(r"[^.\n]*")
+_NO_BREAK = compile_pattern(r"[^.\n]*")
 
 
 def decision_sentences(text: str) -> Iterator[tuple[int, int]]:

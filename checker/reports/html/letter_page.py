@@ -11,14 +11,14 @@ page, as the other reports do.
 from __future__ import annotations
 
 import json
-import re
 from html import escape
 from typing import Any
 
 from checker.audit.queries import LetterPage
 from checker.reports.report import layout_name
+from checker.text.stored_patterns import compile_pattern
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = compile_pattern(r"\r\n|\r|\n")
 _SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
