@@ -152,3 +152,136 @@ def test_a_format3_letter_without_a_determination_line_takes_its_issue_sentence(
     assert item.decision == OVERTURNED
     assert item.decision_span.line == text.splitlines().index(
         "On appeal, the Utilization Review decision is overturned.") + 1
+
+
+# ------------------------------------------------------------------ the letter-level "Final Determination:" line
+def test_the_final_determination_words_are_language_data():
+    """The label and the form's three verdicts of a "Final Determination:" line live in conclusions.yaml."""
+    from checker.text import language
+
+    assert language.phrases("conclusions.final_determination.label") == ("final determination",)
+    assert language.phrases("conclusions.final_determination.partial_overturn") == ("partial",)
+    assert language.phrases("conclusions.final_determination.overturn") == ("overturn",)
+    assert set(language.phrases("conclusions.final_determination.uphold")) == {"uphold", "upheld"}
+
+
+@pytest.mark.parametrize(
+    "value, verdict",
+    [
+        ("UPHOLD", "uphold"),
+        (" Upheld. ", "uphold"),
+        ("PARTIAL OVERTURN", "partial-overturn"),
+        ("Partially Overturned", "partial-overturn"),
+        ("Overturned", "overturn"),
+        # Extraction glued the words: still read.
+        ("PARTIALOVERTURN", "partial-overturn"),
+        ("UPHOLDPage 2 of 4", "uphold"),
+        # Not the form's verdicts: nothing is read.
+        ("Certified", None),
+        ("Non-certified", None),
+        ("Denied", None),
+        ("", None),
+    ],
+)
+def test_final_verdicts_in_other_wording(value, verdict):
+    from checker.letter.layouts.base import final_verdict
+
+    assert final_verdict(value) == verdict
+
+
+def _f2_letter(line: str) -> str:
+    text = (LETTERS / "f2_soma_upheld.txt").read_text(encoding="utf-8")
+    assert "\nFinal Determination: UPHOLD\n" in text
+    return text.replace("\nFinal Determination: UPHOLD\n", f"\n{line}\n")
+
+
+@pytest.mark.parametrize(
+    "line, verdict, value",
+    [
+        ("Final Determination: UPHOLD", "uphold", "UPHOLD"),
+        ("FINAL DETERMINATION:   Partial Overturn", "partial-overturn", "Partial Overturn"),
+        ("  final determination : overturned.", "overturn", "overturned."),
+        # A plain "Determination:" line is an item's, not the letter's.
+        ("Determination: UPHOLD", None, None),
+        ("Final Determination: pending", None, None),
+    ],
+)
+def test_a_final_determination_line_in_other_wording(tmp_path, line, verdict, value):
+    from tests.conftest import read_text
+
+    text = _f2_letter(line)
+    letter = read_text(text, tmp_path).letter
+    assert letter.format == 2
+    assert letter.final_determination == verdict
+    if value is None:
+        assert letter.final_determination_span is None
+    else:
+        assert letter.final_determination_span.line == text.splitlines().index(line) + 1
+        assert letter.final_determination_span.column == line.index(value) + 1
+
+
+def test_a_verdict_word_added_to_the_yaml_is_read():
+    """A word a rule author adds to a verdict ("affirmed") is read, with no Python change."""
+    from checker.letter.layouts.base import final_verdict
+    from tests.language_support import edited_language
+
+    assert final_verdict("AFFIRMED") is None
+    with edited_language("conclusions", lambda data: data["final_determination"]["uphold"].append("affirmed")):
+        assert final_verdict("AFFIRMED") == "uphold"
+    assert final_verdict("AFFIRMED") is None
+
+
+def test_a_label_added_to_the_yaml_is_read():
+    import re
+
+    from checker.letter.layouts import base
+    from tests.language_support import edited_language
+
+    line = "  IMR Final Decision: UPHOLD"
+    assert re.match(base._final_label(), line, re.I) is None
+    with edited_language("conclusions", lambda data: data["final_determination"]["label"].append("IMR final decision")):
+        assert re.match(base._final_label(), line, re.I).group() == "  IMR Final Decision"
+
+
+# ------------------------------------------------------------------ an item heading the grammar could not read
+def _split_heading(decision_line: str) -> str:
+    """A Format 1 letter whose item heading lost its line: the request alone, then the decision alone."""
+    text = (LETTERS / "f1_norco_overturned.txt").read_text(encoding="utf-8")
+    old = "Norco 10/325 mg #120: Overturned\n"
+    assert old in text
+    return text.replace(old, f"Norco 10/325 mg #120\n\n \n\n{decision_line}\n")
+
+
+@pytest.mark.parametrize(
+    "line, decision",
+    [
+        (":  Overturned", "overturned"),
+        (":  OVERTURNED .", "overturned"),
+        (": upheld.  ", "upheld"),
+        # Not the words an item heading ends with: the item is built without a decision.
+        (": Certified", None),
+        (": Overturned in part", None),
+    ],
+)
+def test_the_decision_of_an_unreadable_heading_in_other_wording(tmp_path, line, decision):
+    from tests.conftest import read_text
+
+    result = read_text(_split_heading(line), tmp_path)
+    (item,) = result.letter.items
+    assert item.decision == decision
+    assert item.pages("reviewer") == [76, 77, 78, 79, 80, 91]
+    assert "parse-item-heading" in {f.rule for f in result.findings}
+
+
+def test_the_item_heading_words_are_language_data():
+    import re
+
+    from checker.letter.layouts import base
+    from checker.text import language
+    from tests.language_support import edited_language
+
+    assert language.phrases("conclusions.item_heading") == ("upheld", "overturned")
+    text = "Norco 10/325 mg #120 : Reversed"
+    assert re.search(base._heading_decision(), text, re.I) is None
+    with edited_language("conclusions", lambda data: data["item_heading"].append("reversed")):
+        assert re.search(base._heading_decision(), text, re.I).group(1) == "Reversed"

@@ -47,6 +47,10 @@ ALLOWED = {
     "decision sentence in example letters",
     ("checker/letter/layouts/format4.py", "independent medical review"): "a layout recognises its own heading "
     "(detection markers) and writes its letterhead in example letters",
+    ("checker/letter/layouts/format1.py", "final determination"): "a layout recognises its own section heading "
+    "('HOW THE IMR FINAL DETERMINATION WAS MADE', a detection marker) and writes it in example letters",
+    ("checker/letter/layouts/format2.py", "final determination"): "a layout writes its own section heading in "
+    "example letters",
     **{
         (f"checker/letter/layouts/{layout}.py", phrase): "a layout writes its reviewer's qualifications in example letters"
         for layout, phrase in [("format2", "board certified"), ("format2", "licensed to practice in"),

@@ -38,6 +38,7 @@ from checker.knowledge.lexicon import Lexicon
 from checker.letter.request_line import parse_request
 from checker.model import Item, Letter, Problem, Section, Span
 from checker.resources import lark_parser, terminal_regexps
+from checker.text import language
 from checker.text.prefilter import Dispatch, after_line_break, required_literal
 from checker.text.stored_patterns import compile_pattern
 from checker.text.normalise import NormalText
@@ -60,6 +61,34 @@ LABELS = ("ADMIN_LINE", "REVIEWER_LINE", "RATIONALE_LINE")
 _CITATION_KIND = {"ADMIN_LINE": "admin", "REVIEWER_LINE": "reviewer"}
 #: Sections whose heading may carry text after its colon ("ISSUE AT DISPUTE: Soma 350 mg").
 _INLINE_SECTIONS = ("summary", "issue", "guidelines", "rationale", "documents", "qualifications")
+
+#: The letter-level verdicts, in the order they are tried, each with its list under
+#: ``conclusions.final_determination`` (a partial overturn holds the words of an overturn).
+_FINAL_VERDICTS = (("partial-overturn", "partial_overturn"), ("overturn", "overturn"), ("uphold", "uphold"))
+
+
+def _final_label() -> str:
+    """The label of a letter-level determination line, at its start ("Final Determination: UPHOLD")."""
+    return rf"\s*{language.alternation('conclusions.final_determination.label')}"
+
+
+def _heading_decision() -> str:
+    """An item heading's decision word (``conclusions.item_heading``, group 1) after a colon, at the end
+    of text the grammar could not read as a heading ("...:  Upheld."): the structure of Format 1's ITEM_HEAD."""
+    return rf":\s*({language.alternation('conclusions.item_heading')})\s*\.?\s*$"
+
+
+_FINAL_LABEL = language.lazy(_final_label, re.I)
+_HEADING_DECISION = language.lazy(_heading_decision, re.I)
+
+
+def final_verdict(value: str) -> str | None:
+    """The verdict a "Final Determination:" line's value states: the first whose words stand in it, even glued."""
+    low = value.strip().lower()
+    for verdict, key in _FINAL_VERDICTS:
+        if any(word in low for word in language.words(f"conclusions.final_determination.{key}")):
+            return verdict
+    return None
 
 
 @dataclass(frozen=True)
@@ -274,17 +303,11 @@ class Walker:
 
     def final_determination(self, token: Token) -> None:
         """A letter-level "Final Determination: UPHOLD" (not an item's "DETERMINATION:")."""
-        if not re.match(r"\s*final\s+determination", self.content(token), re.I):
+        if not _FINAL_LABEL.match(self.content(token)):
             return
         value, start = self.after_label(token)
-        word = value.strip().lower()
-        if "partial" in word:
-            verdict = "partial-overturn"
-        elif "overturn" in word:
-            verdict = "overturn"
-        elif "uphold" in word or "upheld" in word:
-            verdict = "uphold"
-        else:
+        verdict = final_verdict(value)
+        if verdict is None:
             return
         self.letter.final_determination = verdict
         self.letter.final_determination_span = self.span(start, start + len(value.rstrip()))
@@ -361,7 +384,7 @@ class Walker:
         first_label = next(i for i, t in enumerate(tokens) if t.type in LABELS)
         heading = tokens[:first_label]
         text = " ".join(self.content(t).strip() for t in heading)
-        m = re.search(r":\s*(Upheld|Overturned)\s*\.?\s*$", text, re.I)
+        m = _HEADING_DECISION.search(text)
         decision = None
         if m:
             decision = decision_word(m.group(1))
