@@ -191,17 +191,25 @@ def read_dates(letter: Letter) -> LetterDates:
     only when no field dates it.
     """
     summary = letter.section("summary")
-    found: dict[str, list] = {}
-    for role, labels in language.section("dates.header_dates").items():
-        wanted = {label.lower() for label in labels}
-        found[role] = [d for d in (_date_in(f.value) for f in letter.header if f.label.lower() in wanted) if d]
-    ur_decision = min(found.get("ur_decision", []), default=None)
+    found = {role: _header_dates(letter, role) for role in ("ur_decision", "application", "decision")}
+    ur_decision = min(found["ur_decision"], default=None)
     return LetterDates(
         request=_summary_date(summary, "dates.request_date"),
         ur_decision=ur_decision or _summary_date(summary, "dates.ur_decision_date"),
-        application=next(iter(found.get("application", [])), None),
-        decision=next(iter(found.get("decision", [])), None),
+        application=next(iter(found["application"]), None),
+        decision=next(iter(found["decision"]), None),
     )
+
+
+def _header_dates(letter: Letter, role: str) -> list[dt.date]:
+    """The dates of the header fields that ``dates.header_dates.<role>`` names, in the header's order."""
+    wanted = language.words(f"dates.header_dates.{role}")
+    return [d for d in (_date_in(f.value) for f in letter.header if f.label.lower() in wanted) if d]
+
+
+def _header_field(letter: Letter, key: str) -> Field | None:
+    """The header field of the first label at ``key`` that the header has (the labels are tried in order)."""
+    return next((f for f in map(letter.header_value, language.phrases(key)) if f is not None), None)
 
 
 def _summary_date(summary: Section | None, key: str) -> dt.date | None:
@@ -260,7 +268,7 @@ def _patient(letter: Letter, normal: NormalText) -> None:
     patient = letter.patient
     if summary is not None:
         _age_and_sex(patient, summary.text, summary.body_start, normal)
-    field = letter.header_value("Date of Injury") or letter.header_value("DOI")
+    field = _header_field(letter, "dates.header_dates.injury")
     if field is not None:
         m = DATE.search(field.value)
         if m and parse_date(m.group()):
@@ -306,8 +314,8 @@ def _age_and_sex(patient, text: str, offset: int, normal: NormalText) -> None:
 
 def _reviewer(letter: Letter, normal: NormalText) -> None:
     reviewer = letter.reviewer
-    licensure = letter.header_value("State(s) of Licensure") or letter.header_value("State of Licensure")
-    specialty = letter.header_value("Certification(s)/Specialty") or letter.header_value("Specialty")
+    licensure = _header_field(letter, "people.reviewer.header_fields.licensure")
+    specialty = _header_field(letter, "people.reviewer.header_fields.specialty")
     if licensure is not None and licensure.value:
         reviewer.licensure = licensure.value.strip(" .")
         reviewer.span = licensure.span

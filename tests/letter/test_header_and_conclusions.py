@@ -233,6 +233,75 @@ def test_reviewer_from_credential_fields(tmp_path):
     assert line.startswith("State(s) of Licensure")
 
 
+def test_the_reviewer_and_injury_header_labels_are_language_data():
+    """The header fields read for the reviewer and the date of injury are named in the YAML, in the order tried."""
+    from checker.text import language
+
+    assert language.phrases("people.reviewer.header_fields.licensure") == ("State(s) of Licensure", "State of Licensure")
+    assert language.phrases("people.reviewer.header_fields.specialty") == ("Certification(s)/Specialty", "Specialty")
+    assert language.phrases("dates.header_dates.injury") == ("Date of Injury", "DOI")
+
+
+_CREDENTIALS = "MAXIMUS Federal Services sent the complete case file to an expert reviewer.\nThe Expert Reviewer has the following credentials:\n"
+
+
+@pytest.mark.parametrize(
+    "fields,specialty,licensure,line",
+    [
+        # The shorter labels of other letters.
+        ("State of Licensure: Oregon\nSpecialty: Neurology", "Neurology", "Oregon", "State of Licensure"),
+        # Capitals, and the fields in the other order; the value's period is dropped.
+        ("CERTIFICATION(S)/SPECIALTY: Orthopaedic Surgery.\nSTATE(S) OF LICENSURE: Texas.", "Orthopaedic Surgery",
+         "Texas", "STATE(S) OF LICENSURE"),
+        # Both labels: the first of the list wins wherever it stands.
+        ("State of Licensure: Oregon\nState(s) of Licensure: Nevada, Utah\nSpecialty: Neurology\n"
+         "Certification(s)/Specialty: Internal Medicine", "Internal Medicine", "Nevada, Utah", "State(s) of Licensure"),
+        # No licence field: the specialty field, and the licence from nothing.
+        ("Specialty: Psychiatry", "Psychiatry", None, "Specialty"),
+    ],
+)
+def test_reviewer_from_other_credential_fields(tmp_path, fields, specialty, licensure, line):
+    letter = read(format1(how=_CREDENTIALS + fields), tmp_path)
+    assert (letter.reviewer.specialty, letter.reviewer.licensure) == (specialty, licensure)
+    lines = (tmp_path / "letter.txt").read_text().split("\n")
+    assert lines[letter.reviewer.span.line - 1].startswith(line)
+
+
+def test_reviewer_credential_fields_survive_pdf_extraction(tmp_path):
+    text = messify.pdf_like(format1(how=_CREDENTIALS + "State of Licensure: Oregon\nSpecialty: Neurology"), seed=5)
+    letter = read(text, tmp_path)
+    assert (letter.reviewer.specialty, letter.reviewer.licensure) == ("Neurology", "Oregon")
+
+
+def test_a_specialty_label_added_to_the_yaml_is_read(tmp_path):
+    """A label the grammars read ("Certification:") that a rule author adds to the specialty fields is read."""
+    from tests.language_support import edited_language
+
+    text = format1(how=_CREDENTIALS + "Certification: Anesthesiology")
+    assert read(text, tmp_path).reviewer.specialty is None
+    with edited_language("people", lambda data: data["reviewer"]["header_fields"]["specialty"].append("Certification")):
+        assert read(text, tmp_path).reviewer.specialty == "Anesthesiology"
+
+
+@pytest.mark.parametrize(
+    "header,injury,written",
+    [
+        ("Case Number: CM15-0012345    DOI: 03/14/2011\n\n", dt.date(2011, 3, 14), "DOI: 03/14/2011"),
+        ("IMR Case No.: CM15-0012345\nDATE OF INJURY: 7/1/2012\n\n", dt.date(2012, 7, 1), "DATE OF INJURY: 7/1/2012"),
+        # "Date of Injury" comes first in the list, wherever it stands.
+        ("DOI: 03/14/2011\nDate of Injury: 7/1/2012\n\n", dt.date(2012, 7, 1), "Date of Injury: 7/1/2012"),
+        # The first field the header has decides: with no date in it, the summary's date counts.
+        ("Date of Injury: [Redacted]\nDOI: 03/14/2011\n\n", dt.date(2005, 6, 9), "6/9/2005"),
+    ],
+)
+def test_header_date_of_injury_in_other_wording(tmp_path, header, injury, written):
+    letter = read(format1(header=header), tmp_path)
+    assert letter.patient.injury_date == injury
+    span = letter.patient.injury_date_span
+    line = (tmp_path / "letter.txt").read_text().split("\n")[span.line - 1]
+    assert line[span.column - 1 :].startswith(written)
+
+
 @pytest.mark.parametrize(
     "sentence,specialty,licensure",
     [
