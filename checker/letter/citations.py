@@ -216,10 +216,17 @@ def _page_ref(start: int, keyword_end: int, ranges: list[list[re.Match[str]]]) -
     return _RawRef(start, end, tuple(sorted(set(pages))), tuple(sorted(parts)))
 
 
+#: The fallback's page keywords are narrower than the grammar's PAGE_WORD on purpose, and so written
+#: here rather than built from it: the fallback reads only what the grammar rejected, a number it does not
+#: take for a page ("page 3.5", "pages 24/7"), and there only a spelled-out "page(s)" or a dotted "p."/"pp."
+#: makes that number a page.  Built from PAGE_WORD it would also read "pp 24/7" or "pg 3.5" as page 24 or 3.
+_FALLBACK_PAGES = re.compile(r"(?i)\bp(?:ages?|p?\.)\s*(?:\(s\))?\s*:?\s*(\d+)(?:\s*-\s*(\d+))?")
+
+
 def _fallback_refs(text: str) -> list[_RawRef]:
-    """Regex reading for text the grammar rejects (it should not happen)."""
+    """Regex reading for text the grammar rejects after a page keyword (no example or fixture letter has any)."""
     refs = []
-    for m in re.finditer(r"(?i)\bp(?:ages?|p?\.)\s*(?:\(s\))?\s*:?\s*(\d+)(?:\s*-\s*(\d+))?", text):
+    for m in _FALLBACK_PAGES.finditer(text):
         first = int(m.group(1))
         last = int(m.group(2) or first)
         pages = range(first, last + 1) if first <= last <= first + _MAX_PAGES_IN_RANGE else [first]

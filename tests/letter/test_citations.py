@@ -492,3 +492,23 @@ def test_leftover_words_between_cuts_are_no_topics():
     text = "MTUS Chronic Pain Treatment Guidelines, Opioids; and; Guidelines; Tramadol, page 93"
     [citation] = read_guideline_line("reviewer", text, span_of)
     assert citation.topics == ["Opioids", "Tramadol"]
+
+
+# --------------------------------------------------------------------------- numbers the grammar does not take for pages
+@pytest.mark.parametrize(
+    "text, refs",
+    [
+        # A spelled-out keyword or a dotted abbreviation makes the number before "/" or "." a page ...
+        ("see pages 24/7 of it", [("pages 24", (24,))]),
+        ("Page(s): 24/7.", [("Page(s): 24", (24,))]),
+        ("MTUS pp. 3.5", [("pp. 3", (3,))]),
+        ("MTUS P. 80-81.5", [("P. 80-81", (80, 81))]),
+        # ... the grammar's shorter keywords without a dot do not.
+        ("MTUS pp 24/7", []),
+        ("MTUS pg 3.5", []),
+        ("MTUS pgs. 3.5", []),
+    ],
+)
+def test_a_page_number_the_grammar_rejects_is_read_only_after_a_plain_keyword(text, refs):
+    found, _ = page_refs(text)
+    assert [(text[r.start : r.end], r.pages) for r in found] == refs
