@@ -52,7 +52,15 @@ def _period_count() -> str:
     """A count of units in group 1: digits, a counting word, a range ("2-3", "two to three"), "a"."""
     one = _count()[1:-1]  # without its group
     article = language.alternation("time.period.articles")
-    return rf"((?:{one})(?:\s*(?:-|to)\s*(?:{one}))?|{article})"
+    return rf"((?:{one})(?:\s*(?:-|{language.alternation('time.period.range')})\s*(?:{one}))?|{article})"
+
+
+def _range_parts() -> str:
+    """Where a range of counts parts ("2-3", "two to three"), in a lower-cased count of a period."""
+    return rf"\s*(?:-|\b{language.alternation('time.period.range', lower=True)}\b)\s*"
+
+
+_RANGE_PARTS = language.lazy(_range_parts)
 
 
 _UNIT = language.lazy(lambda: rf"({language.phrase_alternation(_units())})s?\b", re.I)
@@ -174,7 +182,7 @@ def _in_sentence(sentence: str, offset: int, reference: dt.date | None, injury: 
 
 def _period_count_value(text: str) -> int:
     """The count of a period: digits, a word, "a" (one), or the shorter end of a range ("2-3": 2)."""
-    first = re.split(r"\s*(?:-|\bto\b)\s*", text.strip().lower())[0]
+    first = _RANGE_PARTS.split(text.strip().lower())[0]
     if first.isdigit():
         return int(first)
     if first in language.words("time.period.articles"):

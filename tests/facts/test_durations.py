@@ -116,3 +116,43 @@ def test_the_request_date_is_the_one_the_letter_states(summary, header, expected
         {"request": "Soma 350 mg #60", "decision": "Upheld", "rationale": "The request is not medically necessary."}]}
     letter = read_source("letter.txt", SourceText(letter_text(spec))).result.letter
     assert (letter.dates.request or letter.dates.ur_decision) == expected
+
+
+# --------------------------------------------------------------------------- ranges of counts
+def test_the_range_words_are_language_data():
+    from checker.text import language
+
+    assert language.phrases("time.period.range") == ("to",)
+
+
+@pytest.mark.parametrize(
+    "sentence,days",
+    [
+        ("Soma has been used for TWO TO THREE months.", 60),
+        # Extraction doubled the spaces (a justified line).
+        ("Soma has been used for 3  to  4 weeks.", 21),
+        ("He has been on Soma x 2 to 3 weeks.", 14),
+        ("Soma has been used for over 2 - 3 years.", 730),
+    ],
+)
+def test_a_range_of_counts_in_other_wording(sentence, days):
+    found = durations(sentence, ["soma"], REQUEST, INJURY)
+    assert [d.days for d in found] == [days]
+
+
+@pytest.mark.parametrize("sentence", ["Soma has been used for 2 into 3 weeks.", "Soma has been used for two or three weeks."])
+def test_other_words_between_counts_make_no_range(sentence):
+    assert durations(sentence, ["soma"], REQUEST, INJURY) == []
+
+
+def test_a_range_word_added_to_the_yaml_is_read():
+    """A word a rule author adds ("or": "two or three weeks") parts a range, with no Python change."""
+    import re
+
+    from checker.facts import durations as module
+    from tests.language_support import edited_language
+
+    assert re.fullmatch(module._period_count(), "two or three", re.I) is None
+    with edited_language("time", lambda data: data["period"]["range"].append("or")):
+        assert re.fullmatch(module._period_count(), "Two OR three", re.I) is not None
+        assert re.split(module._range_parts(), "two or three") == ["two", "three"]
