@@ -49,18 +49,38 @@ _REQUEST_CONTEXT = language.lazy(lambda: rf"\b{_alt('context.request')}\b", re.I
 _HISTORY_CONTEXT = language.lazy(
     lambda: rf"\b{_alt('context.history.words')}\s+(?:\w+\s+){{0,2}}?{_alt('context.history.of', _MORE)}", re.I
 )
+
+
+def _to_at_end() -> str:
+    """The word before a modified mention (``context.modification.to``: "... to X #100") ending the text
+    but for spaces; its phrases only, so that :meth:`_SentenceRoles._modified_to` knows how long it is."""
+    return rf"\b{language.phrase_alternation(language.phrases('context.modification.to'))}\s*$"
+
+
+def _not_granted() -> str:
+    """One lookbehind for each phrase of ``context.modification.not_granted_after`` and the space after
+    it ("not certified"): a lookbehind has a fixed width, so the words of a phrase are one space apart."""
+    return "".join(
+        rf"(?<!{_one_spaced(phrase)}\s)" for phrase in language.phrases("context.modification.not_granted_after")
+    )
+
+
+def _one_spaced(phrase: str) -> str:
+    return r"\s".join(re.escape(word) for word in phrase.split())
+
+
 # "... modified the request for X #120 to X #100": the part after "to" is the modification.
-_MODIFIED_TO = language.lazy(lambda: rf"\b{_alt('context.modification.verbs', _MORE)}\b[^.;]*?\bto\s*$", re.I)
+_MODIFIED_TO = language.lazy(lambda: rf"\b{_alt('context.modification.verbs', _MORE)}\b[^.;]*?{_to_at_end()}", re.I)
 #: Words a grant word may stand before the mention it grants: "certified Soma", "approved the Soma".
 _GRANTED_WORDS_BEFORE = 3
 # "... certified X #100": a grant word within three words before the mention, not after "not".
 _GRANTED_BEFORE = language.lazy(
-    lambda: rf"(?<![-\w])(?<!not\s){_alt('context.modification.granted')}\s+(?:\w+\s+){{0,{_GRANTED_WORDS_BEFORE}}}?$",
+    lambda: rf"(?<![-\w]){_not_granted()}{_alt('context.modification.granted')}\s+(?:\w+\s+){{0,{_GRANTED_WORDS_BEFORE}}}?$",
     re.I,
 )
 # The parts of the first, found once per sentence (see _SentenceRoles).
 _MODIFICATION_VERB = language.lazy(lambda: rf"\b{_alt('context.modification.verbs', _MORE)}\b", re.I)
-_TO_AT_END = re.compile(r"\bto\s*$", re.I)
+_TO_AT_END = language.lazy(_to_at_end, re.I)
 _CLAUSE_STOP = re.compile(r"[.;]")
 _TOKEN = re.compile(r"\S+")
 
@@ -351,9 +371,11 @@ class _SentenceRoles:
         end = at
         while end > self.start and text[end - 1].isspace():
             end -= 1
-        if not _TO_AT_END.search(text[max(self.start, end - 3) : at]):
+        window = max(self.start, end - _to_reach())
+        to_at_end = _TO_AT_END.search(text[window:at])
+        if to_at_end is None:
             return False
-        to = end - 2  # "to" is the last word before the mention
+        to = window + to_at_end.start()  # "to" is the last word before the mention
         last = bisect.bisect_right(self.verb_ends, to) - 1
         if last < 0:
             return False
@@ -364,8 +386,8 @@ class _SentenceRoles:
         tokens = bisect.bisect_left(self.tokens, at)
         reach = _GRANTED_WORDS_BEFORE + _granted_phrase_words()
         first = self.tokens[tokens - reach] if tokens >= reach else self.start
-        # Four characters more for the lookbehinds, which then see what they saw in the whole sentence.
-        window = max(self.start, first - 4)
+        # Characters more for the lookbehinds ("not "), which then see what they saw in the whole sentence.
+        window = max(self.start, first - _not_granted_reach())
         return _GRANTED_BEFORE.search(self.text[window:at]) is not None
 
 
@@ -374,15 +396,29 @@ def _fast_roles() -> bool:
     """Whether :class:`_SentenceRoles` may read roles in one pass: the modification cues are plain words.
 
     Its reasoning holds for verbs that are single words or word beginnings,
-    and for grant words and history words without patterns (a pattern could
-    look past its own end); other language data is read by :func:`_role`,
+    for a "to" of single words (its length is where it starts), and for
+    grant words and history words without patterns (a pattern could look
+    past its own end); other language data is read by :func:`_role`,
     mention by mention.
     """
     verbs = [*language.phrases("context.modification.verbs"), *language.stems("context.modification.verbs")]
     plain_verbs = all(re.fullmatch(r"\w+", verb) for verb in verbs) and not language.patterns("context.modification.verbs")
-    return plain_verbs and not any(
+    plain_to = all(re.fullmatch(r"\w+", word) for word in language.phrases("context.modification.to"))
+    return plain_verbs and plain_to and not any(
         language.patterns(key) for key in ("context.modification.granted", "context.history.words", "context.history.of")
     )
+
+
+@lru_cache(maxsize=1)
+def _to_reach() -> int:
+    """How far before the end of the text "to" may start, and a character more for its word boundary."""
+    return max(len(phrase) for phrase in language.phrases("context.modification.to")) + 1
+
+
+@lru_cache(maxsize=1)
+def _not_granted_reach() -> int:
+    """How far the lookbehinds of ``not_granted_after`` look before a grant word: the phrase and its space."""
+    return max(len(" ".join(phrase.split())) for phrase in language.phrases("context.modification.not_granted_after")) + 1
 
 
 @lru_cache(maxsize=1)

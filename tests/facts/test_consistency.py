@@ -336,3 +336,73 @@ def test_a_summary_request_in_capitals_or_after_a_comma_is_compared_with_the_ite
     (finding,), _ = _findings(path, ruleset, "quantity-differs-within-letter")
     assert finding.item == 1 and "quantity 60" in finding.message and "quantity 90" in finding.message
     assert summary_says in [e.text for e in finding.evidence]
+
+
+# --------------------------------------------------------------------------- the words of a UR modification
+def test_the_modification_words_are_language_data():
+    from checker.text import language
+
+    assert language.phrases("context.modification.to") == ("to",)
+    assert language.phrases("context.modification.not_granted_after") == ("not",)
+
+
+@pytest.mark.parametrize(
+    "sentence, roles",
+    [
+        ("The request for Soma 350 mg #120 was modified TO Soma 350 mg #60.", ["request", "modification"]),
+        # Extraction doubled the spaces.
+        ("UR modified the request for Soma #120  to  Soma #60.", ["request", "modification"]),
+        # Not the word: "into", or "to" glued to another word.
+        ("The request for Soma #120 was modified into Soma #60.", ["request", "request"]),
+        ("The request for Soma #120 was modified onto Soma #60.", ["request", "request"]),
+        # A grant word after "not" grants nothing; after other words it does.
+        ("UR Not Certified Soma #90 on the request.", ["request"]),
+        # The grant word as far before the mention as it may stand: the one-pass reading still sees "not".
+        ("UR not certified the new brand Soma #90 on the request.", ["request"]),
+        ("UR certified Soma #60 of the request.", ["modification"]),
+        ("UR, not denying it, approved Soma #60 of the request.", ["modification"]),
+    ],
+)
+def test_modification_roles_in_other_wording(monkeypatch, sentence, roles):
+    """Read a sentence at a time and mention by mention, the roles are the same."""
+    from checker.facts import conflicts
+    from checker.knowledge.lexicon import default_lexicon
+
+    matches = sorted(default_lexicon().find_all(sentence), key=lambda m: m.start)
+    assert conflicts._fast_roles() and conflicts._roles(sentence, matches) == roles
+    monkeypatch.setattr(conflicts, "_fast_roles", lambda: False)
+    assert conflicts._roles(sentence, matches) == roles
+
+
+def test_modification_words_added_to_the_yaml_are_read():
+    """Words a rule author adds ("into"; "never" before a grant word) are read, with no Python change."""
+    import re
+
+    from checker.facts import conflicts
+    from tests.language_support import edited_language
+
+    def edit(data):
+        data["modification"]["to"].append("into")
+        data["modification"]["not_granted_after"].append("never")
+
+    assert re.search(conflicts._to_at_end(), "modified the request into ", re.I) is None
+    assert re.search(f"{conflicts._not_granted()}certified", "UR never certified", re.I) is not None
+    with edited_language("context", edit):
+        assert re.search(conflicts._to_at_end(), "modified the request INTO ", re.I).group() == "INTO "
+        assert re.search(f"{conflicts._not_granted()}certified", "UR never certified", re.I) is None
+        assert re.search(f"{conflicts._not_granted()}certified", "UR not certified", re.I) is None
+
+
+def test_a_modification_to_of_several_words_is_read_mention_by_mention():
+    """The one-pass reading knows where a one-word "to" starts; a phrase leaves the roles to the plain reading."""
+    from checker.facts import conflicts
+    from tests.language_support import edited_language
+
+    conflicts._fast_roles.cache_clear()
+    try:
+        with edited_language("context", lambda data: data["modification"]["to"].append("down to")):
+            conflicts._fast_roles.cache_clear()
+            assert not conflicts._fast_roles()
+    finally:
+        conflicts._fast_roles.cache_clear()
+    assert conflicts._fast_roles()
