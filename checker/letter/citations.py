@@ -88,7 +88,10 @@ def page_refs(text: str) -> tuple[list[_RawRef], list[tuple[int, int, str]]]:
         try:
             first = _first_ref(window)
         except _NotAPageList:
-            refs.extend(_shift(r, m.start()) for r in _fallback_refs(window[:40]))
+            fallback = [_shift(r, m.start()) for r in _fallback_refs(window[:40])]
+            refs.extend(fallback)
+            if fallback:  # a keyword inside what it read ("pages 24/7 and page 30") is read once
+                covered = fallback[-1].end
             continue
         if isinstance(first, _RawRef):
             ref = _shift(first, m.start())

@@ -512,3 +512,15 @@ def test_leftover_words_between_cuts_are_no_topics():
 def test_a_page_number_the_grammar_rejects_is_read_only_after_a_plain_keyword(text, refs):
     found, _ = page_refs(text)
     assert [(text[r.start : r.end], r.pages) for r in found] == refs
+
+
+@pytest.mark.parametrize(
+    "text, refs",
+    [
+        ("PAGES 24/7 and page 30", [("PAGES 24", (24,)), ("page 30", (30,))]),
+        ("see pp. 3.5, p. 9 and then page 12 of the MTUS", [("pp. 3", (3,)), ("p. 9", (9,)), ("page 12", (12,))]),
+    ],
+)
+def test_a_page_after_one_the_grammar_rejects_is_read_once(text, refs):
+    found, _ = page_refs(text)
+    assert [(text[r.start : r.end], r.pages) for r in found] == refs
