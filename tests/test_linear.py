@@ -316,3 +316,90 @@ def test_format3_decision_sentences_are_what_the_pattern_found(text):
 @example("prior\n\n imr said")
 def test_a_party_before_a_verb_of_saying_is_found_as_the_pattern_found_it(text):
     assert conclusions._says(text) == bool(conclusions._SAYS.search(text))
+
+
+# --------------------------------------------------------------------------- quantity and strength conflicts
+def _grouped_by_scanning(stated, others, normal, kind):
+    """The reference: ``conflicts._grouped`` as it was, scanning each record's list for a place already there."""
+    records, said = {}, {}
+    for other_where, other in others:
+        other_value = other.quantity if kind == "quantity" else other.strength
+        if other_value is not None:
+            said.setdefault(other_where, set()).add(conflicts._strength_key(other_value) if kind == "strength" else other_value)
+    for where, quantity, strength, span, text in stated:
+        value = quantity if kind == "quantity" else strength
+        if value is None:
+            continue
+        comparable = conflicts._strength_key(value) if kind == "strength" else value
+        for other_where, other in others:
+            other_value = other.quantity if kind == "quantity" else other.strength
+            if other_where == where or other_value is None or conflicts._same(kind, value, other_value):
+                continue
+            if comparable in said.get(other_where, set()):
+                continue
+            if other_where == "rationale" and conflicts._summary_sides_with(said, comparable, other_value, kind):
+                continue
+            key = conflicts._strength_key(value) if kind == "strength" else value
+            record = records.get(key)
+            if record is None:
+                other_record = conflicts.spanned(normal.text[other.start : other.end], normal.span(other.start, other.end),
+                                                 value=other_value, where=other_where)
+                record = records[key] = conflicts.spanned(text, span, value=value, where=where, other=other_record,
+                                                          others=[other_record], other_places=[], other_values=[])
+            elif not any(o["_span"] == normal.span(other.start, other.end) for o in record["others"]):
+                record["others"].append(conflicts.spanned(normal.text[other.start : other.end],
+                                                          normal.span(other.start, other.end),
+                                                          value=other_value, where=other_where))
+            if other_where not in record["other_places"]:
+                record["other_places"].append(other_where)
+            if other_value not in record["other_values"]:
+                record["other_values"].append(other_value)
+    for record in records.values():
+        places = record["other_places"]
+        record["others_say"] = "the " + " and the ".join(places) + (" give" if len(places) > 1 else " gives")
+    return list(records.values())
+
+
+class _Mentioned:
+    def __init__(self, start: int, end: int, quantity, strength):
+        self.start, self.end, self.quantity, self.strength = start, end, quantity, strength
+
+
+class _Normal:
+    """A normalised text whose offsets map to themselves, counting the spans asked for."""
+
+    def __init__(self, text: str):
+        self.text, self.asked = text, 0
+
+    def span(self, start: int, end: int) -> Span:
+        self.asked += 1
+        return Span(1, start + 1, 1, end + 1)
+
+
+_PLACES = st.sampled_from(["item line", "rationale", "summary"])
+_OTHERS = st.lists(
+    st.tuples(_PLACES, st.integers(0, 30), st.integers(1, 4), st.sampled_from([None, 30, 60, 90]),
+              st.sampled_from([None, "10 mg", "10MG", "350 mg"])),
+    max_size=25,
+)
+
+
+@SETTINGS
+@given(_OTHERS, st.sampled_from(["quantity", "strength"]))
+def test_conflicting_places_are_grouped_as_the_scan_grouped_them(mentions, kind):
+    normal = _Normal("x" * 40)
+    stated = [("item line", 90, "350 mg", Span(1, 1, 1, 5), "Soma"), ("rationale", 60, "10 mg", Span(2, 1, 2, 5), "it")]
+    others = [(where, _Mentioned(start, start + length, quantity, strength))
+              for where, start, length, quantity, strength in mentions]
+    assert conflicts._grouped(stated, others, normal, kind) == _grouped_by_scanning(stated, others, normal, kind)
+
+
+def test_a_summary_that_repeats_a_conflicting_amount_is_grouped_in_linear_work():
+    """Each place is looked up once for each value stated, not once for every place already listed."""
+    mentions = 2_000
+    normal = _Normal("x" * (mentions * 10))
+    stated = [("item line", 90, None, Span(1, 1, 1, 5), "Soma #90")]
+    others = [("summary", _Mentioned(i * 10, i * 10 + 6, 120, None)) for i in range(mentions)]
+    [record] = conflicts._grouped(stated, others, normal, "quantity")
+    assert len(record["others"]) == mentions
+    assert normal.asked <= 2 * mentions

@@ -452,6 +452,7 @@ def quantity_and_strength_conflicts(letter: Letter, item: Item, lexicon: Lexicon
 def _grouped(stated: list, others: list, normal: NormalText, kind: str) -> list[Record]:
     """One record per value the item line or rationale states, listing every place that says otherwise."""
     records: dict[Any, Record] = {}
+    listed: dict[Any, set[Span]] = {}  # the spans each record's "others" hold: a set, not a scan of the list
     # Values each place gives for the request; a place that also gives the
     # stated value somewhere (several requests over time) is not a conflict.
     said: dict[str, set] = {}
@@ -474,13 +475,15 @@ def _grouped(stated: list, others: list, normal: NormalText, kind: str) -> list[
                 continue  # the rationale is the odd one out: its own record says so, at the rationale
             key = _strength_key(value) if kind == "strength" else value
             record = records.get(key)
+            other_span = normal.span(other.start, other.end)
             if record is None:
-                other_record = spanned(normal.text[other.start : other.end], normal.span(other.start, other.end),
-                                       value=other_value, where=other_where)
+                other_record = spanned(normal.text[other.start : other.end], other_span, value=other_value, where=other_where)
                 record = records[key] = spanned(text, span, value=value, where=where, other=other_record,
                                                 others=[other_record], other_places=[], other_values=[])
-            elif not any(o["_span"] == normal.span(other.start, other.end) for o in record["others"]):
-                record["others"].append(spanned(normal.text[other.start : other.end], normal.span(other.start, other.end),
+                listed[key] = {other_span}
+            elif other_span not in listed[key]:
+                listed[key].add(other_span)
+                record["others"].append(spanned(normal.text[other.start : other.end], other_span,
                                                 value=other_value, where=other_where))
             if other_where not in record["other_places"]:
                 record["other_places"].append(other_where)
