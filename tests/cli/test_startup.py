@@ -85,12 +85,18 @@ def _behaviour(cls: type) -> tuple:
             a < b, hash(a) == hash(cls("Norco")), sorted([b, a]) == [a, b])
 
 
-def test_a_class_made_from_kept_methods_behaves_as_a_plain_one(collector, fresh_cache):
+def _next_run_table() -> cache.KeptTable:
+    """The methods table as the next process finds it: read from the file, nothing added yet."""
+    return cache.KeptTable(startup._methods_file, max_entries=2_000, json_values=False)
+
+
+def test_a_class_made_from_kept_methods_behaves_as_a_plain_one(collector, fresh_cache, monkeypatch):
     plain = _behaviour(_make_class())
     startup.quiet_start()
+    monkeypatch.setattr(startup, "METHODS", _next_run_table())  # this test's own table
     compiled_here = _behaviour(_make_class())  # compiled by startup (nothing kept yet), annotations included
     startup.METHODS.save()
-    startup.METHODS = cache.KeptTable(startup._methods_file, max_entries=2_000, json_values=False)  # the next run
+    monkeypatch.setattr(startup, "METHODS", _next_run_table())  # the next run
     read_back = _behaviour(_make_class())
     assert plain == compiled_here == read_back
     assert read_back[1]["return"] is None  # compiled as dataclasses compiles: no __future__ flags of startup.py
@@ -99,11 +105,12 @@ def test_a_class_made_from_kept_methods_behaves_as_a_plain_one(collector, fresh_
 def test_the_kept_code_is_what_runs(collector, fresh_cache, monkeypatch):
     """The next run executes the code it finds under a method's source, without compiling the source."""
     startup.quiet_start()
+    monkeypatch.setattr(startup, "METHODS", _next_run_table())
     _make_class()
     startup.METHODS.save()
-    kept = cache.KeptTable(startup._methods_file, max_entries=2_000, json_values=False)
+    kept = _next_run_table()
     repr_source = next(source for source in cache._read_table(kept.path()) if "def __repr__" in source)
     kept.put(repr_source, compile(repr_source.replace("return ", "return 'kept' or ", 1), "<string>", "exec"))
     kept.save()
-    monkeypatch.setattr(startup, "METHODS", cache.KeptTable(startup._methods_file, max_entries=2_000, json_values=False))
+    monkeypatch.setattr(startup, "METHODS", _next_run_table())
     assert repr(_make_class()("Norco")) == "kept"
