@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from checker.input.decode import decode
+from checker.input.decode import decode, looks_binary
 from checker.input.discover import STDIN, InputRef, discover
 from checker.input.read import read_bytes
 from checker.input.source import InputError, SourceText
@@ -231,3 +233,29 @@ def test_read_bytes_never_writes(tmp_path):
     assert read_bytes(InputRef(str(path))) == data
     assert path.read_bytes() == data
     assert path.stat().st_mtime_ns == before
+
+
+def _binary_by_counting(data: bytes) -> bool:
+    """The definition, byte by byte: a NUL, or more control characters than 1 in 20 (at least 9)."""
+    sample = data[:4096]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return b"\x00" in sample or controls > max(8, len(sample) // 20)
+
+
+@given(st.binary(max_size=5000) | st.lists(st.sampled_from(b"ab \t\n\r\x0c\x01\x1b\x7f\xff"), max_size=5000).map(bytes))
+def test_looks_binary_counts_the_control_characters_of_the_first_4096_bytes(data):
+    assert looks_binary(data) == _binary_by_counting(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "binary"),
+    [
+        (b"text\x01" * 8, False),  # 8 control characters: not enough
+        (b"text\x01" * 9, True),  # 9 in 45 bytes
+        (b"a" * 4096 + b"\x01" * 300, False),  # past the first 4096 bytes
+        (b"\t\n\x0c\r" * 50, False),  # tab, line and form feeds are text
+        (b"x" * 180 + b"\x1b" * 10, True),  # 10 > 190 // 20
+    ],
+)
+def test_looks_binary_at_its_edges(data, binary):
+    assert looks_binary(data) is binary
