@@ -31,7 +31,14 @@ Figures:
   letters, and the figure is the median of the pairs' ratios, so drift
   between the two does not pass for a speed-up;
 * with ``--medspacy``: the same letters through medspaCy's ConText with
-  spaCy's sentencizer, and imr-check's speed relative to it.
+  spaCy's sentencizer, and imr-check's speed relative to it;
+* with ``--instructions`` (needs valgrind): instructions executed (cachegrind,
+  no cache simulation) by one letter cold and per letter over 100 letters.
+  CPU time moves 10-20% from run to run on a shared machine; instruction
+  counts repeat to about 0.1%, so an A/B difference of a few percent shows
+  in them where the times hide it.  They are no speed by themselves (a
+  cache miss or a system call costs more than an instruction): quote the
+  times, and the counts beside them.
 """
 
 from __future__ import annotations
@@ -81,6 +88,41 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> Measure:
         _, _status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     return Measure(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024)
+
+
+def instructions(cmd: list[str], cwd: Path, env: dict[str, str]) -> int:
+    """Instructions ``cmd`` executes under cachegrind (no cache simulation): the same from run to run."""
+    out = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *cmd],
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
+    ).stderr
+    counted = [line.split(":", 1)[1] for line in out.splitlines() if "I" in line and "refs:" in line]
+    if not counted:
+        raise SystemExit(f"valgrind counted nothing for {' '.join(cmd)}:\n{out[-2000:]}")
+    return int(counted[-1].replace(",", "").strip())
+
+
+def instruction_figures(trees: dict[str, Path], work: Path) -> dict[str, dict[str, float]]:
+    """Millions of instructions: one letter cold, and per letter (100 letters less one, over 99)."""
+    hundred = letters(work, 100)
+    one = work / "letters-1"
+    if not one.exists():
+        one.mkdir()
+        first = sorted(hundred.rglob("*.txt"))[0]
+        shutil.copy(first, one / first.name)
+    out = {}
+    for name, tree in trees.items():
+        env = environment(tree, work)
+        measure([sys.executable, "-m", "checker", "-q", "-f", "text", str(one)], work, env)  # bytecode, cache
+        cold, batch = (
+            instructions([sys.executable, "-m", "checker", "-q", "-f", "text", str(folder)], work, env)
+            for folder in (one, hundred)
+        )
+        out[name] = {
+            "one letter cold, M instructions": cold / 1e6,
+            "per letter, M instructions": (batch - cold) / 99 / 1e6,
+        }
+    return out
 
 
 def median(cmd: list[str], cwd: Path, env: dict[str, str], runs: int) -> Measure:
@@ -230,6 +272,9 @@ def main() -> None:
     parser.add_argument("--medspacy", help="a Python that has medspacy installed, for the peer comparison")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is shown)")
     parser.add_argument("--quick", action="store_true", help="200 letters, 1 run: a first look")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions with valgrind (repeatable A/B on a busy machine)"
+    )
     args = parser.parse_args()
     counts = {"batch": 1000, "small": 100, "large": 5000}
     runs = args.runs
@@ -247,6 +292,11 @@ def main() -> None:
             for name, values in results.items():
                 values["medspaCy peer, CPU seconds"] = seconds
                 values["speed relative to medspaCy"] = seconds / (counts["batch"] / values["check letters per CPU-second"])
+        if args.instructions:
+            if shutil.which("valgrind") is None:
+                raise SystemExit("--instructions needs valgrind on the PATH")
+            for name, values in instruction_figures(trees, work).items():
+                results[name].update(values)
         print(f"{counts['batch']} letters, median of {runs} runs, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
         names = list(results)
         print(f"{'figure':42}" + "".join(f"{name:>18}" for name in names))
