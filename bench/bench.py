@@ -276,6 +276,8 @@ def main() -> None:
         "--instructions", action="store_true", help="also count instructions with valgrind (repeatable A/B on a busy machine)"
     )
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind on the PATH")  # said now, not after the timed runs
     counts = {"batch": 1000, "small": 100, "large": 5000}
     runs = args.runs
     if args.quick:
@@ -293,8 +295,6 @@ def main() -> None:
                 values["medspaCy peer, CPU seconds"] = seconds
                 values["speed relative to medspaCy"] = seconds / (counts["batch"] / values["check letters per CPU-second"])
         if args.instructions:
-            if shutil.which("valgrind") is None:
-                raise SystemExit("--instructions needs valgrind on the PATH")
             for name, values in instruction_figures(trees, work).items():
                 results[name].update(values)
         print(f"{counts['batch']} letters, median of {runs} runs, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
