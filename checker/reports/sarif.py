@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from checker import __version__
 from checker import reports
+from checker.reports import indented_json
 from checker.model import FileResult, Finding, Severity, Span
 from checker.reports.text import display_message
 from checker.rules.loader import Rule, RuleSet
@@ -236,7 +237,7 @@ def _notification(error: str, uri: str, index: int) -> dict[str, Any]:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return indented_json.dumps(value, sort_keys=True)  # json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 def _indent(text: str, prefix: str) -> str:
