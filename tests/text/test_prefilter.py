@@ -189,6 +189,17 @@ def test_lower_case_in_step_with_the_text():
     assert lower_in_step("Soma 350 MG") == "soma 350 mg"
     assert lower_in_step("\u0130 dotted") is None  # lower case is longer
     assert lower_in_step("Ca\u017fe") is None  # long s folds to s when case is ignored
+    assert lower_in_step("Caf\u00c9 OK") == "caf\u00e9 ok"  # beyond ASCII, lining up and folding as the engine does
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ \n\u00c9\u00e9\u0130\u0131\u017f\u212a\u1e9e\u03a3\ufb00") | st.characters(), max_size=40))
+def test_lower_case_in_step_is_the_lower_case_when_it_lines_up_and_folds_as_the_engine_does(text):
+    from checker.text.prefilter import FOLDS_TO_ASCII, lower_in_step
+
+    lowered = text.lower()
+    in_step = len(lowered) == len(text) and FOLDS_TO_ASCII.search(text) is None
+    assert lower_in_step(text) == (lowered if in_step else None)
 
 
 @settings(max_examples=300, deadline=None)
