@@ -180,6 +180,20 @@ def test_form_feeds_and_odd_spaces_become_plain_spaces():
     assert got == ["CLINICAL CASE SUMMARY", "The patient is a 45-year-old male."]
 
 
+@given(st.text(alphabet=st.sampled_from([*map(chr, range(0x20)), "\x7f", "\x85", "\u00a0", "\u2003", "\u3000", "a", " "]), max_size=60))
+def test_odd_white_space_and_control_characters_become_one_space_each_and_lines_stay(text):
+    from checker.text.normalise import _physical_lines
+
+    control = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # the definition: every control character but \n and \r
+    odd = "\t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+    cleaned = control.sub(" ", text.translate({ord(c): " " for c in odd}))
+    lines = _physical_lines(text)
+    assert [(ln.start, ln.text) for ln in lines] == [
+        (ln.start, cleaned[ln.start : ln.start + len(ln.text)]) for ln in lines
+    ]
+    assert "".join(ln.text for ln in lines) == re.sub(r"[\r\n]", "", cleaned)
+
+
 def test_runs_of_spaces_are_squeezed():
     got = paragraphs("Soma 350 mg:     Upheld   \n")
     assert got == ["Soma 350 mg: Upheld"]
