@@ -16,9 +16,9 @@ from functools import lru_cache
 from checker.letter.layouts.base import Layout
 from checker.model import Field, Letter, LetterDates, Section
 from checker.text import language
-from checker.text.dates import DATE, parse_date, with_dates
+from checker.text.dates import DATE, date_pattern, parse_date, with_dates
 from checker.text.normalise import NormalText
-from checker.text.prefilter import lower_in_step
+from checker.text.prefilter import lower_in_step, required_literal
 from checker.text.stored_patterns import compile_pattern
 
 
@@ -213,10 +213,17 @@ def _header_field(letter: Letter, key: str) -> Field | None:
 
 
 def _summary_date(summary: Section | None, key: str) -> dt.date | None:
-    """The date the first of the ``key`` patterns finds in the case summary."""
+    """The date the first of the ``key`` patterns finds in the case summary.
+
+    A pattern whose plain words the summary lacks ("request for
+    authorization", "utilization review") cannot match, and is not searched.
+    """
     if summary is None:
         return None
-    for pattern in _date_patterns(key):
+    lowered = lower_in_step(summary.text)
+    for pattern, needs in _date_patterns(key):
+        if lowered is not None and needs is not None and needs not in lowered:
+            continue
         m = pattern.search(summary.text)
         date = parse_date(m.group(1)) if m else None
         if date:
@@ -225,8 +232,11 @@ def _summary_date(summary: Section | None, key: str) -> dt.date | None:
 
 
 @lru_cache(maxsize=None)
-def _date_patterns(key: str) -> list[re.Pattern[str]]:
-    return with_dates(*language.patterns(key))
+def _date_patterns(key: str) -> list[tuple[re.Pattern[str], str | None]]:
+    """The ``key`` patterns, each with the plain text every match holds (``prefilter.required_literal``)."""
+    templates = language.patterns(key)
+    needs = [required_literal(t.replace("{date}", date_pattern()), re.I) for t in templates]
+    return list(zip(with_dates(*templates), needs))
 
 
 def _date_in(value: str) -> dt.date | None:

@@ -476,3 +476,34 @@ def test_a_sentence_of_verdict_words_is_no_ruling():
     ruling = read_ruling("The request was previously certified; however, it is not medically necessary and is not "
                          "recommended, so the non-certification is upheld.")
     assert ruling is not None and ruling.polarity == NOT_NECESSARY
+
+
+_DATE_CLAUSES = [
+    "At the time (03/02/2015) of the request", "request for authorization (RFA) dated 10/05/2016", "RFA on 1/2/2014",
+    "On 4/4/2015, the treating physician requested", "the provider requested Norco on 03/02/2015",
+    "On 10/14/2016, Utilization Review", "Utilization Review (UR) dated 05/06/2016", "UR from 7/7/2017",
+    "UR denied it on 2/11/2016", "Utilisation review on 1/1/2013", "the request", "utilization", "on 3/3/2013",
+    "REQUESTED", "rfa", "Caf\u00e9", "seen on 5/5/2015", "RFA.",
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_summary_date_is_what_every_pattern_in_order_would_find(seed):
+    """Skipping the patterns whose plain words a summary lacks never changes the date it gives."""
+    import random
+
+    from checker.letter import header
+    from checker.model import Section
+    from checker.text import language
+    from checker.text.dates import with_dates
+
+    chosen = random.Random(seed).choices(_DATE_CLAUSES, k=4)
+    summary = Section("summary", "CLINICAL CASE SUMMARY", None, ". ".join(chosen) + ".")
+    for key in ("dates.request_date", "dates.ur_decision_date"):
+        expected = None
+        for pattern in with_dates(*language.patterns(key)):  # the definition: every pattern, in order
+            m = pattern.search(summary.text)
+            if m and parse_date(m.group(1)):
+                expected = parse_date(m.group(1))
+                break
+        assert header._summary_date(summary, key) == expected, (key, summary.text)
