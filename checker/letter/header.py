@@ -16,7 +16,7 @@ from functools import lru_cache
 from checker.letter.layouts.base import Layout
 from checker.model import Field, Letter, LetterDates, Section
 from checker.text import language
-from checker.text.dates import DATE, date_pattern, parse_date, with_dates
+from checker.text.dates import DATE, parse_date, with_date, with_dates
 from checker.text.normalise import NormalText
 from checker.text.prefilter import lower_in_step, required_literal
 from checker.text.stored_patterns import compile_pattern
@@ -235,7 +235,7 @@ def _summary_date(summary: Section | None, key: str) -> dt.date | None:
 def _date_patterns(key: str) -> list[tuple[re.Pattern[str], str | None]]:
     """The ``key`` patterns, each with the plain text every match holds (``prefilter.required_literal``)."""
     templates = language.patterns(key)
-    needs = [required_literal(t.replace("{date}", date_pattern()), re.I) for t in templates]
+    needs = [required_literal(with_date(t), re.I) for t in templates]
     return list(zip(with_dates(*templates), needs))
 
 

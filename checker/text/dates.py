@@ -70,9 +70,14 @@ def period_pattern() -> str:
     return rf"(?:{date_pattern()}|{MONTH_YEAR}|{month_pattern()}\.?,?\s+\d{{4}}|(?:19|20)\d{{2}}(?![/-]?\d))"
 
 
+def with_date(template: str) -> str:
+    """The source of a pattern that writes ``{date}`` where a date stands: ``injured\\s+on\\s+({date})``."""
+    return template.replace("{date}", date_pattern())
+
+
 def with_dates(*templates: str) -> list[re.Pattern[str]]:
-    """Compile patterns (case ignored) that write ``{date}`` where a date stands: ``injured\\s+on\\s+({date})``."""
-    return [compile_searching(template.replace("{date}", date_pattern()), re.I) for template in templates]
+    """Compile :func:`with_date` patterns (case ignored)."""
+    return [compile_searching(with_date(template), re.I) for template in templates]
 
 
 def parse_date(text: str) -> dt.date | None:
