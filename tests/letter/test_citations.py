@@ -168,6 +168,26 @@ def test_guideline_line_page_ref_spans_come_from_span_of():
         assert ref.span == Span(7, start + 3, 7, start + len(ref.text) + 3)
 
 
+def test_a_repeated_guideline_line_is_placed_where_it_is_each_time():
+    """Lines repeat from letter to letter and their reading is remembered: never where it was read first."""
+    text = "MTUS Chronic Pain Treatment Guidelines 2009, Opioids; Section(s): Weaning, page 79, 80."
+    first = read_guideline_line("admin", text, lambda a, b: Span(3, a + 1, 3, b + 1))
+    again = read_guideline_line("reviewer", text, lambda a, b: Span(40, a + 5, 40, b + 5))
+    assert [c.kind for c in first] == ["admin"] and [c.kind for c in again] == ["reviewer"]
+    assert first[0].span == Span(3, 1, 3, len(text) + 1) and again[0].span == Span(40, 5, 40, len(text) + 5)
+    page = text.index("page 79")
+    assert [r.span for r in first[0].page_refs] == [Span(3, page + 1, 3, page + len("page 79, 80") + 1)]
+    assert [r.span for r in again[0].page_refs] == [Span(40, page + 5, 40, page + len("page 79, 80") + 5)]
+    assert (again[0].edition, again[0].pages, again[0].sections) == ("2009", [79, 80], ["Weaning"])
+    # Each reading is the caller's own: what later steps change (an edition decided from the item's
+    # lines, a topic added) stays with that citation.
+    first[0].topics.append("changed")
+    first[0].page_refs[0].pages.append(81)
+    first[0].sections.clear()
+    third = read_guideline_line("reviewer", text, span_of)
+    assert "changed" not in third[0].topics and third[0].pages == [79, 80] and third[0].sections == ["Weaning"]
+
+
 def test_guideline_line_sections():
     text = "MTUS Chronic Pain Medical Treatment 2009, Section(s): Muscle relaxants (for pain); Opioids, long-term assessment."
     [citation] = read_guideline_line("reviewer", text, span_of)
