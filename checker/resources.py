@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from lark import Lark
@@ -50,7 +50,7 @@ def lark_parser(grammar: Path, start: str) -> "Lark":
 
     text = grammar.read_text(encoding="utf-8")
     cache_file = grammar_file(text, start)
-    return Lark(
+    parser = Lark(
         text,
         start=start,
         # The built tables are kept between runs (checker.cache); Lark checks their hash before use.
@@ -62,6 +62,48 @@ def lark_parser(grammar: Path, start: str) -> "Lark":
         maybe_placeholders=False,
         import_paths=[grammar.parent],
     )
+    _keep_lexer_patterns(parser)
+    return parser
+
+
+def _keep_lexer_patterns(parser: "Lark") -> None:
+    """Have the parser's lexers compile their patterns through the start-up cache (``stored_patterns``).
+
+    On its first token in a parser state, a Lark lexer compiles all the
+    terminals it may meet there into one pattern: about 10 ms of every
+    start.  Lark compiles with the ``re`` module it is given, held by each
+    lexer; it is given :data:`KEPT_RE` instead, whose ``compile`` keeps the
+    engine code between runs.  These are Lark's internals (a contextual
+    lexer's ``lexers`` and ``root_lexer``, each with its ``re``): a lexer
+    found otherwise is left as it is, which only costs the time.
+    """
+    import re
+
+    lexer = getattr(getattr(parser, "parser", None), "lexer", None)
+    lexers = [*getattr(lexer, "lexers", {}).values(), getattr(lexer, "root_lexer", None)]
+    for each in lexers:
+        if getattr(each, "re", None) is re and getattr(each, "_scanner", "built") is None:
+            each.re = KEPT_RE
+
+
+class _KeptRe:
+    """The ``re`` module, but ``compile`` keeps a text pattern's code between runs (for Lark's lexers)."""
+
+    def __getattr__(self, name: str) -> Any:
+        import re
+
+        return getattr(re, name)
+
+    @staticmethod
+    def compile(pattern: Any, flags: int = 0) -> Any:
+        import re
+
+        from checker.text.stored_patterns import compile_pattern
+
+        return compile_pattern(pattern, flags) if isinstance(pattern, str) else re.compile(pattern, flags)
+
+
+KEPT_RE = _KeptRe()
 
 
 def terminal_regexps(grammar: Path, start: str, keep: frozenset[str] = frozenset()) -> dict[str, str]:

@@ -52,6 +52,31 @@ def test_a_damaged_cache_file_only_costs_time(cache_in):
     assert by_number(1).field_label is not None
 
 
+def test_the_lexers_compile_their_patterns_through_the_kept_ones(cache_in):
+    """Lark's lexers compile with ``KEPT_RE``: the same patterns and trees as Lark's own ``re``, kept between runs."""
+    import re
+
+    from lark import Lark
+
+    from checker.resources import KEPT_RE
+
+    fresh = _tree_of_a_letter()
+    layout = by_number(1)
+    lexer = layout.parser.parser.lexer
+    lexers = [*lexer.lexers.values(), lexer.root_lexer]
+    assert all(each.re is KEPT_RE for each in lexers), "Lark's lexers changed shape: the hook went silent"
+    built = [mre for each in lexers if each._scanner is not None for mre in each._scanner._mres]
+    assert built, "parsing a letter built some lexer's patterns"
+    assert all(mre == re.compile(mre.pattern, mre.flags) for mre in built)
+    grammar = layout.grammar_path
+    plain = Lark(grammar.read_text(encoding="utf-8"), start="letter", parser="lalr", lexer="contextual",
+                 propagate_positions=False, maybe_placeholders=False, import_paths=[grammar.parent])
+    text = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+    assert plain.parse(text if text.endswith("\n") else text + "\n").pretty() == fresh
+    assert KEPT_RE.compile(b"a+").match(b"aa") is not None  # bytes: compiled the ordinary way
+    assert KEPT_RE.escape("a.b") == re.escape("a.b") and KEPT_RE.error is re.error
+
+
 def test_an_edited_grammar_gets_its_own_cache_entry(cache_in):
     assert cache.grammar_file("start: A\nA: \"a\"\n", "start") != cache.grammar_file("start: A\nA: \"b\"\n", "start")
     assert cache.grammar_file("start: A\n", "start") != cache.grammar_file("start: A\n", "other")
