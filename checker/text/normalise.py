@@ -329,7 +329,7 @@ def _mark_furniture(lines: list[_Line]) -> None:
         if _SUPPRESSION.match(text):
             ln.kind = "blank"  # a paragraph break, never content
             continue
-        if len(text) > 120:
+        if len(text) > 120 or not _DIGIT.search(text):  # a page or case number has digits
             continue
         has_page = bool(_PAGE_PHRASE.search(text))
         has_case = bool(_CASE_NUMBER.search(text))
@@ -347,6 +347,8 @@ def _mark_furniture(lines: list[_Line]) -> None:
         ln.kind = "furniture"
 
 
+#: Every page number and case number pattern above holds a ``\d``: a line without one is not furniture.
+_DIGIT = compile_pattern(r"\d")
 _UPPER = compile_pattern(r"[A-Z]")
 
 

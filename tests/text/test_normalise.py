@@ -440,6 +440,28 @@ def test_the_furniture_words_are_language_data():
     assert "maximus federal services" in language.phrases("furniture.organisation.names")
 
 
+_FURNITURE_WORDS = ["Page", "page", "of", "Case", "Number", "No.", "CM15-", "CB", "-", "|", ":", " ", "  ",
+                    "MAXIMUS Federal Services, Inc.", "Independent Medical Review", "#", "\u2013"]
+
+
+@given(st.lists(st.sampled_from(_FURNITURE_WORDS) | st.text(max_size=6), max_size=12).map("".join))
+def test_a_line_without_a_digit_is_never_page_furniture(line):
+    """Only lines with a digit are tried as furniture: no page or case-number pattern matches without one."""
+    from checker.text import normalise as module
+
+    digit_free = re.sub(r"\d", "", line)
+    assert not module._PAGE_PHRASE.search(digit_free)
+    assert not module._CASE_NUMBER.search(digit_free)
+
+
+def test_a_page_footer_in_other_digits_is_still_tried():
+    """``\\d`` reads any script's digits, in the furniture patterns and in the test before them alike."""
+    from checker.text import normalise as module
+
+    footer = "Page \u0663 of \u0667"  # Arabic-Indic 3 and 7
+    assert module._PAGE_PHRASE.search(footer) and module._DIGIT.search(footer)
+
+
 def test_a_new_furniture_word_in_the_yaml_is_read():
     """Another program's footer ("Seite 2 von 4", case numbers "XY15-..."), once the words are added."""
     from checker.text import normalise as module
