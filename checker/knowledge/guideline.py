@@ -24,7 +24,6 @@ from checker import safe_yaml
 from checker.resources import rules_path
 from checker.schemas import schema_errors
 from checker.text import language
-from checker.text import stored_patterns
 from checker.text.prefilter import compile_searching, literal_starts
 
 #: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
@@ -267,9 +266,12 @@ def _macros() -> dict[str, str]:
 
 
 def compile_pattern(text: str) -> re.Pattern[str]:
-    """Compile a statement pattern from YAML, expanding the number macros."""
-    text = compile_pattern_text(text)
-    return stored_patterns.compile_pattern(text, re.I)
+    """Compile a statement pattern from YAML, expanding the number macros.
+
+    Searched through every rationale of its topic, case-insensitively: so
+    compiled with :func:`~checker.text.prefilter.compile_searching`.
+    """
+    return compile_searching(compile_pattern_text(text), re.I)
 
 
 def compile_pattern_text(text: str) -> str:
