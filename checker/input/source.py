@@ -8,6 +8,7 @@ through it.
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 
 from checker.text.stored_patterns import compile_pattern
 
@@ -25,6 +26,17 @@ class InputError(Exception):
     """An input that cannot be read at all; the message is one line for the user."""
 
 
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts: 0, and the end of each line break (``\\r\\n``, ``\\r``, ``\\n``).
+
+    Most letters break lines with ``\\n`` alone: their lines' lengths are
+    summed in C (``str.split``, ``accumulate``), not found break by break.
+    """
+    if "\r" in text:
+        return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+    return [0, *accumulate(map((1).__add__, map(len, text.split("\n")[:-1])))]
+
+
 class SourceText:
     """Decoded text of one file plus the index that maps offsets to line/column."""
 
@@ -35,14 +47,7 @@ class SourceText:
         self.kind = kind
         #: For a PDF: the 1-based line where each page starts, for page/line positions.
         self.pages = pages
-        starts = [0]
-        starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
-        self.line_starts = starts
-        self._lengths: list[int] | None = None  # of every line, computed on first use
-
-    def __getstate__(self) -> dict[str, object]:
-        """What is pickled (a result sent from a worker process): the line lengths are computed again."""
-        return {**self.__dict__, "_lengths": None}
+        self.line_starts = line_starts(text)
 
     def position(self, offset: int) -> tuple[int, int]:
         """Return the 1-based (line, column) of a character offset."""
@@ -62,9 +67,8 @@ class SourceText:
         Every span is clamped to its line's length: on a 200,000-character
         line, copying the line for each of its spans made reading quadratic.
         """
-        if self._lengths is None:
-            self._lengths = list(map(len, _LINE_BREAK.split(self.text)))  # the lines between the breaks
-        return self._lengths[line - 1] if 1 <= line <= len(self._lengths) else 0
+        start, end = self._line_bounds(line)
+        return end - start
 
     def _line_bounds(self, line: int) -> tuple[int, int]:
         """[start, end) of a 1-based line without its line break; (0, 0) for a line that does not exist."""
