@@ -97,6 +97,47 @@ def test_inputs_over_the_size_limit_are_refused_before_reading(tmp_path):
     assert read_bytes(InputRef(str(big)), limit * 2) == big.read_bytes()
 
 
+def test_a_file_longer_than_its_size_said_is_read_to_the_limit(tmp_path, monkeypatch):
+    """A file still being written holds more than its size said: read up to the limit, refused past it."""
+    import types
+
+    from checker.input import read as module
+
+    letter = tmp_path / "growing.txt"
+    letter.write_bytes(SEED.read_bytes())
+    real_fstat = os.fstat
+    monkeypatch.setattr(module.os, "fstat", lambda fd: types.SimpleNamespace(st_size=real_fstat(fd).st_size // 3))
+    assert read_bytes(InputRef(str(letter)), 10 * letter.stat().st_size) == letter.read_bytes()
+    with pytest.raises(InputError, match="file too large"):
+        read_bytes(InputRef(str(letter)), letter.stat().st_size // 2)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("times,limit,refused", [(1, 10**6, False), (30, 10**5, True)])
+def test_a_named_pipe_whose_size_reads_zero_is_read_to_the_limit(tmp_path, times, limit, refused):
+    import threading
+
+    pipe = tmp_path / "letter.pipe"
+    os.mkfifo(pipe)
+    sent = SEED.read_bytes() * times
+
+    def write():
+        try:
+            with open(pipe, "wb") as out:
+                out.write(sent)
+        except BrokenPipeError:  # the reader stopped at the limit
+            pass
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    if refused:
+        with pytest.raises(InputError, match="file too large"):
+            read_bytes(InputRef(str(pipe)), limit)
+    else:
+        assert read_bytes(InputRef(str(pipe)), limit) == sent
+    writer.join(timeout=10)
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_letters_read_like_utf8(encoding):
     text = SEED.read_text(encoding="utf-8")
