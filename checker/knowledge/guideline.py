@@ -24,7 +24,7 @@ from checker import safe_yaml
 from checker.resources import rules_path
 from checker.schemas import schema_errors
 from checker.text import language
-from checker.text.prefilter import compile_searching, literal_starts
+from checker.text.prefilter import anchored_starts, compile_searching, literal_starts, matches_at
 
 #: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
 DEFAULT_GUIDELINE = "cpmtg-2009"
@@ -130,23 +130,7 @@ class Concept:
             return
         if not self.may_occur_in(lowered):
             return
-        starts = sorted({start for anchor in self.anchors for start in _occurrences(lowered, anchor)})
-        end = 0
-        for start in starts:
-            if start < end:
-                continue
-            m = self.pattern.match(text, start)
-            if m is not None:
-                yield m
-                end = m.end()
-
-
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    """Every offset where ``word`` starts in ``text``, overlapping ones included."""
-    at = text.find(word)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + 1)
+        yield from matches_at(self.pattern, text, anchored_starts(lowered, self.anchors) or [])
 
 
 @dataclass

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from checker import safe_yaml
 from checker.resources import rules_path
-from checker.text.prefilter import compile_searching
+from checker.text.prefilter import anchored_starts, compile_searching, literal_starts, lower_in_step, matches_at
 from checker.text.stored_patterns import remembered
 
 #: Keys of a mapping that is a cue set rather than a section.
@@ -300,13 +300,14 @@ class LazyRegex:
     source as built, for embedding in other patterns.
     """
 
-    __slots__ = ("_build", "_flags", "_compiled", "_source")
+    __slots__ = ("_build", "_flags", "_compiled", "_source", "_anchors")
 
     def __init__(self, build: Callable[[], str], flags: int = 0) -> None:
         self._build = build
         self._flags = flags
         self._compiled: re.Pattern[str] | None = None
         self._source: str | None = None
+        self._anchors: tuple[str, ...] | None | bool = False  # False: not read yet
 
     @property
     def compiled(self) -> re.Pattern[str]:
@@ -325,8 +326,39 @@ class LazyRegex:
     def flags(self) -> int:
         return self.compiled.flags
 
-    def search(self, string: str, *args: int) -> re.Match[str] | None:
-        return self.compiled.search(string, *args)
+    @property
+    def anchors(self) -> tuple[str, ...] | None:
+        """The plain texts (lower case) one of which begins every match (``prefilter.literal_starts``),
+        when there are a few and none is shorter than two characters; else None."""
+        if self._anchors is False:
+            starts = literal_starts(self.pattern, self._flags)
+            usable = starts is not None and len(starts) <= _MOST_ANCHORS and min(map(len, starts)) >= 2
+            self._anchors = tuple(sorted(starts)) if usable else None
+        return self._anchors  # type: ignore[return-value]
+
+    def _starts(self, string: str, pos: int, endpos: int) -> list[int] | None:
+        """Where a match may start in ``string[pos:endpos]``: where an anchor does, in order.
+
+        None (search the ordinary way) for a short text, a pattern without
+        anchors, a text whose lower case does not line up with it, or anchors
+        so frequent that trying each place would be slower than the engine's scan.
+        """
+        if endpos - pos < _ANCHORED_MIN_LENGTH or self.anchors is None:
+            return None
+        lowered = _lowered(string)
+        if lowered is None:
+            return None
+        return anchored_starts(lowered, self.anchors, pos, endpos, most=_MOST_ANCHORED_STARTS)
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """``Pattern.search``; in a long text, a match is tried only where an anchor starts (:meth:`_starts`)."""
+        if len(string) < _ANCHORED_MIN_LENGTH:  # most calls: a sentence, a line
+            return self.compiled.search(string, pos) if endpos is None else self.compiled.search(string, pos, endpos)
+        pos, end = _bounds(string, pos, endpos)
+        starts = self._starts(string, pos, end)
+        if starts is None:
+            return self.compiled.search(string, pos, end)
+        return next(matches_at(self.compiled, string, starts, end), None)
 
     def match(self, string: str, *args: int) -> re.Match[str] | None:
         return self.compiled.match(string, *args)
@@ -334,14 +366,45 @@ class LazyRegex:
     def fullmatch(self, string: str, *args: int) -> re.Match[str] | None:
         return self.compiled.fullmatch(string, *args)
 
-    def finditer(self, string: str, *args: int) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(string, *args)
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+        """``Pattern.finditer``; in a long text, matches are tried only where an anchor starts (:meth:`_starts`)."""
+        if len(string) < _ANCHORED_MIN_LENGTH:
+            return self.compiled.finditer(string, pos) if endpos is None else self.compiled.finditer(string, pos, endpos)
+        pos, end = _bounds(string, pos, endpos)
+        starts = self._starts(string, pos, end)
+        if starts is None:
+            return self.compiled.finditer(string, pos, end)
+        return matches_at(self.compiled, string, starts, end)
 
     def sub(self, repl: Any, string: str, count: int = 0) -> str:
         return self.compiled.sub(repl, string, count)
 
     def split(self, string: str, maxsplit: int = 0) -> list[str]:
         return self.compiled.split(string, maxsplit)
+
+
+#: A pattern with more anchors than this is searched the ordinary way.
+_MOST_ANCHORS = 12
+#: Texts shorter than this are searched the ordinary way (the engine's scan is quick there).
+_ANCHORED_MIN_LENGTH = 400
+#: More places to try than this, and the engine's own scan is quicker.
+_MOST_ANCHORED_STARTS = 40
+
+
+def _bounds(string: str, pos: int, endpos: int | None) -> tuple[int, int]:
+    """``pos`` and ``endpos`` as the engine reads them: within the text (not counted from its end, as ``str.find`` would)."""
+    end = len(string) if endpos is None else max(0, min(endpos, len(string)))
+    return max(0, min(pos, len(string))), end
+
+
+def _lowered(string: str) -> str | None:
+    """``prefilter.lower_in_step(string)``, remembered for the last text (patterns search one text in turn)."""
+    if _LAST_LOWERED[0] is not string:
+        _LAST_LOWERED[:] = [string, lower_in_step(string)]
+    return _LAST_LOWERED[1]
+
+
+_LAST_LOWERED: list[Any] = [None, None]
 
 
 def lazy(build: Callable[[], str], flags: int = 0) -> LazyRegex:

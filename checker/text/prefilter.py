@@ -11,8 +11,9 @@ pattern here ignores case.  So three facts are read from a pattern's parse
   twenty token patterns at every word; a layout classifies every line), and
   :func:`compile_searching` puts a lookahead for them before a pattern
   searched through whole texts.
-* ``literal_starts``: plain texts one of which begins every match; a concept
-  is tried only where one of them occurs.
+* ``literal_starts``: plain texts one of which begins every match; a concept,
+  and a language pattern searched through a long text, is tried only where
+  one of them occurs (:func:`anchored_starts`, :func:`matches_at`).
 * ``required_literal``: plain text every match holds; a layout's marker is
   searched for only in a letter that holds it.
 
@@ -32,7 +33,7 @@ every pattern, and texts holding a letter that folds to an ASCII one
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
@@ -283,6 +284,46 @@ def _starts(items: list[Any]) -> set[str] | None:
             return _starts(list(arg[2]))
         return None
     return {prefix}
+
+
+def anchored_starts(lowered: str, anchors: Iterable[str], pos: int = 0, endpos: int | None = None,
+                    most: int | None = None) -> list[int] | None:
+    """Every offset of ``lowered[pos:endpos]`` where one of ``anchors`` begins (overlapping ones too), in order.
+
+    ``lowered`` is a text's lower case that lines up with it
+    (:func:`lower_in_step`), ``anchors`` what :func:`literal_starts` gives:
+    a match of the pattern can start only at these offsets.  ``str.find``
+    goes through the text in C, where the engine would try the pattern at
+    every place.  None when there are more than ``most`` of them.
+    """
+    end = len(lowered) if endpos is None else endpos
+    starts: set[int] = set()
+    for anchor in anchors:
+        at = lowered.find(anchor, pos, end)
+        while at >= 0:
+            starts.add(at)
+            if most is not None and len(starts) > most:
+                return None
+            at = lowered.find(anchor, at + 1, end)
+    return sorted(starts)
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: list[int], endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text, starts[0], endpos)`` finds, trying the pattern only at ``starts``.
+
+    The same matches when every match starts at one of ``starts`` and none
+    is empty (:func:`literal_starts` never answers an empty text): each next
+    match is looked for from where the last one ended, as the engine does.
+    """
+    end = len(text) if endpos is None else endpos
+    after = 0
+    for at in starts:
+        if at < after:
+            continue
+        found = pattern.match(text, at, end)
+        if found is not None:
+            yield found
+            after = found.end()
 
 
 def after_line_break(source: str, flags: int) -> str | None:

@@ -332,6 +332,46 @@ def test_lazy_regex_compiles_on_first_use():
     assert built == [1] and lazy.flags & re.I and lazy.pattern == r"\bno\b"
 
 
+#: Language patterns with plain beginnings, searched in long texts only where those begin.
+_ANCHORED = [
+    (r"\b(?:this)\s+(?:[a-z]+\s+)?((?:gentleman|lady|man|woman))\b", re.I),
+    (r"(?:doi|injur\w*|fell)\b", re.I),
+    (r"(?<![\w])(?:nexium|prilosec)(?:\s+\d+\s*mg)?", re.I),
+    (r"^Case\s+(?:summary|number)", re.M),  # case counts: an anchor in lower case still finds its places
+]
+_PIECES = ["this ", "This injured ", "man", "woman ", "Gentleman", " lady", "DOI ", "fell", "felled ", "Nexium 40 mg",
+           "prilosec", "\n", "Case summary", "case Number", " ", "x" * 30, "mistake", "\u0130", "\u00e9"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_ANCHORED), st.lists(st.sampled_from(_PIECES), min_size=20, max_size=120).map("".join),
+       st.integers(-5, 900), st.one_of(st.none(), st.integers(-5, 1200)))
+def test_a_long_text_is_searched_only_where_an_anchor_begins_with_the_same_matches(pattern, text, pos, endpos):
+    """``LazyRegex.search`` and ``finditer`` try a match only where one of its anchors begins: as the engine finds."""
+    source, flags = pattern
+    lazy = language.lazy(lambda: source, flags)
+    plain = re.compile(source, flags)
+    args = (pos,) if endpos is None else (pos, endpos)
+    assert lazy.anchors is not None
+    spans = lambda matches: [(m.span(), m.groups()) for m in matches]  # noqa: E731
+    assert spans(lazy.finditer(text, *args)) == spans(plain.finditer(text, *args))
+    found, expected = lazy.search(text, *args), plain.search(text, *args)
+    assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups()))
+
+
+def test_anchors_are_used_only_where_they_pay():
+    this_man = language.lazy(lambda: r"\bthis\s+man\b", re.I)
+    assert this_man.anchors == ("this",)
+    long_text = "x " * 300 + "This man"
+    assert this_man._starts(long_text, 0, len(long_text)) == [600] and this_man.search(long_text).start() == 600
+    assert this_man._starts("This man", 0, 8) is None  # a short text: the engine's own scan
+    assert this_man._starts("this " * 200, 0, 1000) is None  # too many places to try
+    assert language.lazy(lambda: r"\d+\s*mg", re.I).anchors is None  # no plain beginning
+    assert language.lazy(lambda: r"(?:a|an)\s+man", re.I).anchors is None  # "a": found everywhere
+    many = "|".join(f"{chr(ord('a') + i)}{i}x" for i in range(20))  # twenty beginnings
+    assert language.lazy(lambda: rf"(?:{many})", re.I).anchors is None
+
+
 def test_number_tables():
     assert language.number_words()["ninety"] == 90 and language.number_words()["no"] == 0
     prose = language.prose_number_words()
