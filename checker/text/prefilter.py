@@ -260,30 +260,46 @@ def _literal_starts(source: str, flags: int) -> frozenset[str] | None:
 
 
 def _starts(items: list[Any]) -> set[str] | None:
+    """The plain texts one of which begins every match of the sequence ``items``; None when unknown.
+
+    Its first plain characters, and what the item after them begins with
+    ("d(?:id|o)" -> "did", "do": the parser takes a common beginning out of
+    alternatives, "pages?|pp" -> "p(?:ages?|p)").
+    """
     prefix = ""
     for op, arg in items:
         name = str(op)
         if name == "LITERAL" and chr(arg).isascii():
             prefix += chr(arg)
             continue
-        if prefix:
-            return {prefix}
-        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+        if name in ("AT", "ASSERT", "ASSERT_NOT") and not prefix:
             continue  # zero width, before anything is matched
-        if name == "SUBPATTERN" and not arg[1] and not arg[2]:
-            return _starts(list(arg[3]))
-        if name == "BRANCH":
-            found: set[str] = set()
-            for branch in arg[1]:
-                starts = _starts(list(branch))
-                if starts is None:
-                    return None
-                found |= starts
-            return found
-        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and arg[0] >= 1:
-            return _starts(list(arg[2]))
-        return None
+        inner = _item_starts(name, arg)
+        if inner is None:
+            return {prefix} if prefix else None
+        return {prefix + start for start in inner}
     return {prefix}
+
+
+#: Flags a group may set or clear and still begin with its plain text (case is searched in lower case).
+_PLAIN_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE
+
+
+def _item_starts(name: str, arg: Any) -> set[str] | None:
+    """What one item of a sequence begins with: a group, alternatives, or a repeat of at least one."""
+    if name == "SUBPATTERN" and not (arg[1] | arg[2]) & ~_PLAIN_FLAGS:
+        return _starts(list(arg[3]))
+    if name == "BRANCH":
+        found: set[str] = set()
+        for branch in arg[1]:
+            starts = _starts(list(branch))
+            if starts is None:
+                return None
+            found |= starts
+        return found
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and arg[0] >= 1:
+        return _starts(list(arg[2]))
+    return None
 
 
 def anchored_starts(lowered: str, anchors: Iterable[str], pos: int = 0, endpos: int | None = None,

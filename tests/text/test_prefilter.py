@@ -169,6 +169,13 @@ def test_literal_beginnings_of_patterns():
     assert literal_starts(r"(?<![\w])Positive\s+for") == {"positive"}
     assert literal_starts(r"ADL'?s") == {"adl"}
     assert literal_starts(r"(?:x+)y") == {"x"}
+    # What follows the first plain characters counts too (the parser takes a common beginning out of
+    # alternatives), and a group that only sets flags is plain text all the same.
+    assert literal_starts(r"\b(?:did\s+not|does\s+not|do\s+not)", re.I) == {"did", "does", "do"}
+    assert literal_starts(r"\b(?:pages?|pgs?\.?|pp\.?|p\.)\s*\d", re.I) == {"page", "pg", "pp", "p."}
+    assert literal_starts(r"\b((?-i:Mrs\.?|Mr\.?|Ms\.?))\s+[A-Z]", re.I) == {"mr", "mrs", "ms"}
+    assert literal_starts(r"ab(?:c|)d") == {"abc", "ab"} and literal_starts(r"ab(?:c|\w)") == {"ab"}
+    assert literal_starts(r"(?a:x)y") is None  # a flag that changes what is plain text: unknown
     for source in (r"a*b", r"(?:x|[ab]c)", r"(?:x|)", r"\w+", "\u017fo"):
         assert literal_starts(source, re.I) is None, source
 
@@ -212,6 +219,39 @@ def test_a_text_without_a_patterns_plain_part_holds_no_match(text):
         needs = required_literal(source, re.I | re.M)
         if lowered is not None and needs is not None and needs not in lowered:
             assert re.search(source, text, re.I | re.M) is None, source
+
+
+def _made_up_pattern() -> st.SearchStrategy[str]:
+    """Small patterns of plain text, groups, alternatives, repeats and flag groups, as language patterns are built."""
+    plain = st.sampled_from(["a", "ab", "b", "K", ".", r"\.", r"\s+", r"\w", r"\b", "x?", "[ab]", ""])
+
+    def grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.lists(inner, min_size=1, max_size=3).map("".join),
+            st.lists(inner, min_size=1, max_size=3).map(lambda parts: "(?:" + "|".join(parts) + ")"),
+            inner.map(lambda p: f"(?:{p})+"),
+            inner.map(lambda p: f"(?:{p})?"),
+            inner.map(lambda p: f"(?-i:{p})"),
+            inner.map(lambda p: f"(?:{p})"),
+            inner.map(lambda p: f"({p})"),
+        )
+
+    return st.recursive(plain, grow, max_leaves=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_made_up_pattern(), st.text(alphabet="aAbBkK .\n\u212a", max_size=24), st.booleans())
+def test_every_match_of_a_made_up_pattern_begins_with_one_of_its_plain_beginnings(source, text, ignore_case):
+    """``literal_starts``: one of them begins every match, so a pattern tried only where they occur misses none."""
+    from checker.text.prefilter import literal_starts, lower_in_step
+
+    flags = re.I if ignore_case else 0
+    starts = literal_starts(source, flags)
+    lowered = lower_in_step(text)
+    if starts is None or lowered is None:
+        return
+    for m in re.finditer(source, text, flags):
+        assert any(lowered.startswith(start, m.start()) for start in starts), (source, text, m)
 
 
 # --------------------------------------------------------------------------- line-start patterns
