@@ -79,9 +79,15 @@ _AGE_ONLY = language.lazy(
 
 
 @lru_cache(maxsize=1)
-def injury_phrases() -> list[re.Pattern[str]]:
-    """Where a case summary states the date of injury, the date in group 1."""
-    return with_dates(*language.patterns("dates.injury_date"))
+def injury_phrases() -> list[language.LazyRegex]:
+    """Where a case summary states the date of injury, the date in group 1.
+
+    Language patterns (:class:`~checker.text.language.LazyRegex`): in the
+    long stretches of a summary around injury cues, one is tried only where
+    its plain beginning occurs ("date of injury", "injured").
+    """
+    templates = language.patterns("dates.injury_date")
+    return [language.lazy(lambda template=template: with_date(template), re.I) for template in templates]
 
 
 _INJURY_CUE = language.lazy(lambda: language.alternation("dates.injury_date_cues"), re.I)
