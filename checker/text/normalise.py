@@ -353,8 +353,19 @@ _UPPER = compile_pattern(r"[A-Z]")
 
 
 def _visual_width(text: str) -> float:
-    """Approximate printed width: capitals are wider in proportional fonts."""
-    return len(text) + 0.25 * len(_UPPER.findall(text))
+    """Approximate printed width: capitals (A to Z) are wider in proportional fonts.
+
+    Every line is measured, some twice: an ASCII line's capitals are counted
+    by deleting them from its bytes (in C, several times faster than finding them).
+    """
+    if text.isascii():
+        capitals = len(text) - len(text.encode("ascii").translate(None, _CAPITAL_BYTES))
+    else:
+        capitals = len(_UPPER.findall(text))
+    return len(text) + 0.25 * capitals
+
+
+_CAPITAL_BYTES = bytes(range(ord("A"), ord("Z") + 1))
 
 
 def _wrap_width(content: list[_Line]) -> float:

@@ -462,6 +462,13 @@ def test_a_page_footer_in_other_digits_is_still_tried():
     assert module._PAGE_PHRASE.search(footer) and module._DIGIT.search(footer)
 
 
+@given(st.text(alphabet=st.sampled_from("aAzZ09 .\u00c9\u00e9\u0130K\u212a@[") | st.characters(), max_size=60))
+def test_a_lines_width_counts_its_capitals_a_to_z_as_the_pattern_does(line):
+    from checker.text.normalise import _visual_width
+
+    assert _visual_width(line) == len(line) + 0.25 * len(re.findall(r"[A-Z]", line))
+
+
 def test_a_new_furniture_word_in_the_yaml_is_read():
     """Another program's footer ("Seite 2 von 4", case numbers "XY15-..."), once the words are added."""
     from checker.text import normalise as module
