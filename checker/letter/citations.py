@@ -259,7 +259,7 @@ def read_guideline_line(kind: str, text: str, span_of: SpanOf) -> list[Citation]
             page_refs=[_page_ref_model(text, ref, span_of) for ref in read.refs],
             topics=list(read.topics),
         )
-        for read in _guideline_line(text)
+        for read in (_remembered_line(text) if len(text) <= _LONGEST_REMEMBERED_LINE else _guideline_line(text))
     ]
 
 
@@ -278,15 +278,8 @@ class _LineCitation:
     topics: tuple[str, ...]
 
 
-@lru_cache(maxsize=1024)
 def _guideline_line(text: str) -> tuple[_LineCitation, ...]:
-    """The citations of a guideline line, read from its text alone; :func:`read_guideline_line` places them.
-
-    Remembered by text for the last thousand lines (a few hundred bytes
-    each): an organisation's or a reviewer's guideline lines repeat from
-    letter to letter (a letter has about three, and reading one takes about
-    0.4 ms), and only where a line sits differs.
-    """
+    """The citations of a guideline line, read from its text alone; :func:`read_guideline_line` places them."""
     refs, sections = page_refs(text)
     parts = guideline_parts(text) or [Part(None, 0, 0, named=False, end=len(text))]
     groups: list[tuple[Part, str | None, list[tuple[int, int]]]] = []
@@ -325,6 +318,13 @@ def _guideline_line(text: str) -> tuple[_LineCitation, ...]:
             )
         )
     return tuple(read)
+
+
+#: Readings of the last thousand guideline lines, by text: an organisation's or a reviewer's lines repeat
+#: from letter to letter (a letter has about three, and reading one takes about 0.4 ms), and only where a
+#: line sits differs.  Lines are a few hundred characters; a longer one (a damaged file) is not kept.
+_remembered_line = lru_cache(maxsize=1024)(_guideline_line)
+_LONGEST_REMEMBERED_LINE = 2_000
 
 
 def read_rationale_citations(text: str, span_of: SpanOf) -> list[Citation]:

@@ -188,6 +188,18 @@ def test_a_repeated_guideline_line_is_placed_where_it_is_each_time():
     assert "changed" not in third[0].topics and third[0].pages == [79, 80] and third[0].sections == ["Weaning"]
 
 
+def test_only_guideline_lines_of_usual_length_are_remembered():
+    """Memory stays bounded: a damaged file's line of a million characters is read, not kept."""
+    from checker.letter.citations import _LONGEST_REMEMBERED_LINE, _remembered_line
+
+    long_line = "MTUS Chronic Pain Treatment Guidelines, page 29; " + "Muscle relaxants; " * (_LONGEST_REMEMBERED_LINE // 10)
+    asked = _remembered_line.cache_info()
+    [citation] = read_guideline_line("reviewer", long_line, span_of)
+    assert citation.pages == [29] and citation.guideline == "cpmtg"
+    after = _remembered_line.cache_info()
+    assert (after.hits, after.misses) == (asked.hits, asked.misses)  # not looked up, so not kept
+
+
 def test_guideline_line_sections():
     text = "MTUS Chronic Pain Medical Treatment 2009, Section(s): Muscle relaxants (for pain); Opioids, long-term assessment."
     [citation] = read_guideline_line("reviewer", text, span_of)
