@@ -16,7 +16,7 @@ from functools import lru_cache
 from checker.letter.layouts.base import Layout
 from checker.model import Field, Letter, LetterDates, Section
 from checker.text import language
-from checker.text.dates import DATE, parse_date, with_date, with_dates
+from checker.text.dates import DATE, parse_date, with_date
 from checker.text.normalise import NormalText
 from checker.text.prefilter import lower_in_step, required_literal
 from checker.text.stored_patterns import compile_pattern
@@ -238,11 +238,14 @@ def _summary_date(summary: Section | None, key: str) -> dt.date | None:
 
 
 @lru_cache(maxsize=None)
-def _date_patterns(key: str) -> list[tuple[re.Pattern[str], str | None]]:
-    """The ``key`` patterns, each with the plain text every match holds (``prefilter.required_literal``)."""
+def _date_patterns(key: str) -> list[tuple[language.LazyRegex, str | None]]:
+    """The ``key`` patterns (language patterns: tried only where they can begin), each with the plain text
+    every match holds (``prefilter.required_literal``)."""
     templates = language.patterns(key)
-    needs = [required_literal(with_date(t), re.I) for t in templates]
-    return list(zip(with_dates(*templates), needs))
+    return [
+        (language.lazy(lambda template=template: with_date(template), re.I), required_literal(with_date(template), re.I))
+        for template in templates
+    ]
 
 
 def _date_in(value: str) -> dt.date | None:
