@@ -111,10 +111,6 @@ class Concept:
     #: only where one does.  None when a pattern may begin otherwise.
     anchors: tuple[str, ...] | None = None
 
-    def may_occur_in(self, lowered: str) -> bool:
-        """Whether ``lowered`` (a text in lower case) may mention the concept: a cheap test before the pattern."""
-        return self.anchors is None or any(anchor in lowered for anchor in self.anchors)
-
     def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
         """The concept's mentions in ``text``: what ``pattern.finditer`` finds.
 
@@ -127,8 +123,6 @@ class Concept:
         """
         if self.anchors is None or lowered is None:
             yield from self.pattern.finditer(text)
-            return
-        if not self.may_occur_in(lowered):
             return
         yield from matches_at(self.pattern, text, anchored_starts(lowered, self.anchors) or [])
 
