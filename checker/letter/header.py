@@ -16,7 +16,7 @@ from functools import lru_cache
 from checker.letter.layouts.base import Layout
 from checker.model import Field, Letter, LetterDates, Section
 from checker.text import language
-from checker.text.dates import DATE, parse_date, with_date
+from checker.text.dates import DATE, parse_date, with_dates
 from checker.text.normalise import NormalText
 from checker.text.prefilter import lower_in_step, required_literal
 from checker.text.stored_patterns import compile_pattern
@@ -86,8 +86,7 @@ def injury_phrases() -> list[language.LazyRegex]:
     long stretches of a summary around injury cues, one is tried only where
     its plain beginning occurs ("date of injury", "injured").
     """
-    templates = language.patterns("dates.injury_date")
-    return [language.lazy(lambda template=template: with_date(template), re.I) for template in templates]
+    return with_dates(*language.patterns("dates.injury_date"))
 
 
 _INJURY_CUE = language.lazy(lambda: language.alternation("dates.injury_date_cues"), re.I)
@@ -241,11 +240,7 @@ def _summary_date(summary: Section | None, key: str) -> dt.date | None:
 def _date_patterns(key: str) -> list[tuple[language.LazyRegex, str | None]]:
     """The ``key`` patterns (language patterns: tried only where they can begin), each with the plain text
     every match holds (``prefilter.required_literal``)."""
-    templates = language.patterns(key)
-    return [
-        (language.lazy(lambda template=template: with_date(template), re.I), required_literal(with_date(template), re.I))
-        for template in templates
-    ]
+    return [(pattern, required_literal(pattern.pattern, re.I)) for pattern in with_dates(*language.patterns(key))]
 
 
 def _date_in(value: str) -> dt.date | None:

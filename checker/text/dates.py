@@ -7,7 +7,6 @@ import re
 from functools import lru_cache
 
 from checker.text import language
-from checker.text.prefilter import compile_searching
 
 
 @lru_cache(maxsize=1)
@@ -75,9 +74,10 @@ def with_date(template: str) -> str:
     return template.replace("{date}", date_pattern())
 
 
-def with_dates(*templates: str) -> list[re.Pattern[str]]:
-    """Compile :func:`with_date` patterns (case ignored)."""
-    return [compile_searching(with_date(template), re.I) for template in templates]
+def with_dates(*templates: str) -> list[language.LazyRegex]:
+    """:func:`with_date` patterns (case ignored), as language patterns: compiled on first use, and in a
+    long text tried only where they can begin (:class:`~checker.text.language.LazyRegex`)."""
+    return [language.lazy(lambda template=template: with_date(template), re.I) for template in templates]
 
 
 def parse_date(text: str) -> dt.date | None:
