@@ -19,6 +19,7 @@ expressions, for what phrases cannot say).
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -336,29 +337,28 @@ class LazyRegex:
             self._anchors = tuple(sorted(starts)) if usable else None
         return self._anchors  # type: ignore[return-value]
 
-    def _starts(self, string: str, pos: int, endpos: int) -> list[int] | None:
-        """Where a match may start in ``string[pos:endpos]``: where an anchor does, in order.
+    def _anchored(self, string: str, pos: int, endpos: int) -> tuple[list[int], int] | None:
+        """Where a match may start in ``string[pos:endpos]`` (where an anchor does, in order), and where
+        the search ends.
 
         None (search the ordinary way) for a short text, a pattern without
         anchors, a text whose lower case does not line up with it, or anchors
         so frequent that trying each place would be slower than the engine's scan.
         """
-        if endpos - pos < _ANCHORED_MIN_LENGTH or self.anchors is None:
+        if self.anchors is None:
             return None
-        lowered = _lowered(string)
-        if lowered is None:
-            return None
-        return anchored_starts(lowered, self.anchors, pos, endpos, most=_MOST_ANCHORED_STARTS)
-
-    def search(self, string: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
-        """``Pattern.search``; in a long text, a match is tried only where an anchor starts (:meth:`_starts`)."""
-        if len(string) < _ANCHORED_MIN_LENGTH:  # most calls: a sentence, a line
-            return self.compiled.search(string, pos) if endpos is None else self.compiled.search(string, pos, endpos)
         pos, end = _bounds(string, pos, endpos)
-        starts = self._starts(string, pos, end)
-        if starts is None:
-            return self.compiled.search(string, pos, end)
-        return next(matches_at(self.compiled, string, starts, end), None)
+        lowered = _lowered(string) if end - pos >= _ANCHORED_MIN_LENGTH else None
+        starts = None if lowered is None else anchored_starts(lowered, self.anchors, pos, end, most=_MOST_ANCHORED_STARTS)
+        return None if starts is None else (starts, end)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """``Pattern.search``; in a long text, a match is tried only where an anchor starts (:meth:`_anchored`)."""
+        # Most calls search a sentence or a line: the engine's scan, with no call on the way.
+        anchored = None if len(string) < _ANCHORED_MIN_LENGTH else self._anchored(string, pos, endpos)
+        if anchored is None:
+            return self.compiled.search(string, pos, endpos)
+        return next(matches_at(self.compiled, string, *anchored), None)
 
     def match(self, string: str, *args: int) -> re.Match[str] | None:
         return self.compiled.match(string, *args)
@@ -366,15 +366,12 @@ class LazyRegex:
     def fullmatch(self, string: str, *args: int) -> re.Match[str] | None:
         return self.compiled.fullmatch(string, *args)
 
-    def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
-        """``Pattern.finditer``; in a long text, matches are tried only where an anchor starts (:meth:`_starts`)."""
-        if len(string) < _ANCHORED_MIN_LENGTH:
-            return self.compiled.finditer(string, pos) if endpos is None else self.compiled.finditer(string, pos, endpos)
-        pos, end = _bounds(string, pos, endpos)
-        starts = self._starts(string, pos, end)
-        if starts is None:
-            return self.compiled.finditer(string, pos, end)
-        return matches_at(self.compiled, string, starts, end)
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        """``Pattern.finditer``; in a long text, matches are tried only where an anchor starts (:meth:`_anchored`)."""
+        anchored = None if len(string) < _ANCHORED_MIN_LENGTH else self._anchored(string, pos, endpos)
+        if anchored is None:
+            return self.compiled.finditer(string, pos, endpos)
+        return matches_at(self.compiled, string, *anchored)
 
     def sub(self, repl: Any, string: str, count: int = 0) -> str:
         return self.compiled.sub(repl, string, count)
@@ -391,10 +388,9 @@ _ANCHORED_MIN_LENGTH = 400
 _MOST_ANCHORED_STARTS = 40
 
 
-def _bounds(string: str, pos: int, endpos: int | None) -> tuple[int, int]:
+def _bounds(string: str, pos: int, endpos: int) -> tuple[int, int]:
     """``pos`` and ``endpos`` as the engine reads them: within the text (not counted from its end, as ``str.find`` would)."""
-    end = len(string) if endpos is None else max(0, min(endpos, len(string)))
-    return max(0, min(pos, len(string))), end
+    return max(0, min(pos, len(string))), max(0, min(endpos, len(string)))
 
 
 def _lowered(string: str) -> str | None:

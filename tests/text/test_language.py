@@ -363,9 +363,10 @@ def test_anchors_are_used_only_where_they_pay():
     this_man = language.lazy(lambda: r"\bthis\s+man\b", re.I)
     assert this_man.anchors == ("this",)
     long_text = "x " * 300 + "This man"
-    assert this_man._starts(long_text, 0, len(long_text)) == [600] and this_man.search(long_text).start() == 600
-    assert this_man._starts("This man", 0, 8) is None  # a short text: the engine's own scan
-    assert this_man._starts("this " * 200, 0, 1000) is None  # too many places to try
+    assert this_man._anchored(long_text, 0, len(long_text)) == ([600], len(long_text))
+    assert this_man.search(long_text).start() == 600
+    assert this_man._anchored("This man", 0, 8) is None  # a short text: the engine's own scan
+    assert this_man._anchored("this " * 200, 0, 1000) is None  # too many places to try
     assert language.lazy(lambda: r"\d+\s*mg", re.I).anchors is None  # no plain beginning
     assert language.lazy(lambda: r"(?:a|an)\s+man", re.I).anchors is None  # "a": found everywhere
     many = "|".join(f"{chr(ord('a') + i)}{i}x" for i in range(20))  # twenty beginnings
