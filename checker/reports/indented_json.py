@@ -7,9 +7,11 @@ writes the same text by appending to one list.  Strings still go through
 the standard library's own C string encoder, and numbers through the same
 ``repr`` calls, so only the punctuation and white space are ours; the tests
 compare the two on generated values (tests/reports/test_indented_json.py).
-A value this module does not know (another type, a cycle, nesting past the
-recursion limit) is handed to ``json.dumps``, which gives its own answer or
-its own error.
+A value written inside a larger document (one file's entry of a report) is
+given the indentation of its place (``margin``) as it is written, instead of
+being indented afterwards line by line.  A value this module does not know
+(another type, a cycle, nesting past the recursion limit) is handed to
+``json.dumps``, which gives its own answer or its own error.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ class _Unknown(Exception):
     """A value the fast path does not write; ``json.dumps`` takes over."""
 
 
-def dumps(value: Any, *, sort_keys: bool = False) -> str:
-    """The text of ``json.dumps(value, indent=2, ensure_ascii=False, sort_keys=sort_keys)``."""
+def dumps(value: Any, *, sort_keys: bool = False, margin: str = "") -> str:
+    """The text of ``json.dumps(value, indent=2, ensure_ascii=False, sort_keys=sort_keys)``,
+    with ``margin`` at the start of every line but the first (where the caller's own text stands)."""
     parts: list[str] = []
     try:
-        _write(value, parts, "\n", sort_keys)
+        _write(value, parts, "\n" + margin, sort_keys)
     except (_Unknown, RecursionError):
-        return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=sort_keys)
+        text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=sort_keys)
+        return text.replace("\n", "\n" + margin) if margin else text  # strings hold no raw line break
     return "".join(parts)
 
 
@@ -68,35 +72,58 @@ def _write_list(values: list | tuple, parts: list[str], newline: str, sort_keys:
         return
     inner = newline + _INDENT
     separator = "," + inner
-    parts.append("[" + inner)
-    for index, value in enumerate(values):
-        if index:
-            parts.append(separator)
+    lead = "[" + inner  # what comes before the next value: the bracket, then the separator
+    for value in values:
         if type(value) is str:  # most values: no call
-            parts.append(encode_basestring(value))
+            parts.append(lead + encode_basestring(value))
         else:
+            parts.append(lead)
             _write(value, parts, inner, sort_keys)
+        lead = separator
     parts.append(newline + "]")
 
 
 def _write_dict(mapping: dict, parts: list[str], newline: str, sort_keys: bool) -> None:
+    """The values most often written (a string, null, a plain int) are written here, without a call.
+
+    The exact type ``int`` only: a bool or an ``IntEnum`` is an ``int`` too, and goes to ``_write``.
+    """
     if not mapping:
         parts.append("{}")
         return
     inner = newline + _INDENT
     separator = "," + inner
-    parts.append("{" + inner)
+    lead = "{" + inner  # what comes before the next key: the brace, then the separator
     items = sorted(mapping.items()) if sort_keys else mapping.items()
-    for index, (key, value) in enumerate(items):
-        if index:
-            parts.append(separator)
-        label = encode_basestring(key if type(key) is str else _key(key)) + ": "
-        if type(value) is str:  # most values: no call
-            parts.append(label + encode_basestring(value))
+    for key, value in items:
+        label = _LABELS.get(key) if type(key) is str else None
+        if label is None:
+            label = _label(key)
+        kind = type(value)
+        if kind is str:
+            parts.append(lead + label + encode_basestring(value))
+        elif value is None:
+            parts.append(lead + label + "null")
+        elif kind is int:
+            parts.append(lead + label + int.__repr__(value))
         else:
-            parts.append(label)
+            parts.append(lead + label)
             _write(value, parts, inner, sort_keys)
+        lead = separator
     parts.append(newline + "}")
+
+
+#: The text before the value of each string key seen so far (reports use the same few dozen keys).
+_LABELS: dict[str, str] = {}
+_MOST_LABELS = 4096
+
+
+def _label(key: Any) -> str:
+    """``"key": ``, remembered for a string key (while there are not too many)."""
+    label = encode_basestring(key if type(key) is str else _key(key)) + ": "
+    if type(key) is str and len(_LABELS) < _MOST_LABELS:
+        _LABELS[key] = label
+    return label
 
 
 def _key(key: Any) -> str:

@@ -159,22 +159,19 @@ class Reporter(reports.Reporter):
         self.out.write('{\n  "version": ' + _dumps(__version__) + ',\n  "files": [')
 
     def add(self, result: FileResult) -> None:
-        entry = _dumps(file_entry(result, self.options.include_findings))
-        self.out.write(("\n" if self.first else ",\n") + _indent(entry, "    "))
+        entry = _dumps(file_entry(result, self.options.include_findings), margin="    ")
+        self.out.write(("\n    " if self.first else ",\n    ") + entry)
         self.first = False
 
     def end(self, summary: reports.Summary) -> None:
         self.out.write("]" if self.first else "\n  ]")
-        counts = _dumps(summary_dict(summary, self.options.include_findings))
-        self.out.write(',\n  "summary": ' + _indent(counts, "  ").lstrip() + "\n}\n")
+        counts = _dumps(summary_dict(summary, self.options.include_findings), margin="  ")
+        self.out.write(',\n  "summary": ' + counts + "\n}\n")
 
 
-def _dumps(value: Any) -> str:
-    return indented_json.dumps(value)  # json.dumps(value, indent=2, ensure_ascii=False), faster
-
-
-def _indent(text: str, prefix: str) -> str:
-    return "\n".join(prefix + line for line in text.split("\n"))
+def _dumps(value: Any, margin: str = "") -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, faster, its lines after the first indented by ``margin``."""
+    return indented_json.dumps(value, margin=margin)
 
 
 def render(results: list[FileResult], ruleset: object = None, include_findings: bool = True) -> str:

@@ -198,11 +198,11 @@ class Reporter(reports.Reporter):
         write('{\n  "$schema": ' + _dumps(SCHEMA_URI) + ',\n  "runs": [\n    {\n      "artifacts": ')
         self._copy(self.artifacts, "        ", lambda entry: entry)
         write(',\n      "columnKind": "unicodeCodePoints",\n      "invocations": ')
-        write(_indent(_dumps([invocation]), "      ").lstrip())
+        write(_dumps([invocation], margin="      "))
         write(',\n      "results": ')
         self._copy(self.results, "        ", lambda entry: {**entry, "ruleIndex": rule_index[entry["ruleId"]]})
         tool = {"driver": {"name": TOOL_NAME, "rules": rules, "version": __version__}}
-        write(',\n      "tool": ' + _indent(_dumps(tool), "      ").lstrip())
+        write(',\n      "tool": ' + _dumps(tool, margin="      "))
         write('\n    }\n  ],\n  "version": "2.1.0"\n}\n')
 
     def _copy(self, spool: Any, prefix: str, finish: Any) -> None:
@@ -210,7 +210,7 @@ class Reporter(reports.Reporter):
         spool.seek(0)
         first = True
         for line in spool:
-            self.out.write(("[\n" if first else ",\n") + _indent(_dumps(finish(json.loads(line))), prefix))
+            self.out.write(("[\n" if first else ",\n") + prefix + _dumps(finish(json.loads(line)), margin=prefix))
             first = False
         self.out.write("[]" if first else "\n" + prefix[:-2] + "]")
         spool.close()
@@ -236,12 +236,9 @@ def _notification(error: str, uri: str, index: int) -> dict[str, Any]:
     }
 
 
-def _dumps(value: Any) -> str:
-    return indented_json.dumps(value, sort_keys=True)  # json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
-
-
-def _indent(text: str, prefix: str) -> str:
-    return "\n".join(prefix + line for line in text.split("\n"))
+def _dumps(value: Any, margin: str = "") -> str:
+    """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)``, its lines after the first indented by ``margin``."""
+    return indented_json.dumps(value, sort_keys=True, margin=margin)
 
 
 def render(results: list[FileResult], ruleset: RuleSet | None = None) -> str:

@@ -79,3 +79,14 @@ def test_what_it_does_not_know_is_json_dumps_answer():
     cycle.append(cycle)
     with pytest.raises(ValueError, match="Circular"):
         dumps(cycle)
+
+
+@settings(max_examples=200)
+@given(
+    st.recursive(_SCALARS, lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=30),
+    st.sampled_from(["", "  ", "    ", "\t"]),
+)
+def test_a_margin_starts_every_line_after_the_first(value, margin):
+    lines = _reference(value).split("\n")
+    assert dumps(value, margin=margin) == "\n".join([lines[0], *(margin + line for line in lines[1:])])
+
