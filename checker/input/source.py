@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from itertools import accumulate
 
+from checker.model import Span
 from checker.text.stored_patterns import compile_pattern
 
 _LINE_BREAK = compile_pattern(r"\r\n|\r|\n")
@@ -55,6 +56,33 @@ class SourceText:
         index = bisect.bisect_right(self.line_starts, offset) - 1
         # An offset inside a CRLF pair still belongs to the line it ends.
         return index + 1, offset - self.line_starts[index] + 1
+
+    def span(self, first: int, last: int) -> Span:
+        """The Span from character ``first`` to character ``last`` (included), kept on lines of the file.
+
+        The end is the column after ``last``; when that is the start of a
+        later line (``last`` ends its line), the end stays on ``last``'s own
+        line.  A character with no place of its own (a joining space or line
+        break that normalising added) sits on a line break: no column goes
+        past its line's end.  The positions are those of :meth:`position`,
+        written out here: a letter's every item, citation and finding has a span.
+        """
+        starts, size = self.line_starts, len(self.text)
+        first = max(0, min(first, size))
+        index = bisect.bisect_right(starts, first) - 1
+        line, column = index + 1, first - starts[index] + 1
+        after = max(0, min(last + 1, size))
+        index = bisect.bisect_right(starts, after) - 1
+        end_line, end_column = index + 1, after - starts[index] + 1
+        if end_line > line and end_column == 1:
+            last = max(0, min(last, size))
+            index = bisect.bisect_right(starts, last) - 1
+            end_line, end_column = index + 1, last - starts[index] + 2
+        column = min(column, self.line_length(line) + 1)
+        end_column = min(end_column, self.line_length(end_line) + 1)
+        if (end_line, end_column) < (line, column):
+            end_line, end_column = line, column
+        return Span(line, column, end_line, end_column)
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break."""
