@@ -66,6 +66,9 @@ class Scope(Mapping[str, Any]):
         Unlike ``Mapping.get`` this never swallows a KeyError raised while
         computing a fact: a bug must not read as "the letter does not say".
         """
+        values = self._values
+        if name in values:  # read before (most lookups)
+            return values[name]
         return self[name] if name in facts_of(self.kind) else default
 
     def __contains__(self, name: object) -> bool:

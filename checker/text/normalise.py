@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from checker.model import Span
-from checker.input.source import SourceText
+from checker.input.source import SourceText, line_starts
 from checker.text import language
 from checker.text.stored_patterns import compile_pattern
 
@@ -260,17 +260,22 @@ def normalise(source: SourceText, classify: Callable[[str], str | None]) -> Norm
 
 
 def _physical_lines(text: str) -> list[_Line]:
+    """The lines of ``text`` (without their breaks: ``\r\n``, ``\r`` or ``\n``) and where each starts.
+
+    Most letters break lines with ``\n`` alone: they are split in C, as
+    ``SourceText`` splits them, instead of being found break by break.
+    """
     # Odd white space and control characters become spaces first, all at once: each is one
     # character for one, and none is a line break, so the lines and their offsets stay.
     cleaned = text.translate(_SPACE_TABLE)
-    lines = []
-    for match in _PHYSICAL_LINE.finditer(cleaned):
-        if match.start() == len(cleaned) and match.group() == "":
-            break
-        body = match.group().rstrip("\r\n")
-        kind = "content" if body.strip() else "blank"
-        lines.append(_Line(match.start(), body, kind))
-    return lines
+    if "\r" in cleaned:
+        found = [(m.start(), m.group().rstrip("\r\n")) for m in _PHYSICAL_LINE.finditer(cleaned)]
+    else:
+        bodies = cleaned.split("\n")
+        found = list(zip(line_starts(cleaned), bodies))
+    if found and not found[-1][1] and found[-1][0] == len(cleaned):
+        found.pop()  # nothing after the last line break is no line
+    return [_Line(start, body, "content" if body.strip() else "blank") for start, body in found]
 
 
 _PHYSICAL_LINE = compile_pattern(r"[^\r\n]*(?:\r\n|\r|\n|$)")

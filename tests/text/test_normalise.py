@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.letter.layouts import by_number, detect
+from checker.text import normalise as normalise_module
 from checker.text.normalise import NormalText, _Builder, normalise
 from checker.input.decode import decode
 from checker.input.source import SourceText
@@ -530,3 +531,21 @@ def test_an_unlabelled_case_number_header_is_furniture_even_the_first_time():
 def test_a_line_with_other_words_is_not_furniture(line):
     lines = HOW + SUMMARY_HEAD + SUMMARY + [PARAGRAPH_BREAK, line, PARAGRAPH_BREAK] + ISSUES
     assert line in paragraphs(extracted(lines))
+
+
+def _physical_lines_by_pattern(text: str) -> list[tuple[int, str, str]]:
+    """The definition: every line found by one pattern, break by break (what _physical_lines splits in C)."""
+    cleaned = text.translate(normalise_module._SPACE_TABLE)
+    lines = []
+    for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", cleaned):
+        if m.start() == len(cleaned) and m.group() == "":
+            break
+        body = m.group().rstrip("\r\n")
+        lines.append((m.start(), body, "content" if body.strip() else "blank"))
+    return lines
+
+
+@given(st.lists(st.sampled_from(["a", "b c", " ", "\t", "\n", "\r\n", "\r", "\x0b", "\u2028", "é"]), max_size=30).map("".join))
+def test_physical_lines_are_those_the_line_pattern_finds(text):
+    found = [(ln.start, ln.text, ln.kind) for ln in normalise_module._physical_lines(text)]
+    assert found == _physical_lines_by_pattern(text)
