@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from checker.model import Span
-from checker.input.source import SourceText, line_starts
+from checker.input.source import SourceText
 from checker.text import language
 from checker.text.stored_patterns import compile_pattern
 
@@ -228,7 +228,7 @@ def normalise(source: SourceText, classify: Callable[[str], str | None]) -> Norm
     :meth:`checker.letter.layouts.base.Layout.classify`); such lines always start a new
     paragraph.
     """
-    lines = _split_glued_headings(_physical_lines(source.text), classify)
+    lines = _split_glued_headings(_physical_lines(source), classify)
     _mark_furniture(lines)
     content = [ln for ln in lines if ln.kind == "content"]
     width = _wrap_width(content)
@@ -259,26 +259,23 @@ def normalise(source: SourceText, classify: Callable[[str], str | None]) -> Norm
     return out.build(source)
 
 
-def _physical_lines(text: str) -> list[_Line]:
-    """The lines of ``text`` (without their breaks: ``\r\n``, ``\r`` or ``\n``) and where each starts.
+def _physical_lines(source: SourceText) -> list[_Line]:
+    """The lines of the source (without their breaks: ``\r\n``, ``\r`` or ``\n``) and where each starts.
 
-    Most letters break lines with ``\n`` alone: they are split in C, as
-    ``SourceText`` splits them, instead of being found break by break.
+    The lines are those of the source's line index (``SourceText.line_starts``),
+    which every position is reported by: they are not found a second time.
     """
     # Odd white space and control characters become spaces first, all at once: each is one
     # character for one, and none is a line break, so the lines and their offsets stay.
-    cleaned = text.translate(_SPACE_TABLE)
-    if "\r" in cleaned:
-        found = [(m.start(), m.group().rstrip("\r\n")) for m in _PHYSICAL_LINE.finditer(cleaned)]
-    else:
-        bodies = cleaned.split("\n")
-        found = list(zip(line_starts(cleaned), bodies))
-    if found and not found[-1][1] and found[-1][0] == len(cleaned):
-        found.pop()  # nothing after the last line break is no line
-    return [_Line(start, body, "content" if body.strip() else "blank") for start, body in found]
-
-
-_PHYSICAL_LINE = compile_pattern(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+    cleaned = source.text.translate(_SPACE_TABLE)
+    starts = source.line_starts
+    lines = []
+    for start, end in zip(starts, [*starts[1:], len(cleaned)]):
+        body = cleaned[start:end].rstrip("\r\n")
+        lines.append(_Line(start, body, "content" if body.strip() else "blank"))
+    if lines[-1].start == len(cleaned):
+        lines.pop()  # nothing after the last line break is no line
+    return lines
 
 
 #: Where a heading glued to the end of a sentence may begin ("...appropriate.INDEPENDENT MEDICAL ...").

@@ -188,7 +188,7 @@ def test_odd_white_space_and_control_characters_become_one_space_each_and_lines_
     control = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # the definition: every control character but \n and \r
     odd = "\t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
     cleaned = control.sub(" ", text.translate({ord(c): " " for c in odd}))
-    lines = _physical_lines(text)
+    lines = _physical_lines(SourceText(text))
     assert [(ln.start, ln.text) for ln in lines] == [
         (ln.start, cleaned[ln.start : ln.start + len(ln.text)]) for ln in lines
     ]
@@ -534,7 +534,7 @@ def test_a_line_with_other_words_is_not_furniture(line):
 
 
 def _physical_lines_by_pattern(text: str) -> list[tuple[int, str, str]]:
-    """The definition: every line found by one pattern, break by break (what _physical_lines splits in C)."""
+    """The definition: every line found by one pattern, break by break (_physical_lines reads the source's line index)."""
     cleaned = text.translate(normalise_module._SPACE_TABLE)
     lines = []
     for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", cleaned):
@@ -547,5 +547,5 @@ def _physical_lines_by_pattern(text: str) -> list[tuple[int, str, str]]:
 
 @given(st.lists(st.sampled_from(["a", "b c", " ", "\t", "\n", "\r\n", "\r", "\x0b", "\u2028", "é"]), max_size=30).map("".join))
 def test_physical_lines_are_those_the_line_pattern_finds(text):
-    found = [(ln.start, ln.text, ln.kind) for ln in normalise_module._physical_lines(text)]
+    found = [(ln.start, ln.text, ln.kind) for ln in normalise_module._physical_lines(SourceText(text))]
     assert found == _physical_lines_by_pattern(text)
