@@ -8,6 +8,8 @@ contradictions; "her husband ... he" and "his wife ... she" are other people.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker.input.discover import InputRef
 from checker.knowledge.guideline import default_guideline
@@ -88,3 +90,26 @@ def test_a_title_or_noun_for_the_other_sex_is_a_conflict(tmp_path, ruleset, summ
 )
 def test_other_people_are_not_the_patient(tmp_path, ruleset, summary, rationale):
     assert _sex_findings(tmp_path, ruleset, summary, rationale) == []
+
+
+# The age is found by ``header.AGE_DIGITS``, which the engine can skip to digit by digit; it must
+# find what the plain ``\b(\d{1,3})`` finds, in any text (other scripts' digits and letters too).
+_AGE_TEXT = st.text(alphabet=st.sampled_from(list("45 1-yoMFmale,.y/o\u0663\u00e9_x\n")) | st.characters(), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_AGE_TEXT)
+def test_the_age_digits_match_what_a_word_boundary_matches(text):
+    import re
+
+    from checker.facts.conflicts import _SEX_WORDS
+    from checker.letter.header import _AGE_ONLY, _AGE_SEX, AGE_DIGITS
+
+    for lazy in (_AGE_SEX, _AGE_ONLY, _SEX_WORDS):
+        assert lazy.pattern.startswith(AGE_DIGITS)
+        plain = re.compile(r"\b(\d{1,3})" + lazy.pattern[len(AGE_DIGITS):], lazy.flags)
+        # An age glued to what goes before it ("x45 yo M") or after it, and an age alone.
+        for said in (text, text + "45 year old male", text + " 45 yo M.", "7" + text + "45-year-old male " + text):
+            assert [(m.span(), m.groups()) for m in lazy.finditer(said)] == [
+                (m.span(), m.groups()) for m in plain.finditer(said)
+            ]
