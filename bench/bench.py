@@ -29,7 +29,9 @@ Figures:
 * ``--jobs 2`` against ``--jobs 1`` (wall-clock speed-up; needs an idle machine):
   each ``--jobs 2`` run comes right after a ``--jobs 1`` run of the same
   letters, and the figure is the median of the pairs' ratios, so drift
-  between the two does not pass for a speed-up;
+  between the two does not pass for a speed-up; beside it, the CPU seconds
+  of the pair's ``--jobs 2`` run (parent and workers) over its ``--jobs 1``
+  run's: what running two processes at once costs on this machine;
 * with ``--medspacy``: the same letters through medspaCy's ConText with
   spaCy's sentencizer, and imr-check's speed relative to it;
 * with ``--instructions`` (needs valgrind): instructions executed (cachegrind,
@@ -247,6 +249,11 @@ def figures(done: dict[str, list[Measure]], counts: dict[str, int]) -> dict[str,
     out["500 KB letter / 50 KB letter (CPU)"] = cpu["500 KB"] / cpu["50 KB"]
     out["--jobs 2 speed-up (wall)"] = statistics.median(
         one.wall / two.wall for one, two in zip(done["jobs 2 baseline"], done["jobs 2"]) if two.wall > 0
+    )
+    # What the same letters cost in CPU with two processes at once: above 1, the machine slows each process
+    # when both run (shared caches, a host's other guests), and the speed-up cannot reach 2 / this.
+    out["--jobs 2 CPU / --jobs 1 CPU"] = statistics.median(
+        two.cpu / one.cpu for one, two in zip(done["jobs 2 baseline"], done["jobs 2"]) if one.cpu > 0
     )
     return out
 
