@@ -122,7 +122,10 @@ class Reporter:
 
 @lru_cache(maxsize=1)
 def formats() -> tuple[str, ...]:
-    """Every output format: the reporter modules of this package, by name (nothing is imported)."""
+    """Every output format: the reporter modules of this package, by name (nothing is imported).
+
+    A module whose name starts with ``_`` (``_indented_json``) is a helper of the reporters, no format.
+    """
     return tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.ispkg and not m.name.startswith("_")))
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from checker import __version__
 from checker import reports
-from checker.reports import indented_json
+from checker.reports import _indented_json
 from checker.model import Citation, FileResult, Finding, Item, Letter, Severity, Span
 
 
@@ -171,7 +171,7 @@ class Reporter(reports.Reporter):
 
 def _dumps(value: Any, margin: str = "") -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)``, faster, its lines after the first indented by ``margin``."""
-    return indented_json.dumps(value, margin=margin)
+    return _indented_json.dumps(value, margin=margin)
 
 
 def render(results: list[FileResult], ruleset: object = None, include_findings: bool = True) -> str:

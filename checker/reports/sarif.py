@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from checker import __version__
 from checker import reports
-from checker.reports import indented_json
+from checker.reports import _indented_json
 from checker.model import FileResult, Finding, Severity, Span
 from checker.reports.text import display_message
 from checker.rules.loader import Rule, RuleSet
@@ -238,7 +238,7 @@ def _notification(error: str, uri: str, index: int) -> dict[str, Any]:
 
 def _dumps(value: Any, margin: str = "") -> str:
     """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)``, its lines after the first indented by ``margin``."""
-    return indented_json.dumps(value, sort_keys=True, margin=margin)
+    return _indented_json.dumps(value, sort_keys=True, margin=margin)
 
 
 def render(results: list[FileResult], ruleset: RuleSet | None = None) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from checker.reports import formats
 from tests.conftest import ROOT, SEEDS, TESTS, run_cli
 
 SNAPSHOTS = TESTS / "snapshots"
@@ -179,3 +180,17 @@ def test_the_summary_lines_are_never_wrapped_and_paths_are_printed_as_written(tm
     assert len(by_rule) > 60
     following = lines[lines.index(by_rule) + 1]
     assert following.startswith("  most findings: ") or not following.strip()
+
+
+@pytest.mark.parametrize("name", sorted(formats()))
+def test_every_format_the_help_lists_writes_a_report(name):
+    result = run_cli(["-f", name, str(ROOT / "examples" / "carisoprodol-hydrocodone.txt")])
+    assert result.exit_code in (0, 1), result.stderr
+    assert result.stdout.strip() and not result.stderr.strip()
+
+
+def test_a_helper_of_the_reporters_is_no_format():
+    assert "_indented_json" not in formats() and "indented_json" not in formats()
+    result = run_cli(["-f", "indented_json", str(ROOT / "examples" / "carisoprodol-hydrocodone.txt")])
+    assert result.exit_code == 2
+    assert "indented_json" in result.stderr and "is not one of" in result.stderr

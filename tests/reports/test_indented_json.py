@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.reports.indented_json import dumps
+from checker.reports._indented_json import dumps
 
 
 def _reference(value, sort_keys=False):
