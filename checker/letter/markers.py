@@ -28,7 +28,14 @@ MARKER = compile_pattern(
 
 
 def read_markers(source: SourceText, letter: Letter) -> None:
-    """Every marker line of the file, each scoped to its item (or the whole letter)."""
+    """Every marker line of the file, each scoped to its item (or the whole letter).
+
+    Most letters hold no marker: a file whose lower case does not hold
+    "imr-check" has none, and its lines are not read one by one (lower case
+    is taken character by character, so no line's can hold it then).
+    """
+    if "imr-check" not in source.text.lower():
+        return
     for number in range(1, source.line_count + 1):
         text = source.line_text(number)
         if "imr-check" not in text.lower():
