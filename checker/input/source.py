@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from itertools import accumulate
+from typing import Any
 
 from checker.model import Span
 from checker.text.stored_patterns import compile_pattern
@@ -38,8 +39,27 @@ def line_starts(text: str) -> list[int]:
     return [0, *accumulate(map((1).__add__, map(len, text.split("\n")[:-1])))]
 
 
+def line_lengths(text: str, starts: list[int]) -> list[int]:
+    """The length of each line of ``text`` (starting at ``starts``, :func:`line_starts`) without its line break.
+
+    Without a carriage return, the lines are what ``str.split("\n")`` gives.
+    """
+    if "\r" not in text:
+        return list(map(len, text.split("\n")))
+    ends = [*starts[1:], len(text)]
+    lengths = []
+    for start, end in zip(starts, ends):
+        while end > start and text[end - 1] in "\r\n":  # at most the two characters of one break
+            end -= 1
+        lengths.append(end - start)
+    return lengths
+
+
 class SourceText:
     """Decoded text of one file plus the index that maps offsets to line/column."""
+
+    #: Each line's length without its break (:func:`line_lengths`), counted on the first span asked for.
+    _lengths: list[int] | None = None
 
     def __init__(self, text: str, encoding: str = "utf-8", kind: str = "text", pages: list[int] | None = None) -> None:
         self.text = text
@@ -78,35 +98,41 @@ class SourceText:
             last = max(0, min(last, size))
             index = bisect.bisect_right(starts, last) - 1
             end_line, end_column = index + 1, last - starts[index] + 2
-        column = min(column, self.line_length(line) + 1)
-        end_column = min(end_column, self.line_length(end_line) + 1)
+        lengths = self._lengths or self._line_lengths()
+        column = min(column, lengths[line - 1] + 1)
+        end_column = min(end_column, lengths[end_line - 1] + 1)
         if (end_line, end_column) < (line, column):
             end_line, end_column = line, column
         return Span(line, column, end_line, end_column)
 
     def line_text(self, line: int) -> str:
-        """The text of a 1-based line, without its line break."""
-        start, end = self._line_bounds(line)
-        return self.text[start:end]
+        """The text of a 1-based line, without its line break ("" for a line that does not exist)."""
+        if line < 1 or line > len(self.line_starts):
+            return ""
+        start = self.line_starts[line - 1]
+        return self.text[start : start + (self._lengths or self._line_lengths())[line - 1]]
 
     def line_length(self, line: int) -> int:
-        """The length of a 1-based line without its line break, without copying it.
+        """The length of a 1-based line without its line break (0 for a line that does not exist).
 
-        Every span is clamped to its line's length: on a 200,000-character
-        line, copying the line for each of its spans made reading quadratic.
+        Every span is clamped to its line's length, so the lengths are
+        counted once, not found line by line (nor copied: on a
+        200,000-character line, copying the line for each of its spans made
+        reading quadratic).
         """
-        start, end = self._line_bounds(line)
-        return end - start
-
-    def _line_bounds(self, line: int) -> tuple[int, int]:
-        """[start, end) of a 1-based line without its line break; (0, 0) for a line that does not exist."""
         if line < 1 or line > len(self.line_starts):
-            return 0, 0
-        start = self.line_starts[line - 1]
-        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
-        while end > start and self.text[end - 1] in "\r\n":  # at most the two characters of one break
-            end -= 1
-        return start, end
+            return 0
+        return (self._lengths or self._line_lengths())[line - 1]
+
+    def _line_lengths(self) -> list[int]:
+        self._lengths = line_lengths(self.text, self.line_starts)
+        return self._lengths
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What is pickled (a worker's result, sent to the parent): the lengths are counted again when asked for."""
+        state = dict(self.__dict__)
+        state.pop("_lengths", None)
+        return state
 
     @property
     def line_count(self) -> int:

@@ -37,3 +37,31 @@ def test_a_span_that_ends_a_line_stays_on_it():
     source = SourceText("first line\r\nsecond\n")
     assert source.span(0, 9) == Span(1, 1, 1, 11)  # "first line", not the start of line 2
     assert source.span(12, 17) == Span(2, 1, 2, 7)
+
+
+@settings(max_examples=300)
+@given(_TEXT)
+def test_lines_are_those_between_line_breaks(text):
+    import re
+
+    source = SourceText(text)
+    lines = re.split(r"\r\n|\r|\n", text)
+    assert source.line_count == len(lines)
+    assert [source.line_text(n) for n in range(1, len(lines) + 1)] == lines
+    assert [source.line_length(n) for n in range(1, len(lines) + 1)] == list(map(len, lines))
+    assert source.line_text(0) == source.line_text(len(lines) + 1) == ""
+    assert source.line_length(0) == source.line_length(len(lines) + 1) == 0
+
+
+@settings(max_examples=100)
+@given(_TEXT, st.integers(-3, 50), st.integers(-3, 50))
+def test_a_pickled_source_gives_the_same_spans_and_lines(text, first, last):
+    import pickle
+
+    source = SourceText(text)
+    span = source.span(first, last)  # counts the line lengths
+    copied = pickle.loads(pickle.dumps(source))
+    assert copied.span(first, last) == span
+    assert [copied.line_text(n) for n in range(1, copied.line_count + 1)] == [
+        source.line_text(n) for n in range(1, source.line_count + 1)
+    ]
