@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from checker.resources import rules_path
 from checker.schemas import schema_errors
 from checker.text import language
 from checker.text.prefilter import anchored_starts, compile_searching, literal_starts, matches_at
+from checker.text import stored_patterns
 
 #: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
 DEFAULT_GUIDELINE = "cpmtg-2009"
@@ -178,10 +179,7 @@ class Guideline:
         Its own pages, its parents' pages, pages of related topics (and their
         children), and the general pages every treatment may cite.
         """
-        key = ("allowed", topic_id)
-        if key not in self._answers:
-            self._answers[key] = self._allowed_pages(topic_id)
-        return self._answers[key]
+        return self._answer(("allowed", topic_id), lambda: self._allowed_pages(topic_id))
 
     def _allowed_pages(self, topic_id: str | None) -> frozenset[int]:
         pages = set(self.general_pages)
@@ -202,35 +200,71 @@ class Guideline:
         Page 29 of the 2009 CPMTG is carisoprodol's main entry and the end of
         capsaicin (28-29): it is about carisoprodol.
         """
-        key = ("page", page)
-        if key not in self._answers:  # asked once per cited page: a rationale may cite thousands
-            hits = [t for t in self.topics.values() if page in t.pages]
-            self._answers[key] = tuple(sorted(hits, key=lambda t: (t.main_page != page, len(t.pages), t.id)))
-        return list(self._answers[key])
+        # Asked once per cited page: a rationale may cite thousands.
+        return list(self._answer(("page", page), lambda: self._topics_of_page(page)))
+
+    def _topics_of_page(self, page: int) -> tuple[Topic, ...]:
+        hits = [t for t in self.topics.values() if page in t.pages]
+        return tuple(sorted(hits, key=lambda t: (t.main_page != page, len(t.pages), t.id)))
 
     def topic_named(self, text: str) -> Topic | None:
         """The topic a citation's topic or section text names, if any."""
-        cached = ("named", text)
-        if cached not in self._answers:
-            self._answers[cached] = self._topic_named(text)
-        return self._answers[cached]
+        return self._answer(("named", text), lambda: self._topic_named(text))
+
+    def _answer(self, key: tuple, work_out: Callable[[], Any]) -> Any:
+        """The answer kept under ``key``, worked out the first time it is asked for.
+
+        Texts named and pages cited differ from letter to letter: past
+        :data:`_MOST_ANSWERS` the answers start afresh, so a batch of millions
+        of letters keeps no more than a few thousand.
+        """
+        found = self._answers.get(key, _NONE)
+        if found is _NONE:
+            if len(self._answers) >= _MOST_ANSWERS:
+                self._answers.clear()
+            found = self._answers[key] = work_out()
+        return found
 
     def _topic_named(self, text: str) -> Topic | None:
         key = _name_key(text)
         best: tuple[int, str] | None = None
-        for topic in self.topics.values():
-            for name in (topic.title, *topic.names):
-                name_key = _name_key(name)
-                # ``in`` first: a fast substring test spares the pattern search on most names of a long text
-                if name_key and (key == name_key or name_key in key and re.search(rf"\b{re.escape(name_key)}\b", key)):
-                    score = len(name_key)
-                    if best is None or score > best[0]:
-                        best = (score, topic.id)
+        for topic_id, name_key in self._name_keys():
+            # ``in`` first: a fast substring test spares the pattern search on most names of a long text
+            if key == name_key or name_key in key and _whole_words(name_key).search(key):
+                score = len(name_key)
+                if best is None or score > best[0]:
+                    best = (score, topic_id)
         return self.topics[best[1]] if best else None
+
+    def _name_keys(self) -> tuple[tuple[str, str], ...]:
+        """(topic id, name key) of each topic's title and names, in order: worked out once, not per text named."""
+        return self._answer(_NAME_KEYS, lambda: tuple(
+            (topic.id, name_key)
+            for topic in self.topics.values()
+            for name_key in map(_name_key, (topic.title, *topic.names))
+            if name_key
+        ))
+
+
+#: Where a guideline keeps its topics' name keys among its answers.
+_NAME_KEYS = ("name keys",)
+#: The most answers a guideline keeps (see ``Guideline._answer``).
+_MOST_ANSWERS = 4_096
+#: No answer yet (None is an answer: no topic is named).
+_NONE = object()
 
 
 def _name_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9/&]+", " ", text.lower()).strip()
+    return _NOT_IN_NAME_KEY.sub(" ", text.lower()).strip()
+
+
+_NOT_IN_NAME_KEY = stored_patterns.compile_pattern(r"[^a-z0-9/&]+")
+
+
+@lru_cache(maxsize=None)
+def _whole_words(name_key: str) -> re.Pattern[str]:
+    """``name_key`` as whole words (the guidelines' topic names: a set the rule files fix)."""
+    return stored_patterns.compile_pattern(rf"\b{re.escape(name_key)}\b")
 
 
 @lru_cache(maxsize=1)

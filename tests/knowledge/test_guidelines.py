@@ -137,3 +137,45 @@ def test_a_rationale_page_belongs_to_the_line_that_lists_it(tmp_path):
     assert (rationale.guideline, rationale.edition, rationale.decided_by) == ("acoem", "2004", "item-lines")
     decide_editions(letter)  # deciding again changes nothing
     assert (citations[-1].guideline, citations[-1].edition) == ("acoem", "2004")
+
+
+def _named_by_definition(guideline, text):
+    """The topic a text names, as topic_named defines it: the longest topic name (title or other name)
+    the text holds as whole words, after lower case and punctuation to spaces; the first topic on a tie."""
+    import re
+
+    def key(t):
+        return re.sub(r"[^a-z0-9/&]+", " ", t.lower()).strip()
+
+    best = None
+    for topic in guideline.topics.values():
+        for name in (topic.title, *topic.names):
+            name_key = key(name)
+            if name_key and re.search(rf"\b{re.escape(name_key)}\b", key(text)):
+                if best is None or len(name_key) > best[0]:
+                    best = (len(name_key), topic.id)
+    return best[1] if best else None
+
+
+def test_a_text_names_the_topic_of_its_longest_topic_name():
+    cases = 0
+    for guideline in guidelines().by_id.values():
+        names = [n for t in guideline.topics.values() for n in (t.title, *t.names)]
+        texts = [*names, *(f"Chronic Pain, {n.upper()}, pages 63-66" for n in names), "pages 1-3", "Opioids-ish/other"]
+        texts += [f"{a} and {b}" for a, b in zip(names, names[1:])]
+        for text in texts:
+            topic = guideline.topic_named(text)
+            assert (topic.id if topic else None) == _named_by_definition(guideline, text), (guideline.id, text)
+            cases += topic is not None
+    assert cases > 100
+
+
+def test_a_guideline_keeps_a_bounded_number_of_answers():
+    from checker.knowledge import guideline as module
+
+    guideline = load_guideline(GUIDELINES / "cpmtg-2009.yaml")
+    for n in range(module._MOST_ANSWERS * 2 + 7):
+        assert guideline.topic_named(f"text {n} of a letter") is None
+        assert len(guideline._answers) <= module._MOST_ANSWERS
+    assert guideline.topic_named("Muscle relaxants (for pain)") is not None
+    assert guideline.topics_of_page(29) == guideline.topics_of_page(29) != []
