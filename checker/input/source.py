@@ -42,10 +42,13 @@ def line_starts(text: str) -> list[int]:
 def line_lengths(text: str, starts: list[int]) -> list[int]:
     """The length of each line of ``text`` (starting at ``starts``, :func:`line_starts`) without its line break.
 
-    Without a carriage return, the lines are what ``str.split("\n")`` gives.
+    Without a carriage return, a line ends one character (its ``\\n``) before the next starts: the
+    lengths are differences of the starts, with no line copied.
     """
     if "\r" not in text:
-        return list(map(len, text.split("\n")))
+        lengths = [after - start - 1 for start, after in zip(starts, starts[1:])]
+        lengths.append(len(text) - starts[-1])
+        return lengths
     ends = [*starts[1:], len(text)]
     lengths = []
     for start, end in zip(starts, ends):
