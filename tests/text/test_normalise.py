@@ -455,6 +455,28 @@ def test_a_line_without_a_digit_is_never_page_furniture(line):
     assert not module._CASE_NUMBER.search(digit_free)
 
 
+@given(st.lists(st.sampled_from([*_FURNITURE_WORDS, "3", "12", "\u0663", "\n", "\t"]) | st.text(max_size=4), max_size=10).map("".join))
+def test_a_line_holds_a_page_number_as_the_whole_pattern_finds_one(line):
+    """Whether a line holds a page number is asked of the pattern's two halves (words anywhere, a
+    number alone from the line's start): the same answer as the whole pattern's."""
+    from checker.text import normalise as module
+
+    halves = module._PAGE_ALONE.match(line) is not None or module._PAGE_WORDS.search(line) is not None
+    assert halves == bool(module._PAGE_PHRASE.search(line))
+
+
+@pytest.mark.parametrize(
+    "line,holds",
+    [("- 3 -", True), ("  3 of 7 ", True), ("Page 3", True), ("see page 12 of 40 here", True), ("Ref - 3 -", False),
+     ("Items 3 of 7", False), ("3 of 7 items", False), ("pages 3", False)],
+)
+def test_page_numbers_in_a_line(line, holds):
+    from checker.text import normalise as module
+
+    assert (module._PAGE_ALONE.match(line) is not None or module._PAGE_WORDS.search(line) is not None) is holds
+    assert bool(module._PAGE_PHRASE.search(line)) is holds
+
+
 def test_a_page_footer_in_other_digits_is_still_tried():
     """``\\d`` reads any script's digits, in the furniture patterns and in the test before them alike."""
     from checker.text import normalise as module
