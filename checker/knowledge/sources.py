@@ -121,8 +121,28 @@ def _name_regex(name: str) -> str:
 
 
 def _alternation(names: list[str]) -> str:
+    """The names as one case-insensitive pattern, longest first, each a whole word."""
     ordered = sorted(dict.fromkeys(names), key=lambda n: (-len(n), n))
-    return r"(?<![\w.-])(?:" + "|".join(_name_regex(n) for n in ordered) + r")(?![\w]|\.\d)"
+    return r"(?<![\w.-])" + _by_first_character([_name_regex(n) for n in ordered]) + r"(?![\w]|\.\d)"
+
+
+def _by_first_character(regexes: list[str]) -> str:
+    """``(?:r1|r2|...)`` for a case-insensitive pattern, the alternatives gathered behind their first
+    letter or digit: ``(?:a(?:merican\\s+college...|coem)|c(?:hronic...)|...)``.
+
+    At each place the engine then tries only the names that begin with the
+    text's character there, not every name in turn (a few hundred
+    nanoseconds a character, on names searched through whole rationales).
+    Names with one first character keep their order (longest first); names
+    with different ones cannot match at the same place.  Where a name may
+    begin otherwise (an optional section sign), the alternatives stay as given.
+    """
+    if not all(r[:1].isascii() and r[:1].isalnum() for r in regexes):
+        return "(?:" + "|".join(regexes) + ")"
+    groups: dict[str, list[str]] = {}
+    for regex in regexes:
+        groups.setdefault(regex[0].lower(), []).append(regex[1:])
+    return "(?:" + "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items()) + ")"
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from checker.knowledge.sources import FAMILY, NON_MTUS, WHOLE_MTUS, guideline_names, guideline_parts
 
 TWO_GUIDELINES = (
@@ -38,3 +41,39 @@ def test_a_reader_changing_its_parts_changes_no_later_reading():
     again = guideline_parts(TWO_GUIDELINES)
     assert again[0].family == "cpmtg" and again[0].end > 1
     assert guideline_names(TWO_GUIDELINES) == guideline_names(TWO_GUIDELINES[:])
+
+
+# The names pattern gathers names behind their first character; it must find what the plain
+# alternation of the names (longest first) finds, in any text made of names, parts of names and noise.
+def _plain_alternation(names):
+    import re
+
+    from checker.knowledge import sources as module
+
+    ordered = sorted(dict.fromkeys(names), key=lambda n: (-len(n), n))
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(module._name_regex(n) for n in ordered) + r")(?![\w]|\.\d)", re.I)
+
+
+def _name_pieces():
+    from checker.knowledge.sources import sources
+
+    names = [name for _, name in sources().names]
+    return names + [n.split()[0] for n in names] + [n.upper() for n in names[:20]] + [n.lower() for n in names[:20]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_name_pieces()) | st.sampled_from([" ", ", ", ".", "-", "9", "x", "\n", "(", "2009 ", "Guidelines"]),
+                max_size=12).map("".join))
+def test_the_names_pattern_finds_what_the_plain_alternation_finds(text):
+    from checker.knowledge.sources import sources
+
+    src = sources()
+    plain = _plain_alternation([name for _, name in src.names])
+    assert [m.span() for m in src.name_pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_names_that_may_begin_otherwise_stay_one_alternation():
+    from checker.knowledge.sources import _by_first_character
+
+    assert _by_first_character(["Abc", "Ade", "b\\s+c"]) == "(?:a(?:bc|de)|b(?:\\s+c))"
+    assert _by_first_character(["Abc", "\\u00a7*\\s*9"]) == "(?:Abc|\\u00a7*\\s*9)"
