@@ -23,9 +23,8 @@ from typing import Any
 from checker import safe_yaml
 from checker.resources import rules_path
 from checker.schemas import schema_errors
-from checker.text import language
+from checker.text import language, stored_patterns
 from checker.text.prefilter import anchored_starts, compile_searching, literal_starts, matches_at
-from checker.text import stored_patterns
 
 #: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
 DEFAULT_GUIDELINE = "cpmtg-2009"
