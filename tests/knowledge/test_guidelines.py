@@ -163,6 +163,7 @@ def test_a_text_names_the_topic_of_its_longest_topic_name():
         names = [n for t in guideline.topics.values() for n in (t.title, *t.names)]
         texts = [*names, *(f"Chronic Pain, {n.upper()}, pages 63-66" for n in names), "pages 1-3", "Opioids-ish/other"]
         texts += [f"{a} and {b}" for a, b in zip(names, names[1:])]
+        texts += [f"pre{n}post" for n in names]  # a name inside a longer word names nothing
         for text in texts:
             topic = guideline.topic_named(text)
             assert (topic.id if topic else None) == _named_by_definition(guideline, text), (guideline.id, text)
