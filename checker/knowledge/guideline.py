@@ -24,7 +24,7 @@ from checker import safe_yaml
 from checker.resources import rules_path
 from checker.schemas import schema_errors
 from checker.text import language, stored_patterns
-from checker.text.prefilter import anchored_starts, compile_searching, literal_starts, matches_at
+from checker.text.prefilter import anchored_starts, compile_searching, literal_starts, matches_at, shortest_anchors
 
 #: The guideline whose topics name the item's topic (drugs.yaml ``topic:``), and the edition rules default to.
 DEFAULT_GUIDELINE = "cpmtg-2009"
@@ -491,7 +491,7 @@ def _anchors(terms: list[str], patterns: list[str]) -> tuple[str, ...] | None:
         if starts is None:
             return None
         anchors |= starts
-    return tuple(sorted(anchors))
+    return shortest_anchors(anchors)
 
 
 def _first_word(term: str) -> str:

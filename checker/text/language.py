@@ -26,7 +26,9 @@ from typing import Any, Callable, Iterable, Iterator
 
 from checker import safe_yaml
 from checker.resources import rules_path
-from checker.text.prefilter import anchored_starts, compile_searching, literal_starts, lower_in_step, matches_at
+from checker.text.prefilter import (
+    anchored_starts, compile_searching, literal_starts, lower_in_step, matches_at, shortest_anchors,
+)
 from checker.text.stored_patterns import remembered
 
 #: Keys of a mapping that is a cue set rather than a section.
@@ -333,8 +335,9 @@ class LazyRegex:
         when there are a few and none is shorter than two characters; else None."""
         if self._anchors is False:
             starts = literal_starts(self.pattern, self._flags)
-            usable = starts is not None and len(starts) <= _MOST_ANCHORS and min(map(len, starts)) >= 2
-            self._anchors = tuple(sorted(starts)) if usable else None
+            anchors = None if starts is None else shortest_anchors(starts)
+            usable = anchors is not None and len(anchors) <= _MOST_ANCHORS and min(map(len, anchors)) >= 2
+            self._anchors = anchors if usable else None
         return self._anchors  # type: ignore[return-value]
 
     def _anchored(self, string: str, pos: int, endpos: int) -> tuple[list[int], int] | None:

@@ -307,21 +307,39 @@ def anchored_starts(lowered: str, anchors: Iterable[str], pos: int = 0, endpos: 
     """Every offset of ``lowered[pos:endpos]`` where one of ``anchors`` begins (overlapping ones too), in order.
 
     ``lowered`` is a text's lower case that lines up with it
-    (:func:`lower_in_step`), ``anchors`` what :func:`literal_starts` gives:
-    a match of the pattern can start only at these offsets.  ``str.find``
-    goes through the text in C, where the engine would try the pattern at
-    every place.  None when there are more than ``most`` of them.
+    (:func:`lower_in_step`), ``anchors`` what :func:`literal_starts` gives
+    (best reduced by :func:`shortest_anchors`): a match of the pattern can
+    start only at these offsets.  ``str.find`` goes through the text in C,
+    where the engine would try the pattern at every place.  None when there
+    are more than ``most`` of them.
     """
     end = len(lowered) if endpos is None else endpos
-    starts: set[int] = set()
+    find = lowered.find
+    starts: list[int] = []
+    searched = 0
     for anchor in anchors:
-        at = lowered.find(anchor, pos, end)
+        searched += 1
+        at = find(anchor, pos, end)
         while at >= 0:
-            starts.add(at)
+            starts.append(at)
             if most is not None and len(starts) > most:
                 return None
-            at = lowered.find(anchor, at + 1, end)
-    return sorted(starts)
+            at = find(anchor, at + 1, end)
+    return sorted(set(starts)) if searched > 1 else starts
+
+
+def shortest_anchors(anchors: Iterable[str]) -> tuple[str, ...]:
+    """``anchors`` less those that begin with another of them, sorted: the same places begin one.
+
+    A text holds "functional" only where it holds "function", so searching
+    for "functional" as well finds no place more (concepts list a term and
+    its plural, "exacerbation" and "exacerbations").
+    """
+    kept: list[str] = []
+    for anchor in sorted(set(anchors)):  # a prefix sorts before every text it begins
+        if not any(anchor.startswith(shorter) for shorter in kept):
+            kept.append(anchor)
+    return tuple(kept)
 
 
 def matches_at(pattern: re.Pattern[str], text: str, starts: list[int], endpos: int | None = None) -> Iterator[re.Match[str]]:

@@ -287,3 +287,29 @@ def test_alternatives_are_found_outside_groups_and_classes_only():
     assert after_line_break(r"^a[^]|]b", re.M) == r"\na[^]|]b"
     assert after_line_break(r"^a\|b", re.M) == r"\na\|b"
     assert after_line_break(r"^a(b)|c", re.M) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["fun", "function", "functional", "functionality", "pain", "pa", "x", " ", "re"]),
+                min_size=1, max_size=5),
+       st.lists(st.sampled_from(["functional ", "pain", "painful", "repair", " ", "x", "re-", "fun"]), max_size=30).map("".join),
+       st.integers(0, 40), st.one_of(st.none(), st.integers(0, 200)))
+def test_anchored_starts_are_every_place_an_anchor_begins(anchors, text, pos, endpos):
+    """With every anchor or with the shortest only (an anchor that begins another finds its places too),
+    the places are those where some anchor begins, in order, each once."""
+    from checker.text.prefilter import anchored_starts, shortest_anchors
+
+    end = len(text) if endpos is None else min(endpos, len(text))
+    expected = [at for at in range(pos, end) if any(text.startswith(a, at) and at + len(a) <= end for a in anchors)]
+    assert anchored_starts(text, anchors, pos, endpos) == expected
+    assert anchored_starts(text, shortest_anchors(anchors), pos, endpos) == expected
+    assert set(shortest_anchors(anchors)) <= set(anchors)
+
+
+def test_the_shortest_anchors_drop_those_another_begins():
+    from checker.text.prefilter import shortest_anchors
+
+    assert shortest_anchors(["functional", "function", "exacerbations", "exacerbation", "flare", "flareup", "re"]) == (
+        "exacerbation", "flare", "function", "re",
+    )
+    assert shortest_anchors(["b", "a", "ab"]) == ("a", "b")
