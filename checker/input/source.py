@@ -61,7 +61,7 @@ def line_lengths(text: str, starts: list[int]) -> list[int]:
 class SourceText:
     """Decoded text of one file plus the index that maps offsets to line/column."""
 
-    #: Each line's length without its break (:func:`line_lengths`), counted on the first span asked for.
+    #: :attr:`line_lengths`, once counted.
     _lengths: list[int] | None = None
 
     def __init__(self, text: str, encoding: str = "utf-8", kind: str = "text", pages: list[int] | None = None) -> None:
@@ -101,7 +101,7 @@ class SourceText:
             last = max(0, min(last, size))
             index = bisect.bisect_right(starts, last) - 1
             end_line, end_column = index + 1, last - starts[index] + 2
-        lengths = self._lengths or self._line_lengths()
+        lengths = self.line_lengths
         column = min(column, lengths[line - 1] + 1)
         end_column = min(end_column, lengths[end_line - 1] + 1)
         if (end_line, end_column) < (line, column):
@@ -113,7 +113,7 @@ class SourceText:
         if line < 1 or line > len(self.line_starts):
             return ""
         start = self.line_starts[line - 1]
-        return self.text[start : start + (self._lengths or self._line_lengths())[line - 1]]
+        return self.text[start : start + self.line_lengths[line - 1]]
 
     def line_length(self, line: int) -> int:
         """The length of a 1-based line without its line break (0 for a line that does not exist).
@@ -125,10 +125,13 @@ class SourceText:
         """
         if line < 1 or line > len(self.line_starts):
             return 0
-        return (self._lengths or self._line_lengths())[line - 1]
+        return self.line_lengths[line - 1]
 
-    def _line_lengths(self) -> list[int]:
-        self._lengths = line_lengths(self.text, self.line_starts)
+    @property
+    def line_lengths(self) -> list[int]:
+        """Each line's length without its line break (:func:`line_lengths`), counted the first time it is asked for."""
+        if self._lengths is None:
+            self._lengths = line_lengths(self.text, self.line_starts)
         return self._lengths
 
     def __getstate__(self) -> dict[str, Any]:

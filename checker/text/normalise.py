@@ -276,16 +276,16 @@ def normalise(source: SourceText, classify: Callable[[str], str | None]) -> Norm
 def _physical_lines(source: SourceText) -> list[_Line]:
     """The lines of the source (without their breaks: ``\r\n``, ``\r`` or ``\n``) and where each starts.
 
-    The lines are those of the source's line index (``SourceText.line_starts``),
-    which every position is reported by: they are not found a second time.
+    The lines are those of the source's line index (``SourceText.line_starts``
+    and ``line_lengths``), which every position is reported by: they are not
+    found a second time.
     """
     # Odd white space and control characters become spaces first, all at once: each is one
     # character for one, and none is a line break, so the lines and their offsets stay.
     cleaned = source.text.translate(_SPACE_TABLE)
-    starts = source.line_starts
     lines = []
-    for start, end in zip(starts, [*starts[1:], len(cleaned)]):
-        body = cleaned[start:end].rstrip("\r\n")
+    for start, length in zip(source.line_starts, source.line_lengths):
+        body = cleaned[start : start + length]
         lines.append(_Line(start, body, "content" if body.strip() else "blank"))
     if lines[-1].start == len(cleaned):
         lines.pop()  # nothing after the last line break is no line
