@@ -232,11 +232,11 @@ def explain(rule_id: str = _RULE_ID) -> None:
     """Explain a rule: what it checks, why (the guideline), and examples."""
 
     def body() -> int:
-        from rich.console import Console
+        from checker.reports._console import new_console
 
         from checker.cli.rules_view import render_explain
 
-        render_explain(Console(), _rule(session.ruleset(session.config()), rule_id))
+        render_explain(new_console(), _rule(session.ruleset(session.config()), rule_id))
         return session.EXIT_OK
 
     _run(body)
@@ -247,11 +247,11 @@ def rules_list(rule_dirs: List[Path] = _RULES, no_default_rules: bool = _NO_DEFA
     """List the rules of this run: id, category, severity, title."""
 
     def body() -> int:
-        from rich.console import Console
+        from checker.reports._console import new_console
 
         from checker.cli.rules_view import render_list
 
-        render_list(Console(), session.ruleset(_rule_settings(rule_dirs, no_default_rules)))
+        render_list(new_console(), session.ruleset(_rule_settings(rule_dirs, no_default_rules)))
         return session.EXIT_OK
 
     _run(body)
@@ -266,11 +266,11 @@ def rules_show(
     """Show one rule: what it checks, its guideline reference, condition and examples."""
 
     def body() -> int:
-        from rich.console import Console
+        from checker.reports._console import new_console
 
         from checker.cli.rules_view import render_rule
 
-        render_rule(Console(), _rule(session.ruleset(_rule_settings(rule_dirs, no_default_rules)), rule_id))
+        render_rule(new_console(), _rule(session.ruleset(_rule_settings(rule_dirs, no_default_rules)), rule_id))
         return session.EXIT_OK
 
     _run(body)
@@ -324,7 +324,7 @@ def rules_test(
     """
 
     def body() -> int:
-        from rich.console import Console
+        from checker.reports._console import new_console
 
         from checker.cli.rules_view import render_tests
         from checker.rules.ruletests import run_rule_tests
@@ -342,7 +342,7 @@ def rules_test(
         chosen = [r for r in tested if not rule or r.id in rule]
         outcomes = run_rule_tests(ruleset, {r.id for r in chosen})
         untested = [r.id for r in chosen if not r.tests]
-        failed = render_tests(Console(), outcomes, untested, require_tests)
+        failed = render_tests(new_console(), outcomes, untested, require_tests)
         return session.EXIT_FINDINGS if failed else session.EXIT_OK
 
     _run(body)
@@ -395,11 +395,11 @@ def show_config() -> None:
     """Print the effective configuration and where each value came from."""
 
     def body() -> int:
-        from rich.console import Console
+        from checker.reports._console import new_console
 
         from checker.cli.rules_view import render_config
 
-        render_config(Console(), session.config())
+        render_config(new_console(), session.config())
         return session.EXIT_OK
 
     _run(body)

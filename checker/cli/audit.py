@@ -21,7 +21,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 
-from rich.console import Console
+from checker.reports._console import new_console
 
 from checker.audit.schema import SchemaError, connect
 from checker.audit.store import Store, content_hash, ruleset_hash
@@ -44,7 +44,7 @@ def explanations(ruleset: RuleSet) -> dict[str, str]:
     texts = {}
     for rule in ruleset.rules:
         out = io.StringIO()
-        console = Console(file=out, width=100, color_system=None, no_color=True, force_terminal=False)
+        console = new_console(file=out, width=100, color_system=None, no_color=True, force_terminal=False)
         rules_view.render_explain(console, rule)
         texts[rule.id] = "\n".join(line.rstrip() for line in out.getvalue().splitlines()).strip() + "\n"
     return texts
@@ -83,7 +83,7 @@ def _progress(total: int):
 
     progress = Progress(
         TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TextColumn("elapsed"), TimeElapsedColumn(),
-        TextColumn("ETA"), TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+        TextColumn("ETA"), TimeRemainingColumn(), console=new_console(stderr=True), transient=True,
     )
     task = progress.add_task("audit", total=total)
     return progress, lambda: progress.advance(task)

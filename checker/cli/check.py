@@ -101,11 +101,11 @@ def _finish(job: Run, summary, known, writer) -> int:
     if known is not None and known.dropped:
         print(f"imr-check: {known.dropped} findings already in the baseline are not shown", file=sys.stderr)
     if job.statistics and job.settings.format != "report":
-        from rich.console import Console
+        from checker.reports._console import new_console
 
         from checker.reports.report import render_statistics
 
-        render_statistics(Console(stderr=True), summary)
+        render_statistics(new_console(stderr=True), summary)
     if summary.unreadable:
         return session.EXIT_USAGE
     return session.EXIT_FINDINGS if summary.failing and not job.exit_zero else session.EXIT_OK
@@ -130,12 +130,12 @@ def _progress(results: Iterator[FileResult], total: int, stack: ExitStack) -> It
     if total < PROGRESS_FROM or not sys.stderr.isatty():
         yield from results
         return
-    from rich.console import Console
+    from checker.reports._console import new_console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     progress = stack.enter_context(
         Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                 console=Console(stderr=True), transient=True)
+                 console=new_console(stderr=True), transient=True)
     )
     task = progress.add_task("letters", total=total)
     for result in results:

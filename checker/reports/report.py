@@ -23,6 +23,7 @@ from checker.knowledge.guideline import compact_numbers, guidelines
 from checker.letter.layouts import by_number
 from checker.model import FileResult, Finding, Item, Letter, Severity
 from checker.reports import ReportOptions, Summary
+from checker.reports._console import new_console
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _FRAME_CONTEXT = 0  # lines of context around a span
@@ -216,10 +217,10 @@ DESCRIPTION = "the report for people (default): each letter, its items, and ever
 def console_for(out: TextIO, options: ReportOptions) -> Console:
     """A console writing to ``out``: colour only on a terminal (or when asked), a fixed width when given."""
     if options.color == "never":
-        return Console(file=out, color_system=None, no_color=True, force_terminal=False, width=options.width)
+        return new_console(file=out, color_system=None, no_color=True, force_terminal=False, width=options.width)
     if options.color == "always":
-        return Console(file=out, force_terminal=True, width=options.width)
-    return Console(file=out, width=options.width)
+        return new_console(file=out, force_terminal=True, width=options.width)
+    return new_console(file=out, width=options.width)
 
 
 class Reporter(reports.Reporter):

@@ -182,6 +182,24 @@ def test_the_summary_lines_are_never_wrapped_and_paths_are_printed_as_written(tm
     assert following.startswith("  most findings: ") or not following.strip()
 
 
+def test_emoji_codes_in_names_are_printed_as_written(tmp_path):
+    # Rich turns ":pill:" into a pill unless told not to, markup=False or not: the summary named
+    # "case💊01.txt", a file that does not exist.
+    folder = tmp_path / "batch:warning:"
+    folder.mkdir()
+    names = ["case:pill:01.txt", "case:thumbs_up:02.txt"]
+    for name, seed in zip(names, [SEED_002, SEED_003]):
+        (folder / name).write_bytes(seed.read_bytes())
+    done = run("--statistics", str(folder), cwd=tmp_path, columns=WIDE)
+    worst = next(line for line in done.stdout.splitlines() if line.startswith("  most findings: "))
+    assert all(str(folder / name) in worst for name in names), worst
+    headers = [line for line in done.stdout.splitlines() if line.startswith(str(folder))]
+    assert {line.split("  (")[0] for line in headers if "  (" in line} == {str(folder / name) for name in names}
+    (folder / ".imr-check.yaml").write_text("fail-on: warning\n", encoding="utf-8")
+    shown = run("config", cwd=folder, columns=WIDE)
+    assert f"configuration file: {folder / '.imr-check.yaml'}" in shown.stdout
+
+
 @pytest.mark.parametrize("name", sorted(formats()))
 def test_every_format_the_help_lists_writes_a_report(name):
     result = run_cli(["-f", name, str(ROOT / "examples" / "carisoprodol-hydrocodone.txt")])
