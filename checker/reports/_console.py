@@ -1,11 +1,14 @@
 """The one way imr-check makes a rich console: text is printed as it is given.
 
-Rich replaces emoji codes in printed strings by default (":pill:" becomes a
-pill), and that replacement does not heed ``markup=False``: a file named
-``case:pill:01.txt`` came out under another name in the report's summary.
-File names, rule files and letters' words are evidence and are shown exactly,
-so every console is made here, with emoji codes off.  Not loading rich's
-emoji table also spares a one-letter run a few milliseconds.
+By default rich reads every printed string, table cells included, as
+markup ("[bold]", "[see p. 86]" vanish) and replaces emoji codes (":pill:"
+becomes a pill; ``markup=False`` does not stop that).  A request line
+"SOMA 350 MG [bid] # 60" lost its "[bid]" in the report's table, and a file
+named ``case:pill:01.txt`` came out under another name in the summary.  File
+names, rule files and letters' words are evidence and are shown exactly, so
+every console is made here, with markup and emoji codes off; styles are given
+as ``style=`` or :class:`rich.text.Text` spans, never as markup.  Not
+loading rich's emoji table also spares a one-letter run a few milliseconds.
 """
 
 from __future__ import annotations
@@ -16,5 +19,5 @@ from rich.console import Console
 
 
 def new_console(**options: Any) -> Console:
-    """``rich.console.Console(**options)`` that leaves emoji codes as written."""
-    return Console(emoji=False, **options)
+    """``rich.console.Console(**options)`` that prints strings as written: no markup, no emoji codes."""
+    return Console(markup=False, emoji=False, **options)

@@ -200,6 +200,34 @@ def test_emoji_codes_in_names_are_printed_as_written(tmp_path):
     assert f"configuration file: {folder / '.imr-check.yaml'}" in shown.stdout
 
 
+def test_brackets_in_a_request_line_are_shown_in_the_items_table(tmp_path):
+    # Table cells were read as rich markup: "[per treater]" vanished and "[#60]" was taken for a colour.
+    letter = tmp_path / "brackets.txt"
+    said = "HOURS PRN [per treater] [#60] :pill: # 60"
+    letter.write_text(SEED_002.read_text(encoding="utf-8").replace("HOURS PRN # 60", said), encoding="utf-8")
+    table = run(str(letter), cwd=tmp_path, columns=WIDE).stdout
+    row = next(line for line in table.splitlines() if "OXYCODONE" in line)
+    assert f"{said} FOR BREAKTHROUGH PAIN" in row, row
+    listed = run(str(letter), cwd=tmp_path, columns=80).stdout  # the narrow list (wrapped), for comparison
+    assert f"{said} FOR BREAKTHROUGH PAIN" in " ".join(listed.split())
+
+
+def test_a_rule_title_with_brackets_is_listed_as_written(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    title = "Opioid dose [see p. 86] above [bold]the limit :pill:"
+    (rules / "mine.yaml").write_text(
+        "ruleset: mine\nrules:\n  - id: my-dose\n"
+        f"    title: {json.dumps(title)}\n"
+        "    category: spelling\n    severity: warning\n    for_each: word in item.misspellings\n"
+        "    message: \"{word.value}\"\n",
+        encoding="utf-8",
+    )
+    listed = run("rules", "list", "--rules", str(rules), cwd=tmp_path, columns=WIDE)
+    assert listed.exit_code == 0, listed.stderr
+    assert title in next(line for line in listed.stdout.splitlines() if "my-dose" in line)
+
+
 @pytest.mark.parametrize("name", sorted(formats()))
 def test_every_format_the_help_lists_writes_a_report(name):
     result = run_cli(["-f", name, str(ROOT / "examples" / "carisoprodol-hydrocodone.txt")])

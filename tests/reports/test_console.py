@@ -30,3 +30,17 @@ def test_the_options_given_are_kept():
     out = io.StringIO()
     console = new_console(file=out, width=37, color_system=None)
     assert console.width == 37 and console.file is out
+
+
+def test_markup_is_printed_as_written_in_strings_and_table_cells():
+    from rich.table import Table
+
+    out = io.StringIO()
+    console = new_console(file=out, width=200, color_system=None)
+    console.print("SOMA 350 MG [bid] [#60] [/]", highlight=False)
+    table = Table()
+    table.add_column("request")
+    table.add_row("SOMA 350 MG [bid] [#60]")
+    console.print(table)
+    assert out.getvalue().startswith("SOMA 350 MG [bid] [#60] [/]\n")
+    assert "SOMA 350 MG [bid] [#60]" in out.getvalue().split("\n", 1)[1]
