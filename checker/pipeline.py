@@ -20,7 +20,7 @@ from checker.knowledge.lexicon import default_lexicon, with_additions
 from checker.model import FileResult
 from checker.text.normalise import normalise
 from checker.letter.reader import parse_letter
-from checker.input.discover import STDIN, InputRef
+from checker.input.discover import InputRef
 from checker.input.read import MAX_BYTES, read_input
 from checker.input.source import InputError, SourceText, short_reason
 from checker.rules.loader import RuleSet
@@ -61,15 +61,11 @@ def knowledge_for(ruleset: RuleSet) -> Knowledge:
 _KNOWLEDGE: dict[int, tuple[RuleSet, Knowledge]] = {}
 
 
-def display_path(ref: InputRef) -> str:
-    return "<stdin>" if ref.path == STDIN else ref.path
-
-
 def read_letter(
     ref: InputRef, ruleset: RuleSet | None = None, only: set[str] | None = None, max_bytes: int = MAX_BYTES
 ) -> Reading:
     """Read, normalise, parse, extract (and check, given rules) one input; never raises."""
-    path = display_path(ref)
+    path = ref.shown
     try:
         source = read_input(ref, max_bytes)
     except InputError as error:

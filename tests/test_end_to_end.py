@@ -105,3 +105,48 @@ def test_jobs_give_the_same_terminal_report_with_the_letters_own_lines(tmp_path)
     assert two.stdout == one.stdout
     quoted = [line for line in one.stdout.splitlines() if re.match(r"\s+\d+ \| \S", line)]
     assert quoted, "the report quotes the letters' lines"
+
+
+def _letters_with_an_undecodable_name(tmp_path: Path) -> Path:
+    """A folder holding a seed under a Latin-1 name ("café" as one byte) and one under a plain name."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    try:
+        (folder / os.fsdecode(b"caf\xe9-002.txt")).write_bytes(SEED_002.read_bytes())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take a name that is not UTF-8")
+    (folder / "plain-001.txt").write_bytes(SEED_001.read_bytes())
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["report", "text", "json", "sarif", "junit", "csv", "github"])
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path, fmt):
+    """A Latin-1 file name crashed SARIF always, and every format where stdout is strict UTF-8 (most
+    desktops): the other letters' findings were lost with it.  It is reported as caf\\xe9-002.txt."""
+    folder = _letters_with_an_undecodable_name(tmp_path)
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "1000", "TERM": "dumb", "PYTHONIOENCODING": "utf-8:strict"}
+    done = subprocess.run([sys.executable, "-m", "checker", "-f", fmt, str(folder)], cwd=tmp_path,
+                          capture_output=True, env=env, timeout=120, check=False)
+    assert done.returncode in (0, 1), done.stderr.decode(errors="replace")
+    out = done.stdout.decode("utf-8")  # valid UTF-8 whatever the file names
+    shown = "caf%5Cxe9-002.txt" if fmt == "sarif" else "caf\\\\xe9-002.txt" if fmt == "json" else "caf\\xe9-002.txt"
+    assert shown in out and "plain-001.txt" in out
+    if fmt in ("json", "sarif"):
+        json.loads(out)
+
+
+def test_a_file_name_that_is_not_utf8_goes_into_output_files_baselines_and_audits(tmp_path):
+    folder = _letters_with_an_undecodable_name(tmp_path)
+    written = python_m_checker("-f", "json", "-o", str(tmp_path / "out.json"), str(folder), cwd=tmp_path)
+    assert written.returncode == 0
+    paths = [f["path"] for f in json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["files"]]
+    assert paths == [str(folder / "caf\\xe9-002.txt"), str(folder / "plain-001.txt")]
+    baseline = tmp_path / "baseline.json"
+    assert python_m_checker("--write-baseline", str(baseline), str(folder), cwd=tmp_path).returncode == 0
+    again = python_m_checker("-f", "json", "--baseline", str(baseline), str(folder), cwd=tmp_path)
+    assert sum(len(f["findings"]) for f in json.loads(again.stdout)["files"]) == 0  # every finding is known
+    db = tmp_path / "audit.db"
+    first = python_m_checker("audit", "--db", str(db), str(folder), cwd=tmp_path)
+    second = python_m_checker("audit", "--db", str(db), str(folder), cwd=tmp_path)
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert b"2 checked" in first.stderr and b"2 unchanged" in second.stderr

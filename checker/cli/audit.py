@@ -67,11 +67,11 @@ def _plan(refs: list[InputRef], store: Store, advance: Callable[[], None]) -> tu
             digest: str | None = content_hash(read_bytes(ref))
         except InputError:
             digest = None  # unreadable before reading: always tried again, recorded with its error
-        if store.is_current(ref.path, digest):
+        if store.is_current(ref.shown, digest):
             advance()
             continue
         todo.append(ref)
-        digests[ref.path] = digest
+        digests[ref.shown] = digest
     return todo, digests
 
 

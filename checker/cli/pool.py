@@ -182,4 +182,4 @@ class Pool:
 
 
 def _crashed(ref: InputRef) -> FileResult:
-    return FileResult(ref.path, error="the worker process checking this letter ended unexpectedly")
+    return FileResult(ref.shown, error="the worker process checking this letter ended unexpectedly")

@@ -59,8 +59,7 @@ def checked(check: Callable[[InputRef], FileResult], ref: InputRef, budget: floa
 
 
 def over_budget(ref: InputRef, budget: float) -> FileResult:
-    path = "<stdin>" if ref.path == STDIN else ref.path
-    return FileResult(path, error=f"took longer than the {budget:g} s time budget (raise it with --time-budget)")
+    return FileResult(ref.shown, error=f"took longer than the {budget:g} s time budget (raise it with --time-budget)")
 
 
 @contextmanager

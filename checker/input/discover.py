@@ -13,6 +13,7 @@ from __future__ import annotations
 import glob
 import os
 import stat
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -36,6 +37,27 @@ class InputRef:
 
     path: str
     error: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The name findings are reported under: ``<stdin>``, or the path as given, except that a
+        byte of a file name the file system's encoding cannot decode is written as an escape.
+
+        Python hands such a name over with a stand-in character (``caf\\udce9.txt`` for the
+        Latin-1 "café.txt" on a UTF-8 system) that no UTF-8 output, database or file can hold:
+        every report, baseline and audit of it failed.  Shown as ``caf\\xe9.txt`` (as ``ls -b``
+        does, in Python's notation) it can be written anywhere and still tells the byte.
+        """
+        if self.path == STDIN:
+            return "<stdin>"
+        try:
+            self.path.encode("utf-8")
+            return self.path
+        except UnicodeEncodeError:
+            try:
+                return os.fsencode(self.path).decode(sys.getfilesystemencoding(), "backslashreplace")
+            except UnicodeError:  # a stand-in for no byte: Python's own escape of it
+                return self.path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def discover(paths: list[str], patterns: tuple[str, ...] = LETTER_PATTERNS) -> list[InputRef]:

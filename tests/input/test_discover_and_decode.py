@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -259,3 +262,31 @@ def test_looks_binary_counts_the_control_characters_of_the_first_4096_bytes(data
 )
 def test_looks_binary_at_its_edges(data, binary):
     assert looks_binary(data) is binary
+
+
+# ------------------------------------------------------------------ names shown for inputs
+def test_a_decodable_name_is_shown_as_given_and_stdin_by_name():
+    assert InputRef("letters/café [draft].txt").shown == "letters/café [draft].txt"
+    assert InputRef(STDIN).shown == "<stdin>"
+
+
+@pytest.mark.skipif(sys.getfilesystemencoding().lower() not in ("utf-8", "utf8"), reason="a UTF-8 file system")
+def test_an_undecodable_byte_of_a_name_is_shown_as_an_escape():
+    # Python gives a Latin-1 "café.txt" on a UTF-8 system as "caf\udce9.txt", which no UTF-8 output holds.
+    raw = os.fsdecode(b"letters/caf\xe9 \xff.txt")
+    shown = InputRef(raw).shown
+    assert shown == "letters/caf\\xe9 \\xff.txt"
+    shown.encode("utf-8")  # writable anywhere
+    assert InputRef(raw).path == raw  # the file is still opened by the name it has
+
+
+@given(st.binary(min_size=1, max_size=30).filter(lambda b: b"\0" not in b and b"/" not in b))
+def test_every_file_name_is_shown_as_text_any_output_can_hold(name):
+    shown = InputRef(os.fsdecode(name)).shown
+    shown.encode("utf-8")
+    if all(byte < 0x80 for byte in name):
+        assert shown == name.decode("ascii")
+
+
+def test_a_stand_in_for_no_byte_is_still_shown_as_text():
+    InputRef("odd\ud800name.txt").shown.encode("utf-8")
