@@ -180,6 +180,7 @@ def parse(
     """
 
     def body() -> int:
+        from checker.cli.check import output
         from checker.cli.startup import settle
         from checker.pipeline import read_letter
         from checker.reports import ReportOptions, Summary
@@ -189,22 +190,22 @@ def parse(
         settings = session.config()
         builtin = session.ruleset(Config(no_default_rules=True))
         options = ReportOptions(builtin, include_findings=False)
-        reporter = None if tree else (JsonReporter if output_format is ParseFormat.json else ParseReporter)(sys.stdout, options)
         summary = Summary()
-        if reporter is not None:
-            reporter.begin()
-        settle()
-        for ref in session.inputs(paths):
-            reading = read_letter(ref, builtin, max_bytes=settings.max_bytes)
-            session.report_unreadable(reading.result)
-            summary.add(reading.result)
+        with output(None) as out:
+            reporter = None if tree else (JsonReporter if output_format is ParseFormat.json else ParseReporter)(out, options)
             if reporter is not None:
-                reporter.add(reading.result)
-            elif reading.tree is not None:
-                print(f"# {reading.result.path}")
-                print(reading.tree.pretty())
-        if reporter is not None:
-            reporter.end(summary)
+                reporter.begin()
+            settle()
+            for ref in session.inputs(paths):
+                reading = read_letter(ref, builtin, max_bytes=settings.max_bytes)
+                session.report_unreadable(reading.result)
+                summary.add(reading.result)
+                if reporter is not None:
+                    reporter.add(reading.result)
+                elif reading.tree is not None:
+                    out.write(f"# {reading.result.path}\n{reading.tree.pretty()}\n")
+            if reporter is not None:
+                reporter.end(summary)
         return session.EXIT_USAGE if summary.unreadable else session.EXIT_OK
 
     _run(body)

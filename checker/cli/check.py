@@ -75,7 +75,7 @@ def run(job: Run) -> int:
     summary = reports.Summary(fail_on=fail_on)
     batch = Batch(CheckInputs(ruleset, settings.max_bytes), settings.jobs, settings.time_budget)
     with ExitStack() as stack:
-        out = stack.enter_context(_output(job.output)) if writer is None else None
+        out = stack.enter_context(output(job.output)) if writer is None else None
         reporter = reports.reporter_class(settings.format)(out, options) if out is not None else None
         if reporter is not None:
             reporter.begin()
@@ -112,17 +112,26 @@ def _finish(job: Run, summary, known, writer) -> int:
 
 
 @contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    """Standard output, or the file asked for (written as UTF-8 with exactly the bytes produced)."""
-    if path is None:
-        yield sys.stdout
-        return
+def output(path: Path | None) -> Iterator[TextIO]:
+    """Standard output, or the file asked for (written as UTF-8 with exactly the bytes produced).
+
+    A write that fails (a full disk, a file system gone read-only) ends the
+    run with one line naming where the report was going, not a traceback.
+    A reader that goes away (``| head``) is left to click, which ends the
+    run quietly.
+    """
+    where = path if path is not None else "standard output"
     try:
-        handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        if path is None:
+            yield sys.stdout
+            sys.stdout.flush()  # what is still buffered fails here, not at exit
+            return
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+    except BrokenPipeError:
+        raise
     except OSError as problem:
-        session.fail(f"{path}: cannot write output ({problem.strerror or problem})")
-    with handle:
-        yield handle
+        session.fail(f"{where}: cannot write output ({problem.strerror or problem})")
 
 
 def _progress(results: Iterator[FileResult], total: int, stack: ExitStack) -> Iterator[FileResult]:

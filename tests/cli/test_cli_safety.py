@@ -187,6 +187,36 @@ def test_ctrl_c_ends_a_jobs_run_with_130_and_leaves_no_worker_behind(tmp_path):
     assert left == []
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize(
+    "args, where",
+    [
+        (["-f", "json"], "standard output"),
+        (["-f", "text", "--jobs", "2"], "standard output"),
+        (["-f", "sarif", "-o", "/dev/full"], "/dev/full"),
+        (["parse"], "standard output"),
+        (["parse", "--tree"], "standard output"),
+    ],
+)
+def test_a_full_disk_is_one_line_naming_where_the_report_was_going(tmp_path, args, where):
+    _letters(tmp_path)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "checker", *args, str(tmp_path / "a.txt"), str(tmp_path / "b.txt")],
+                              cwd=tmp_path, stdout=full, stderr=subprocess.PIPE, timeout=120, check=False,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [f"imr-check: error: {where}: cannot write output (No space left on device)"]
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path):
+    _letters(tmp_path, [f"{i:02}.txt" for i in range(12)])
+    process = subprocess.Popen([sys.executable, "-m", "checker", "-f", "text", str(tmp_path)], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert process.stdout.readline()  # `| head -1`
+    process.stdout.close()
+    assert process.wait(timeout=120) in (0, 1) and process.stderr.read() == b""
+
+
 def _cmdline(pid: str) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
