@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -197,7 +198,10 @@ def code_frame(letter: Letter | None, finding: Finding, console: Console) -> Tex
         start, end = min(start, room + 1), min(max(end, start + 1), room + 1)
         if end > start and shown[start - 1 : end - 1].strip():  # never underline a blank line
             frame.append(f"  {'':>{gutter}} | ", style="dim")
-            frame.append(" " * (start - 1) + "^" * (end - start), style=_SEVERITY_STYLE[finding.severity])
+            # Under the span's characters as a terminal draws them: an accent written as its own mark
+            # takes no column, a CJK character two.
+            lead, width = cell_len(shown[: start - 1]), max(1, cell_len(shown[start - 1 : end - 1]))
+            frame.append(" " * lead + "^" * width, style=_SEVERITY_STYLE[finding.severity])
             frame.append("\n")
     for evidence in finding.evidence:
         if evidence.span == span:

@@ -212,6 +212,24 @@ def test_brackets_in_a_request_line_are_shown_in_the_items_table(tmp_path):
     assert f"{said} FOR BREAKTHROUGH PAIN" in " ".join(listed.split())
 
 
+@pytest.mark.parametrize("before", ["Jose\u0301 Nu\u0303n\u0303ez\u2014", "\u5f20\u4f1f (Zhang Wei)", "Jos\u00e9\u200b N\u00fa\u00f1ez"])
+def test_the_underline_sits_under_the_span_whatever_comes_before_it_on_the_line(tmp_path, before):
+    # Carets were placed by characters: an accent written as its own mark (PDF text) takes no
+    # column on a terminal, a CJK character two, so the underline slid off the words it meant.
+    from rich.cells import cell_len
+
+    letter = tmp_path / "marks.txt"
+    text = SEED_003.read_text(encoding="utf-8")
+    assert text.count("term use. The treater does not mention") == 1
+    letter.write_text(text.replace("term use. The treater", f"{before} use. The treater"), encoding="utf-8")
+    lines = run(str(letter), cwd=tmp_path, columns=WIDE).stdout.splitlines()
+    shown = next(i for i, line in enumerate(lines) if before in line and "flare-up" in line)
+    underline = lines[shown + 1]
+    assert underline.replace("^", " ").strip() == "|"  # the line under it holds the carets alone
+    assert underline.index("^") == cell_len(lines[shown][: lines[shown].index("flare-up")])
+    assert underline.count("^") == len("flare-up")
+
+
 def test_a_rule_title_with_brackets_is_listed_as_written(tmp_path):
     rules = tmp_path / "rules"
     rules.mkdir()
