@@ -233,9 +233,8 @@ def explain(rule_id: str = _RULE_ID) -> None:
     """Explain a rule: what it checks, why (the guideline), and examples."""
 
     def body() -> int:
-        from checker.reports._console import new_console
-
         from checker.cli.rules_view import render_explain
+        from checker.reports._console import new_console
 
         render_explain(new_console(), _rule(session.ruleset(session.config()), rule_id))
         return session.EXIT_OK
@@ -248,9 +247,8 @@ def rules_list(rule_dirs: List[Path] = _RULES, no_default_rules: bool = _NO_DEFA
     """List the rules of this run: id, category, severity, title."""
 
     def body() -> int:
-        from checker.reports._console import new_console
-
         from checker.cli.rules_view import render_list
+        from checker.reports._console import new_console
 
         render_list(new_console(), session.ruleset(_rule_settings(rule_dirs, no_default_rules)))
         return session.EXIT_OK
@@ -267,9 +265,8 @@ def rules_show(
     """Show one rule: what it checks, its guideline reference, condition and examples."""
 
     def body() -> int:
-        from checker.reports._console import new_console
-
         from checker.cli.rules_view import render_rule
+        from checker.reports._console import new_console
 
         render_rule(new_console(), _rule(session.ruleset(_rule_settings(rule_dirs, no_default_rules)), rule_id))
         return session.EXIT_OK
@@ -325,9 +322,8 @@ def rules_test(
     """
 
     def body() -> int:
-        from checker.reports._console import new_console
-
         from checker.cli.rules_view import render_tests
+        from checker.reports._console import new_console
         from checker.rules.ruletests import run_rule_tests
 
         given = _existing(paths)
@@ -396,9 +392,8 @@ def show_config() -> None:
     """Print the effective configuration and where each value came from."""
 
     def body() -> int:
-        from checker.reports._console import new_console
-
         from checker.cli.rules_view import render_config
+        from checker.reports._console import new_console
 
         render_config(new_console(), session.config())
         return session.EXIT_OK

@@ -21,8 +21,6 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 
-from checker.reports._console import new_console
-
 from checker.audit.schema import SchemaError, connect
 from checker.audit.store import Store, content_hash, ruleset_hash
 from checker.cli import rules_view, session
@@ -32,6 +30,7 @@ from checker.cli.runner import Batch, run
 from checker.input.discover import STDIN, InputRef
 from checker.input.read import read_bytes
 from checker.input.source import InputError
+from checker.reports._console import new_console
 from checker.rules.loader import RuleSet
 
 EXIT_INTERRUPTED = 130

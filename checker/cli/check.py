@@ -102,7 +102,6 @@ def _finish(job: Run, summary, known, writer) -> int:
         print(f"imr-check: {known.dropped} findings already in the baseline are not shown", file=sys.stderr)
     if job.statistics and job.settings.format != "report":
         from checker.reports._console import new_console
-
         from checker.reports.report import render_statistics
 
         render_statistics(new_console(stderr=True), summary)
@@ -139,8 +138,9 @@ def _progress(results: Iterator[FileResult], total: int, stack: ExitStack) -> It
     if total < PROGRESS_FROM or not sys.stderr.isatty():
         yield from results
         return
-    from checker.reports._console import new_console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from checker.reports._console import new_console
 
     progress = stack.enter_context(
         Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
