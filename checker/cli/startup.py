@@ -1,4 +1,4 @@
-"""What starting the command line costs, and two ways it costs less.
+"""What starting the command line costs, and three ways it costs less.
 
 **The garbage collector.**  Starting a run builds tens of thousands of
 objects that live until it ends: modules, classes, compiled rules, the
@@ -25,6 +25,12 @@ build: compiled code is only good for the Python that made it), and the next
 run executes it instead of compiling the text again, as Python itself does
 with a module's ``.pyc``.  The source text is the key, so a class that
 changes compiles afresh; what runs is what the text compiles to.
+
+**Regular expressions.**  The libraries compile their patterns as they are
+imported, and this tool's modules theirs: about 70 compilations, 20 ms.
+Between :func:`quiet_start` and :func:`settle` every pattern ``re``
+compiles gets its engine code from the start-up cache, as the tool's own
+patterns always do (:func:`checker.text.stored_patterns.keep_all`).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from types import CodeType
 from typing import Any
 
 from checker.cache import KeptTable, digest
+from checker.text import stored_patterns
 
 #: New objects between two collections of the youngest generation while the run starts (Python: 700).
 START_UP_THRESHOLD = 100_000
@@ -70,6 +77,7 @@ def quiet_start() -> None:
         _saved = gc.get_threshold()
         gc.set_threshold(START_UP_THRESHOLD, *_saved[1:])
         dataclasses.exec = _exec_kept  # type: ignore[attr-defined]  # dataclasses looks exec up among its globals
+        stored_patterns.keep_all(True)
 
 
 def settle() -> None:
@@ -80,4 +88,5 @@ def settle() -> None:
     gc.freeze()
     gc.set_threshold(*_saved)
     del dataclasses.exec  # type: ignore[attr-defined]
+    stored_patterns.keep_all(False)
     _saved = None

@@ -1,15 +1,18 @@
-"""Starting the command line: the garbage collector and kept dataclass methods (checker/cli/startup.py)."""
+"""Starting the command line: the garbage collector, kept dataclass methods and kept patterns (checker/cli/startup.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 import gc
 import inspect
+import re
+import uuid
 
 import pytest
 
 from checker import cache
 from checker.cli import startup
+from checker.text import stored_patterns
 from tests.conftest import LETTERS, run_cli
 
 
@@ -22,6 +25,7 @@ def collector():
     gc.set_threshold(*threshold)
     gc.unfreeze()
     vars(dataclasses).pop("exec", None)
+    stored_patterns.keep_all(False)
 
 
 def test_the_start_collects_rarely_and_settling_puts_the_thresholds_back(collector):
@@ -114,3 +118,45 @@ def test_the_kept_code_is_what_runs(collector, fresh_cache, monkeypatch):
     kept.save()
     monkeypatch.setattr(startup, "METHODS", _next_run_table())
     assert repr(_make_class()("Norco")) == "kept"
+
+
+# ----------------------------------------------------------------- patterns compiled while the run starts
+def _next_run_patterns() -> cache.KeptTable:
+    """The patterns table as the next process finds it: read from the file, nothing added yet."""
+    return cache.KeptTable(stored_patterns._file_name, max_entries=5_000)
+
+
+def test_while_the_run_starts_every_pattern_re_compiles_is_kept(collector, fresh_cache, monkeypatch):
+    monkeypatch.setattr(stored_patterns, "_TABLE", _next_run_patterns())
+    source = rf"(?P<drug>soma|norco)\s+(\d+)\s*mg {uuid.uuid4().hex}"  # a pattern no one compiled before
+    startup.quiet_start()
+    compiled = re.compile(source, re.I)  # as a library compiles at import
+    assert compiled == stored_patterns._RE_COMPILE(source, re.I) and compiled.groupindex == {"drug": 1}
+    assert re.compile(b"[a-z]+").match(b"soma")  # bytes patterns compile the ordinary way
+    with pytest.raises(re.error):
+        re.compile("(unclosed")
+    stored_patterns._TABLE.save()
+    startup.settle()
+    assert re._compiler.compile is stored_patterns._RE_COMPILE  # letters are read with re as Python has it
+    kept = cache._read_table(_next_run_patterns().path())
+    assert stored_patterns._key("compile", source, re.I) in kept
+
+
+def test_the_next_run_gets_the_pattern_from_the_table(collector, fresh_cache, monkeypatch):
+    """A kept entry is what the next run's re.compile returns: planted code shows it is not compiled again."""
+    monkeypatch.setattr(stored_patterns, "_TABLE", _next_run_patterns())
+    source, planted = f"soma {uuid.uuid4().hex}", f"norco {uuid.uuid4().hex}"
+    startup.quiet_start()
+    re.compile(planted)
+    stored_patterns._TABLE.save()
+    startup.settle()
+    table = _next_run_patterns()
+    table.put(stored_patterns._key("compile", source, 0), table.get(stored_patterns._key("compile", planted, 0)))
+    table.save()
+    monkeypatch.setattr(stored_patterns, "_TABLE", _next_run_patterns())
+    startup.quiet_start()
+    re.purge()
+    assert re.compile(source).pattern == planted
+    startup.settle()
+    re.purge()
+    assert re.compile(source).pattern == source  # after the start, the ordinary way
