@@ -41,6 +41,7 @@ from checker.text import language
 from checker.text.prefilter import compile_searching
 from checker.text.sentences import sentence_at, sentence_spans
 from checker.letter.request_line import parse_request
+from checker.text.stored_patterns import compile_pattern
 
 _MORE = r"\w+"  # after a stem: at least one more letter ("prescri" + "bed")
 
@@ -81,8 +82,10 @@ _GRANTED_BEFORE = language.lazy(
 # The parts of the first, found once per sentence (see _SentenceRoles).
 _MODIFICATION_VERB = language.lazy(lambda: rf"\b{_alt('context.modification.verbs', _MORE)}\b", re.I)
 _TO_AT_END = language.lazy(_to_at_end, re.I)
-_CLAUSE_STOP = re.compile(r"[.;]")
-_TOKEN = re.compile(r"\S+")
+_CLAUSE_STOP = compile_pattern(r"[.;]")
+_TOKEN = compile_pattern(r"\S+")
+_ONE_WORD = compile_pattern(r"\w+")
+_SPACES = compile_pattern(r"\s+")
 
 
 def _alt(key: str, stem_tail: str = r"\w*") -> str:
@@ -402,8 +405,8 @@ def _fast_roles() -> bool:
     mention by mention.
     """
     verbs = [*language.phrases("context.modification.verbs"), *language.stems("context.modification.verbs")]
-    plain_verbs = all(re.fullmatch(r"\w+", verb) for verb in verbs) and not language.patterns("context.modification.verbs")
-    plain_to = all(re.fullmatch(r"\w+", word) for word in language.phrases("context.modification.to"))
+    plain_verbs = all(_ONE_WORD.fullmatch(verb) for verb in verbs) and not language.patterns("context.modification.verbs")
+    plain_to = all(_ONE_WORD.fullmatch(word) for word in language.phrases("context.modification.to"))
     return plain_verbs and plain_to and not any(
         language.patterns(key) for key in ("context.modification.granted", "context.history.words", "context.history.of")
     )
@@ -507,7 +510,7 @@ def _same(kind: str, a: Any, b: Any) -> bool:
 
 
 def _strength_key(strength: str) -> str:
-    return re.sub(r"\s+", "", strength.lower())
+    return _SPACES.sub("", strength.lower())
 
 
 def amount_not_specified(letter: Letter, item: Item, lexicon: Lexicon) -> Record:

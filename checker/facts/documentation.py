@@ -26,6 +26,7 @@ from checker.knowledge.sources import sources
 from checker.text import language
 from checker.text.prefilter import lower_in_step
 from checker.text.sentences import sentence_at
+from checker.text.stored_patterns import compile_pattern
 
 DOCUMENTED = "documented"
 NOT_DOCUMENTED = "not-documented"
@@ -55,6 +56,8 @@ _REQUIREMENT_AFTER = language.lazy(lambda: rf"\b{_alt('documentation.requirement
 _CLAUSE_BREAK = language.lazy(
     lambda: rf",\s*{_alt('sentences.clauses.contrast')}\b|\b{_alt('sentences.clauses.breaks')}\b", re.I
 )
+#: Where a list item or a clause after a mention ends, for reading what governs it.
+_COMMA_OR_SEMICOLON = compile_pattern(r"[,;]")
 
 
 def _alt(key: str) -> str:
@@ -145,7 +148,7 @@ def classify(sentence: str, start: int, end: int) -> str:
     if guideline and not _FACT_NEGATION.search(before, guideline.end()):
         # "MTUS ... should not be continued in the absence of functional benefit"
         return REQUIREMENT
-    last_negation = _last_governing_negation(before, re.split(r"[,;]", sentence[end:], maxsplit=1)[0])
+    last_negation = _last_governing_negation(before, _COMMA_OR_SEMICOLON.split(sentence[end:], maxsplit=1)[0])
     last_requirement = -1
     for m in _REQUIREMENT.finditer(before):
         last_requirement = m.end()
@@ -176,7 +179,7 @@ def _last_governing_negation(before: str, rest: str = "") -> int:
     for cue in reversed(list(_NEGATION_BEFORE.finditer(before))):
         between = before[cue.end() :]
         if _LIST_NEGATION.match(before[cue.start() :]):
-            part = re.split(r"[,;]", between)[-1]
+            part = _COMMA_OR_SEMICOLON.split(between)[-1]
             if part != between and _OPENER.search(part) and _CLAUSE_VERB.search(rest):
                 return -1
             return cue.end()

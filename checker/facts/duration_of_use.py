@@ -8,14 +8,13 @@ from the rationale, the case summary and the request's days supply.
 
 from __future__ import annotations
 
-import re
-
 from checker.facts.durations import durations
 from checker.facts.records import Record, spanned
 from checker.facts.registry import fact, record
 from checker.facts.scope import ItemFacts
 from checker.facts.treatment import drug_of
 from checker.knowledge.sources import own_drug_words
+from checker.text.stored_patterns import compile_pattern
 
 DURATION = record(
     "duration",
@@ -46,6 +45,10 @@ def duration_days(scope: ItemFacts) -> int | None:
     return scope["duration"]["days"]
 
 
+#: A parenthesis in a drug class ("Skeletal muscle relaxants (antispasmodics)"), left out of the names.
+_PARENTHESES = compile_pattern(r"\s*\(.*\)")
+
+
 def _duration(scope: ItemFacts) -> Record | None:
     """The longest duration of use the letter states for this item's drug."""
     letter, item, drug = scope.letter, scope.item, scope.shared(drug_of)
@@ -55,7 +58,7 @@ def _duration(scope: ItemFacts) -> Record | None:
     if item.request.drug_as_written:
         names.append(item.request.drug_as_written)
     if drug.drug_class:
-        names.append(re.sub(r"\s*\(.*\)", "", drug.drug_class))
+        names.append(_PARENTHESES.sub("", drug.drug_class))
     summary = letter.section("summary")
     reference = letter.dates.request or letter.dates.ur_decision
     injury = letter.patient.injury_date

@@ -98,18 +98,27 @@ class Sources:
         return found is not None and found.part_of_mtus
 
 
+#: What name comparisons leave out: spaces, dashes, section signs.
+_IGNORED_IN_NAMES = compile_pattern(r"[\s\u00a7\u2013\u2014-]+")
+#: Where a name is cut into tokens: a dash (with any spaces), spaces, section signs.
+_NAME_SEPARATOR = compile_pattern(r"(\s*[-\u2013\u2014]\s*|\s+|\u00a7+\s*)")
+_DASH = compile_pattern(r"\s*[-\u2013\u2014]\s*")
+#: Only punctuation (or "the") between two names.
+_BETWEEN_NAMES = compile_pattern(r"[\s:;,/()-]*(?:the\s+)?", re.I)
+
+
 def _key(text: str) -> str:
     """How names are compared: case, spaces, dashes and section signs do not count."""
-    return re.sub(r"[\s\u00a7\u2013\u2014-]+", "", text.lower())
+    return _IGNORED_IN_NAMES.sub("", text.lower())
 
 
 def _name_regex(name: str) -> str:
     """A name as a regular expression: any spaces, any dash (with or without spaces), optional section signs."""
     parts = []
-    for token in re.split(r"(\s*[-\u2013\u2014]\s*|\s+|\u00a7+\s*)", name.strip()):
+    for token in _NAME_SEPARATOR.split(name.strip()):
         if not token:
             continue
-        if re.fullmatch(r"\s*[-\u2013\u2014]\s*", token):
+        if _DASH.fullmatch(token):
             parts.append(r"\s*[-\u2013\u2014]\s*")
         elif token.isspace():
             parts.append(r"\s+")
@@ -291,7 +300,7 @@ def guideline_parts(text: str) -> list[Part]:
 
 def adjacent(text: str, end: int, start: int) -> bool:
     """Only punctuation (or "the") between two names: "MTUS: ACOEM", "Non-MTUS Citation: the ODG"."""
-    return re.fullmatch(r"[\s:;,/()-]*(?:the\s+)?", text[end:start], re.I) is not None
+    return _BETWEEN_NAMES.fullmatch(text[end:start]) is not None
 
 
 def edition_of(text: str, part: Part, start: int, end: int) -> str | None:

@@ -476,7 +476,7 @@ _SECTION_LABEL = language.lazy(lambda: rf"(?i)^{_terminal_regexps()['SECTION_WOR
 
 def _split_sections(body: str) -> list[str]:
     body = _SECTION_LABEL.sub("", body)
-    return [part for part in re.split(r";", body) if part.strip()]
+    return [part for part in body.split(";") if part.strip()]
 
 
 def _clean_section(text: str) -> str:

@@ -25,6 +25,7 @@ from checker.model import NECESSARY, NOT_NECESSARY, OVERTURNED, UPHELD, Conclusi
 from checker.text import language
 from checker.text.normalise import NormalText
 from checker.text.sentences import sentence_spans
+from checker.text.stored_patterns import compile_pattern
 
 
 def _decision(key: str) -> str:
@@ -376,6 +377,10 @@ def _attributed(clause: str, after: str) -> bool:
     return bool(_BY_PARTY.search(after))
 
 
+_LINE_BREAK = compile_pattern("\n")
+_LOWER_WORD = compile_pattern(r"[a-z]+")
+
+
 def _says(clause: str) -> bool:
     """What ``_SAYS`` matches, found in time linear in the clause (the pattern tried every party word).
 
@@ -385,7 +390,7 @@ def _says(clause: str) -> bool:
     """
     reach = _party_words() - 1
     line_start = 0
-    for line_end in [*(m.start() for m in re.finditer("\n", clause)), len(clause)]:
+    for line_end in [*(m.start() for m in _LINE_BREAK.finditer(clause)), len(clause)]:
         last = None
         for last in _SAYING.compiled.finditer(clause, line_start, line_end):
             pass
@@ -425,7 +430,7 @@ def _speaks_of_request(text: str, start: int, after: str) -> bool:
     if _MARKER.search(text):
         return True
     bare = _LABEL.sub("", text, count=1)
-    return len(re.findall(r"[a-z]+", bare)) <= language.integer(f"{_RULING}.other.terse_words")
+    return len(_LOWER_WORD.findall(bare)) <= language.integer(f"{_RULING}.other.terse_words")
 
 
 # ------------------------------------------------------------------ a rationale's conclusion

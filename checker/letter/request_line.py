@@ -40,6 +40,8 @@ DETAILS = frozenset({STRENGTH, AMOUNT, UNITS, QUANTITY, COUNT, DAYS, REFILLS, FR
 KINDS = DETAILS | {PURPOSE, WORD}
 
 _VALUE = r"\d+(?:\.\d+)?"
+_VALUE_RE = compile_pattern(_VALUE)
+_SLASH = compile_pattern(r"\s*/\s*")
 _SEPARATORS = compile_pattern(r"[\s,;()\[\]]+")
 _WORD = compile_pattern(r"[^\s,;()\[\]]+")
 
@@ -179,7 +181,7 @@ def _fits(text: str, token: Token) -> bool:
     if token.end < len(text) and text[token.end - 1].isalnum() and text[token.end].isalnum():
         return False  # "x 3" of "x 30 days"
     if token.kind == STRENGTH and token.group("unit") is None:
-        first, second = (float(v) for v in re.split(r"\s*/\s*", token.group("values") or ""))
+        first, second = (float(v) for v in _SLASH.split(token.group("values") or ""))
         if second >= 1900 or (second == 10 and first <= 10):
             return False  # "since 11/2014", "pain 7/10"
     if token.kind == DAYS and not token.group("supply"):
@@ -203,7 +205,7 @@ def words_to_number(text: str) -> int | None:
 def _number(text: str) -> float | None:
     """The number written in ``text`` (digits, a fraction, number words); remembered (a letter repeats its counts)."""
     text = text.strip().lower()
-    if re.fullmatch(_VALUE, text):
+    if _VALUE_RE.fullmatch(text):
         return float(text)
     fractions = {k.lower(): v for k, v in language.table("numbers.fractions").items()}
     if " ".join(text.split()) in fractions:
@@ -381,7 +383,7 @@ def _duration_words() -> frozenset[str]:
 
 def _set_strength(request: Request, token: Token) -> None:
     """``350 MG`` -> ``350 mg``, ``10mg-325mg`` -> ``10/325 mg``, a bare ``10/325`` -> ``10/325 mg``, ``25mcg/h`` -> ``25 mcg/hr``."""
-    values = re.findall(_VALUE, token.group("values") or "")
+    values = _VALUE_RE.findall(token.group("values") or "")
     unit = " ".join((token.group("unit") or "mg").lower().split())
     if unit in language.words("requests.strength.rate"):
         unit = "mcg/hr"

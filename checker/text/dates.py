@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from checker.text import language
+from checker.text.stored_patterns import compile_pattern
 
 
 @lru_cache(maxsize=1)
@@ -80,10 +81,14 @@ def with_dates(*templates: str) -> list[language.LazyRegex]:
     return [language.lazy(lambda template=template: with_date(template), re.I) for template in templates]
 
 
+#: A date in numbers: ``6/9/2005``, ``4/10/02``, ``08-02-2013``.
+_NUMERIC_DATE = compile_pattern(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})")
+
+
 def parse_date(text: str) -> dt.date | None:
     """Read ``6/9/2005``, ``4/10/02``, ``08-02-2013`` or ``October 10, 2007``."""
     text = text.strip()
-    m = re.fullmatch(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})", text)
+    m = _NUMERIC_DATE.fullmatch(text)
     if m:
         month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if year < 100:
@@ -103,7 +108,7 @@ def _named_date() -> re.Pattern[str]:
     Case counts here, as in the pattern this replaced: "August 13TH, 2009" is
     found by :data:`DATE` but not read (kept so that no reading changes).
     """
-    return re.compile(rf"([A-Za-z]+)\.?\s+(\d{{1,2}}){_ordinal()}?,?\s+(\d{{4}})")
+    return compile_pattern(rf"([A-Za-z]+)\.?\s+(\d{{1,2}}){_ordinal()}?,?\s+(\d{{4}})")
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:

@@ -523,6 +523,10 @@ def _has_lower(text: str) -> bool:
     return any(c.islower() for c in text)
 
 
+#: The word a line starts with (the rest of a word split at the line before).
+_LEADING_WORD = compile_pattern(r"[A-Za-z0-9]+")
+
+
 def _join(out: _Builder, prev: _Line, nxt: _Line, vocabulary: _Vocabulary) -> None:
     """Join two physical lines of one paragraph, re-joining hyphenated words."""
     prev_text = prev.text.rstrip()
@@ -531,7 +535,7 @@ def _join(out: _Builder, prev: _Line, nxt: _Line, vocabulary: _Vocabulary) -> No
     head = _hyphenated_head(prev_text)
     if head and not prev_text.endswith(" -") and next_text[:1].isalnum():
         out.drop_trailing_space()
-        tail = re.match(r"[A-Za-z0-9]+", next_text)
+        tail = _LEADING_WORD.match(next_text)
         tail_word = tail.group() if tail else ""
         if head[-1:].isalpha() and tail_word[:1].islower() and _drop_hyphen(head, tail_word, vocabulary):
             out.drop_last_char()  # the hyphen we already copied

@@ -61,6 +61,8 @@ LABELS = ("ADMIN_LINE", "REVIEWER_LINE", "RATIONALE_LINE")
 _CITATION_KIND = {"ADMIN_LINE": "admin", "REVIEWER_LINE": "reviewer"}
 #: Sections whose heading may carry text after its colon ("ISSUE AT DISPUTE: Soma 350 mg").
 _INLINE_SECTIONS = ("summary", "issue", "guidelines", "rationale", "documents", "qualifications")
+#: Such a heading and the text after it.
+_INLINE_BODY = compile_pattern(r"^(.*?[A-Za-z)]\s*:)\s*(\S.*)$")
 
 #: The letter-level verdicts, in the order they are tried, each with its list under
 #: ``conclusions.final_determination`` (a partial overturn holds the words of an overturn).
@@ -329,7 +331,7 @@ class Walker:
         inline = ""
         body_start = tokens[0].start_pos if tokens else head.end_pos
         if kind in _INLINE_SECTIONS:
-            m = re.match(r"^(.*?[A-Za-z)]\s*:)\s*(\S.*)$", self.content(head))
+            m = _INLINE_BODY.match(self.content(head))
             if m:
                 title, inline = m.group(1).strip(), m.group(2)
                 body_start = head.start_pos + m.start(2)
