@@ -47,19 +47,25 @@ def last_day(year: int, month: int | None = None) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
+#: A month and year ("10/2014", "February, 2014") and a year alone, as letters write them.
+_MONTH_YEAR = compile_pattern(r"(\d{1,2})[/-](\d{4})")
+_NAMED_MONTH_YEAR = compile_pattern(r"([A-Za-z]+)\.?,?\s+(\d{4})")
+_YEAR = compile_pattern(r"(?:19|20)\d{2}")
+
+
 def parse_period(text: str) -> dt.date | None:
     """A date, or the last day of a month ("10/2014", "February, 2014") or a year ("2012") as letters write them."""
     text = text.strip()
     full = parse_date(text)
     if full is not None:
         return full
-    m = re.fullmatch(r"(\d{1,2})[/-](\d{4})", text)
+    m = _MONTH_YEAR.fullmatch(text)
     if m and 1 <= int(m.group(1)) <= 12:
         return last_day(int(m.group(2)), int(m.group(1)))
-    m = re.fullmatch(r"([A-Za-z]+)\.?,?\s+(\d{4})", text)
+    m = _NAMED_MONTH_YEAR.fullmatch(text)
     if m and m.group(1).lower() in _months():
         return last_day(int(m.group(2)), _months()[m.group(1).lower()])
-    if re.fullmatch(r"(?:19|20)\d{2}", text):
+    if _YEAR.fullmatch(text):
         return last_day(int(text))
     return None
 
