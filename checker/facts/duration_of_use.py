@@ -45,7 +45,7 @@ def duration_days(scope: ItemFacts) -> int | None:
     return scope["duration"]["days"]
 
 
-#: A parenthesis in a drug class ("Skeletal muscle relaxants (antispasmodics)"), left out of the names.
+#: A parenthesis in a drug class ("muscle relaxant (sedating)"), left out of the names.
 _PARENTHESES = compile_pattern(r"\s*\(.*\)")
 
 
