@@ -84,7 +84,8 @@ def _root(
 def _run(command) -> None:
     """Run a command body, turning a :class:`session.Stop` into its exit code."""
     try:
-        code = command()
+        with session.named_stdout():
+            code = command()
     except session.Stop as stop:
         code = stop.code
     raise typer.Exit(code or 0)
@@ -180,7 +181,6 @@ def parse(
     """
 
     def body() -> int:
-        from checker.cli.check import output
         from checker.cli.startup import settle
         from checker.pipeline import read_letter
         from checker.reports import ReportOptions, Summary
@@ -190,22 +190,22 @@ def parse(
         settings = session.config()
         builtin = session.ruleset(Config(no_default_rules=True))
         options = ReportOptions(builtin, include_findings=False)
+        reporter = None if tree else (JsonReporter if output_format is ParseFormat.json else ParseReporter)(sys.stdout, options)
         summary = Summary()
-        with output(None) as out:
-            reporter = None if tree else (JsonReporter if output_format is ParseFormat.json else ParseReporter)(out, options)
+        if reporter is not None:
+            reporter.begin()
+        settle()
+        for ref in session.inputs(paths):
+            reading = read_letter(ref, builtin, max_bytes=settings.max_bytes)
+            session.report_unreadable(reading.result)
+            summary.add(reading.result)
             if reporter is not None:
-                reporter.begin()
-            settle()
-            for ref in session.inputs(paths):
-                reading = read_letter(ref, builtin, max_bytes=settings.max_bytes)
-                session.report_unreadable(reading.result)
-                summary.add(reading.result)
-                if reporter is not None:
-                    reporter.add(reading.result)
-                elif reading.tree is not None:
-                    out.write(f"# {reading.result.path}\n{reading.tree.pretty()}\n")
-            if reporter is not None:
-                reporter.end(summary)
+                reporter.add(reading.result)
+            elif reading.tree is not None:
+                print(f"# {reading.result.path}")
+                print(reading.tree.pretty())
+        if reporter is not None:
+            reporter.end(summary)
         return session.EXIT_USAGE if summary.unreadable else session.EXIT_OK
 
     _run(body)

@@ -114,23 +114,18 @@ def _finish(job: Run, summary, known, writer) -> int:
 def output(path: Path | None) -> Iterator[TextIO]:
     """Standard output, or the file asked for (written as UTF-8 with exactly the bytes produced).
 
-    A write that fails (a full disk, a file system gone read-only) ends the
-    run with one line naming where the report was going, not a traceback.
-    A reader that goes away (``| head``) is left to click, which ends the
-    run quietly.
+    A write to the file that fails (a full disk) ends the run with one line
+    naming the file; standard output does the same for itself
+    (:func:`session.named_stdout`).
     """
-    where = path if path is not None else "standard output"
+    if path is None:
+        yield sys.stdout
+        return
     try:
-        if path is None:
-            yield sys.stdout
-            sys.stdout.flush()  # what is still buffered fails here, not at exit
-            return
         with open(path, "w", encoding="utf-8", newline="") as handle:
             yield handle
-    except BrokenPipeError:
-        raise
     except OSError as problem:
-        session.fail(f"{where}: cannot write output ({problem.strerror or problem})")
+        session.cannot_write(path, problem)
 
 
 def _progress(results: Iterator[FileResult], total: int, stack: ExitStack) -> Iterator[FileResult]:

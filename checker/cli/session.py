@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from checker.cli.config import Config, ConfigError, find_config, load_config, validate
 from checker.input.discover import STDIN, InputRef, discover
@@ -40,6 +42,54 @@ def error(message: str) -> None:
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     error(message)
     raise Stop(code)
+
+
+def cannot_write(where: object, problem: OSError) -> NoReturn:
+    """End the run because its output cannot be written (a full disk, a file system gone read-only)."""
+    fail(f"{where}: cannot write output ({problem.strerror or problem})")
+
+
+class _NamedStdout:
+    """Standard output while a command runs: a write that fails ends the run with one line naming it.
+
+    Every command's output goes here (reports, rule listings, ``config``),
+    so none ends in a traceback on a full disk.  A reader that goes away
+    (``| head``) is left to click, which ends the run quietly.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as problem:
+            cannot_write("standard output", problem)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as problem:
+            cannot_write("standard output", problem)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def named_stdout() -> Iterator[None]:
+    """Standard output as :class:`_NamedStdout` for the body of a command, flushed at its end."""
+    stream = sys.stdout
+    sys.stdout = _NamedStdout(stream)  # type: ignore[assignment]
+    try:
+        yield
+        sys.stdout.flush()  # what is still buffered fails here, not at exit
+    finally:
+        sys.stdout = stream
 
 
 def config() -> Config:

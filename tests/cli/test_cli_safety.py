@@ -196,12 +196,16 @@ def test_ctrl_c_ends_a_jobs_run_with_130_and_leaves_no_worker_behind(tmp_path):
         (["-f", "sarif", "-o", "/dev/full"], "/dev/full"),
         (["parse"], "standard output"),
         (["parse", "--tree"], "standard output"),
+        (["rules", "list"], "standard output"),
+        (["explain", "drug-name-misspelled"], "standard output"),
+        (["config"], "standard output"),
     ],
 )
 def test_a_full_disk_is_one_line_naming_where_the_report_was_going(tmp_path, args, where):
     _letters(tmp_path)
+    letters = [] if args[0] in ("rules", "explain", "config") else [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
     with open("/dev/full", "w") as full:
-        done = subprocess.run([sys.executable, "-m", "checker", *args, str(tmp_path / "a.txt"), str(tmp_path / "b.txt")],
+        done = subprocess.run([sys.executable, "-m", "checker", *args, *letters],
                               cwd=tmp_path, stdout=full, stderr=subprocess.PIPE, timeout=120, check=False,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 2
