@@ -139,17 +139,32 @@ class Store:
             self.flush()
 
     def interrupted(self) -> None:
-        """Ctrl-C: undo the letter half written, if any, and commit every letter written whole."""
+        """Ctrl-C, or a write that failed: undo the letter half written, if any, and commit every letter written whole.
+
+        Afterwards :attr:`counts` says how many of this run's letters the
+        database holds.  A letter is counted once it is written whole.  When
+        the batch cannot be committed (the disk is still full), or SQLite
+        rolled it back itself (it may, on a full disk or an I/O error), the
+        batch's letters are lost and no longer counted.
+        """
         if self._in_letter:
             try:
                 self.conn.execute("ROLLBACK TO letter")
                 self.conn.execute("RELEASE letter")
-                self.counts.checked -= 1
             except sqlite3.OperationalError:
-                pass  # interrupted just after the letter was complete: keep it
+                if self.conn.in_transaction:  # interrupted just after the letter was complete: keep it
+                    self.counts.checked += 1
+                    self._pending += 1
         self._in_letter = False
+        lost = self._pending > 0 and not self.conn.in_transaction
         if self.conn.in_transaction:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError:
+                self.conn.rollback()
+                lost = True
+        if lost:
+            self.counts.checked -= self._pending
         self._pending = 0
 
     def flush(self) -> None:
@@ -204,7 +219,10 @@ class _Transaction:
         return self.conn
 
     def __exit__(self, kind, value, traceback) -> None:
-        self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+        if kind is None:
+            self.conn.execute("COMMIT")
+        elif self.conn.in_transaction:  # SQLite may have rolled back itself (a full disk): keep the error that says so
+            self.conn.execute("ROLLBACK")
 
 
 #: Letter columns a result fills (path, hashes and run are the store's own).

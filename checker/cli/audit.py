@@ -2,14 +2,15 @@
 
 The audit is incremental: a letter whose bytes and rule set are unchanged
 since it was stored is skipped, so a rerun after an interruption (Ctrl-C, a
-killed process) continues where the last committed batch ended.  Results are
+killed process, a full disk) continues where the last committed batch ended.  Results are
 written and dropped as they arrive, in input order, with ``--jobs``
 processes fed through a bounded window, so memory stays flat however many
 letters there are.
 
 Exit codes: 0 the batch is stored (unreadable files are recorded with their
 error and listed on stderr: in an audit they are data, not a failure), 2
-usage error, 3 broken rule file, 130 interrupted (what was committed stays).
+usage error or a database that cannot be written, 3 broken rule file, 130
+interrupted (what was committed stays).
 """
 
 from __future__ import annotations
@@ -95,8 +96,12 @@ def audit(paths: list[str], db: Path, settings: Config, batch: int) -> int:
         session.fail("audit reads files, not standard input")
     refs = session.inputs(paths)
     conn = _open_db(db)
-    store = Store(conn, ruleset_hash(ruleset), batch_size=batch)
-    store.store_rules(ruleset, explanations(ruleset))
+    try:
+        store = Store(conn, ruleset_hash(ruleset), batch_size=batch)
+        store.store_rules(ruleset, explanations(ruleset))
+    except sqlite3.OperationalError as problem:
+        conn.close()
+        session.fail(f"{db}: cannot store the audit ({problem})")
     context, advance = _progress(len(refs))
     unreadable = 0
     try:
@@ -107,13 +112,19 @@ def audit(paths: list[str], db: Path, settings: Config, batch: int) -> int:
                 store.add(result, digests[result.path])
                 unreadable += session.report_unreadable(result)
                 advance()
+        store.finish()
     except KeyboardInterrupt:
         store.interrupted()
-        conn.close()
         session.error(f"interrupted: {store.counts.checked} letters stored in {db}; run the same command to continue")
         return EXIT_INTERRUPTED
-    store.finish()
-    conn.close()
+    except sqlite3.OperationalError as problem:  # a full disk, a file system gone read-only, a lock held too long
+        store.interrupted()
+        session.fail(
+            f"{db}: cannot store the audit ({problem}); {store.counts.checked} letters stored, "
+            "run the same command to continue"
+        )
+    finally:
+        conn.close()
     counts = store.counts
     print(
         f"imr-check: {counts.seen} letters: {counts.checked} checked, {counts.skipped} unchanged, "

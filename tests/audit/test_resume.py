@@ -1,4 +1,4 @@
-"""Interrupt a real audit halfway (SIGKILL, or Ctrl-C's SIGINT), run it again:
+"""Interrupt a real audit halfway (SIGKILL, Ctrl-C's SIGINT, a full disk), run it again:
 the same database as one uninterrupted run."""
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+import checker.cli.audit as audit_command
+from checker.audit.schema import connect
 from tests.audit_support import ROOT, content, generate, run_cli
 from tests.conftest import built_once
 
@@ -76,3 +78,61 @@ def test_an_interrupted_audit_resumes_to_the_same_database(letters_and_whole, tm
         (checked, skipped) = conn.execute("SELECT letters_checked, letters_skipped FROM runs WHERE id = 2").fetchone()
     assert skipped == halfway and checked == LETTERS - halfway  # nothing done twice, nothing lost
     assert content(resumed) == content(whole)
+
+
+def _pages(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("PRAGMA page_count").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _disk_full_at(pages: int):
+    """The audit's ``connect`` with SQLite's page cap: a write past ``pages`` fails as on a full disk (SQLITE_FULL)."""
+
+    def connect_capped(path: str) -> sqlite3.Connection:
+        conn = connect(path)
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    return connect_capped
+
+
+def _error_lines(stderr: str) -> list[str]:
+    assert "Traceback" not in stderr
+    return [line for line in stderr.splitlines() if line.startswith("imr-check: error:")]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_stops_the_audit_in_one_line_and_a_rerun_completes_it(
+    letters_and_whole, tmp_path, monkeypatch, capsys, jobs
+):
+    folder, whole = letters_and_whole
+    one = tmp_path / "one.sqlite"
+    assert run_cli("audit", str(next(folder.rglob("*.txt"))), "--db", str(one)) == 0
+    db = tmp_path / "full.sqlite"
+    monkeypatch.setattr(audit_command, "connect", _disk_full_at((_pages(one) + _pages(whole)) // 2))
+    assert run_cli("audit", str(folder), "--db", str(db), "--batch", str(BATCH), "--jobs", jobs) == 2
+    stored = _stored(db)
+    assert 0 < stored < LETTERS, "the disk must fill up halfway"
+    assert _error_lines(capsys.readouterr().err) == [
+        f"imr-check: error: {db}: cannot store the audit (database or disk is full); "
+        f"{stored} letters stored, run the same command to continue"
+    ]
+
+    monkeypatch.undo()  # space freed
+    assert run_cli("audit", str(folder), "--db", str(db)) == 0
+    assert content(db) == content(whole)
+
+
+def test_a_disk_full_before_any_letter_is_one_line_too(letters_and_whole, tmp_path, monkeypatch, capsys):
+    """The rules and their explanations are written first: no room for them, no room for anything."""
+    folder, _ = letters_and_whole
+    db = tmp_path / "full.sqlite"
+    monkeypatch.setattr(audit_command, "connect", _disk_full_at(1))  # SQLite keeps the pages the schema has
+    assert run_cli("audit", str(folder), "--db", str(db)) == 2
+    assert _error_lines(capsys.readouterr().err) == [
+        f"imr-check: error: {db}: cannot store the audit (database or disk is full)"
+    ]
+    assert _stored(db) == 0
