@@ -166,8 +166,8 @@ def _in_item(analysis: Callable[[LetterFacts], list[Record]]) -> Callable[[ItemF
 
     def by_item(scope: LetterFacts) -> dict[int | None, list[Record]]:
         groups: dict[int | None, list[Record]] = {}
-        for record in scope.shared(analysis):
-            groups.setdefault(record["item"], []).append(record)
+        for found in scope.shared(analysis):
+            groups.setdefault(found["item"], []).append(found)
         return groups
 
     return lambda scope: list(scope.whole.shared(by_item).get(scope.item.index, []))
