@@ -7,7 +7,6 @@ that each transform produces the layout it claims and never changes a word.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from tests.conftest import FIXTURES

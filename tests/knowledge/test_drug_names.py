@@ -7,8 +7,6 @@ read an ordinary word, or a real drug's own name, as a drug it is not
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -9,7 +9,6 @@ made of names, near-names, plurals, digits and punctuation.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -11,7 +11,6 @@ what the grammar reads in a shorter window it accepts.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings

@@ -10,8 +10,6 @@ editor's CI.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from checker.letter.conclusions import closing_ruling

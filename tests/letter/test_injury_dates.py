@@ -9,7 +9,6 @@ letter in the repository and on made-up case summaries.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -58,7 +58,7 @@ class Text(str):
         [],
         {"a": {}, "b": [], "c": [[]], "d": [{}]},
         {"nested": {"deeper": {"deepest": [1, 2.5, None, True, False, "x"]}}},
-        {1: "int key", 2.5: "float key", True: "bool key", None: "null key"},
+        {3: "int key", 2.5: "float key", True: "bool key", None: "null key"},
         {"n": math.nan, "i": math.inf, "-i": -math.inf, "z": -0.0, "big": 10**30, "small": 1e-300},
         {"quote\"back\\slash": "tab\t newline\n nul\x00 é ☃ \ud800"},
         [Level.LOW, Kind.ERROR, Text("plain"), True, 1],
