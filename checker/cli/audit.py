@@ -95,6 +95,7 @@ def audit(paths: list[str], db: Path, settings: Config, batch: int) -> int:
     if STDIN in paths:
         session.fail("audit reads files, not standard input")
     refs = session.inputs(paths)
+    session.refuse_overwriting(refs, {"--db": db})  # SQLite would write its tables into an empty letter
     conn = _open_db(db)
     try:
         store = Store(conn, ruleset_hash(ruleset), batch_size=batch)

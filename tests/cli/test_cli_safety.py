@@ -50,6 +50,18 @@ def test_writing_over_a_letter_found_in_a_folder_is_refused(tmp_path):
     assert (tmp_path / "b.txt").read_bytes() == LETTER.read_bytes()
 
 
+@pytest.mark.parametrize("db, given", [("empty.txt", "empty.txt"), ("a.txt", "."), ("b.txt", "b.txt")])
+def test_an_audit_database_over_an_input_is_refused(tmp_path, db, given):
+    """SQLite makes its tables in an empty file: an empty letter named as --db became a database."""
+    _letters(tmp_path)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    done = run_cli(["audit", given, "a.txt", "--db", db], cwd=tmp_path)
+    assert done.exit_code == 2
+    assert _errors(done) == [f"imr-check: error: {db}: --db would overwrite an input letter; choose another file"]
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+
+
 # --------------------------------------------------------------------------- every input gets an answer
 def test_a_fifo_and_dev_zero_among_the_inputs_are_reported_and_the_rest_checked(tmp_path):
     _letters(tmp_path)
