@@ -35,7 +35,8 @@ Figures:
 * with ``--medspacy``: the same letters through medspaCy's ConText with
   spaCy's sentencizer, and imr-check's speed relative to it;
 * with ``--instructions`` (needs valgrind): instructions executed (cachegrind,
-  no cache simulation) by one letter cold and per letter over 100 letters.
+  no cache simulation) by one letter cold and per letter over 100 letters,
+  and per letter over the Python floor's per letter.
   CPU time moves 10-20% from run to run on a shared machine; instruction
   counts repeat to about 0.1%, so an A/B difference of a few percent shows
   in them where the times hide it.  They are no speed by themselves (a
@@ -105,13 +106,20 @@ def instructions(cmd: list[str], cwd: Path, env: dict[str, str]) -> int:
 
 
 def instruction_figures(trees: dict[str, Path], work: Path) -> dict[str, dict[str, float]]:
-    """Millions of instructions: one letter cold, and per letter (100 letters less one, over 99)."""
+    """Millions of instructions: one letter cold, and per letter (100 letters less one, over 99).
+
+    Per letter over the Python floor's per letter is the floor ratio in a
+    measure that does not move with the machine's speed, as CPU time does.
+    """
     hundred = letters(work, 100)
     one = work / "letters-1"
     if not one.exists():
         one.mkdir()
         first = sorted(hundred.rglob("*.txt"))[0]
         shutil.copy(first, one / first.name)
+    floor_one, floor_hundred = (instructions([sys.executable, "-c", FLOOR, str(folder)], work, os.environ.copy())
+                                for folder in (one, hundred))
+    floor = (floor_hundred - floor_one) / 99
     out = {}
     for name, tree in trees.items():
         env = environment(tree, work)
@@ -123,6 +131,7 @@ def instruction_figures(trees: dict[str, Path], work: Path) -> dict[str, dict[st
         out[name] = {
             "one letter cold, M instructions": cold / 1e6,
             "per letter, M instructions": (batch - cold) / 99 / 1e6,
+            "per letter / floor (instructions)": (batch - cold) / 99 / floor,
         }
     return out
 
