@@ -16,13 +16,13 @@ from checker.text.stored_patterns import compile_pattern
 
 #: The word a period ends, at the end of a short piece of text ("Dr." of "... seen by Dr.").
 _LAST_WORD = compile_pattern(r"(?:^|[\s(])([A-Za-z][A-Za-z.]*)\.$")
-#: Where one sentence ends and the next begins: after a period, "!" or "?" (and closing quotes or
-#: brackets), white space before a capital, a digit or an opening quote (group 1); or a run of line
-#: breaks (the whole match).  The same boundaries as
-#: ``(?<=[.!?])["'\u201d\u2019)]*\s+(?=["'\u201c\u2018(]?[A-Z0-9])|\n+``, written to start with the
+#: Where one sentence ends and the next begins: after a period, "!" or "?" and the closing quotes or
+#: brackets that belong to its sentence, white space before a capital, a digit or an opening quote
+#: (group 1); or a run of line breaks (the whole match).  The same boundaries as
+#: ``(?<=[.!?])["'\u201d\u2019)]*(\s+)(?=["'\u201c\u2018(]?[A-Z0-9])|\n+``, written to start with the
 #: character a boundary follows or starts with: the engine then skips from one of them to the next
 #: in C, where the lookbehind made it try every place of the text (six times as slow).
-_BOUNDARY = compile_pattern(r"[\n.!?](?:(?<=[.!?])([\"'\u201d\u2019)]*\s+)(?=[\"'\u201c\u2018(]?[A-Z0-9])|(?<=\n)\n*)")
+_BOUNDARY = compile_pattern(r"[\n.!?](?:(?<=[.!?])[\"'\u201d\u2019)]*(\s+)(?=[\"'\u201c\u2018(]?[A-Z0-9])|(?<=\n)\n*)")
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +40,7 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        boundary = m.start(1) if m.group(1) is not None else m.start()  # after the period, or the first line break
+        boundary = m.start(1) if m.group(1) is not None else m.start()  # after the period and its quotes, or the first line break
         if "\n" not in m.group() and _after_abbreviation(text, boundary):
             continue
         _append(spans, text, start, boundary)

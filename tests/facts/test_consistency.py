@@ -204,6 +204,25 @@ def test_pronoun_conflict_in_our_own_format3_letter(tmp_path, ruleset):
 
 
 @pytest.mark.parametrize(
+    "quoted",
+    [
+        "The treating psychiatrist wrote, \u201cHis anxiety scores and the frequency of his panic attacks have not improved.\u201d",
+        'The progress note says: "His anxiety scores and the frequency of his panic attacks have not improved."',
+        "(His anxiety scores and the frequency of his panic attacks have not improved.)",
+    ],
+    ids=["curly-quotes", "straight-quotes", "brackets"],
+)
+def test_the_evidence_sentence_keeps_its_closing_quote(tmp_path, ruleset, quoted):
+    """A quotation that ends a sentence is shown whole: the quote or bracket after its period was cut off."""
+    path = _plant(tmp_path, LETTERS / "f3_alprazolam.txt",
+                  ("Her anxiety scores and the frequency of her panic attacks have not improved, so there is",
+                   f"{quoted} So there is"))
+    (finding,), _ = _findings(path, ruleset, "pronoun-contradicts-sex")
+    said = [e.text for e in finding.evidence if "His anxiety" in e.text]  # one per pronoun ("His", "his")
+    assert said and set(said) == {quoted}
+
+
+@pytest.mark.parametrize(
     "source,change,odd",
     [
         (LETTERS / "f2_soma_upheld.txt",

@@ -11,8 +11,13 @@ from hypothesis import strategies as st
 from checker.text import sentences
 from checker.text.sentences import sentence_at, sentence_spans
 
-#: The boundary as first written: a lookbehind for the period, or a run of line breaks.
-_PLAIN_BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
+#: The boundary as first written: a lookbehind for the period (its closing quotes stay with it), or a run of line breaks.
+_PLAIN_BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*(\s+)(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
+
+
+def _cut(m: re.Match[str]) -> int:
+    """Where the sentence before a boundary ends: before its white space, or before the line breaks."""
+    return m.start(1) if m.group(1) is not None else m.start()
 
 
 def _spans_by_definition(text: str) -> tuple[tuple[int, int], ...]:
@@ -20,9 +25,9 @@ def _spans_by_definition(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     start = 0
     for m in _PLAIN_BOUNDARY.finditer(text):
-        if "\n" not in m.group() and sentences._after_abbreviation(text, m.start()):
+        if "\n" not in m.group() and sentences._after_abbreviation(text, _cut(m)):
             continue
-        sentences._append(spans, text, start, m.start())
+        sentences._append(spans, text, start, _cut(m))
         start = m.end()
     sentences._append(spans, text, start, len(text))
     return tuple(spans)
@@ -38,8 +43,8 @@ _PROSE = st.lists(
 @settings(max_examples=1000, deadline=None)
 @given(_PROSE)
 def test_the_boundaries_are_those_of_the_plain_pattern(text):
-    plain = [(m.start(), m.end()) for m in _PLAIN_BOUNDARY.finditer(text)]
-    found = [(m.start(1) if m.group(1) is not None else m.start(), m.end()) for m in sentences._BOUNDARY.finditer(text)]
+    plain = [(_cut(m), m.end()) for m in _PLAIN_BOUNDARY.finditer(text)]
+    found = [(_cut(m), m.end()) for m in sentences._BOUNDARY.finditer(text)]
     assert found == plain
     assert sentence_spans(text) == _spans_by_definition(text)
 
@@ -48,8 +53,10 @@ def test_the_boundaries_are_those_of_the_plain_pattern(text):
     "text,expected",
     [
         ("The request is denied. Dr. Smith agreed.", ["The request is denied.", "Dr. Smith agreed."]),
-        # a closing quote after the period is part of the boundary, not of the sentence
-        ('He said "no." Then he left!\n\nNew paragraph', ['He said "no.', "Then he left!", "New paragraph"]),
+        # a closing quote or bracket after the period ends its sentence; an opening one starts the next
+        ('He said "no." Then he left!\n\nNew paragraph', ['He said "no."', "Then he left!", "New paragraph"]),
+        ("It was noted (see p. 24.) The \u201crequest\u201d was denied.\u201d \u2018Next", ["It was noted (see p. 24.)", "The \u201crequest\u201d was denied.\u201d", "\u2018Next"]),
+        ('Denied. "Quoted start" here.', ["Denied.", '"Quoted start" here.']),
         ("See p. 24 of the MTUS. 3 visits were done.", ["See p. 24 of the MTUS.", "3 visits were done."]),
         ("lower case after a period. goes on", ["lower case after a period. goes on"]),
         ("Line one\nline two", ["Line one", "line two"]),
