@@ -185,17 +185,18 @@ def code_frame(letter: Letter | None, finding: Finding, console: Console) -> Tex
     room = max(20, console.width - gutter - 6)
     frame = Text()
     # Show a window of long lines that keeps the span's start in view.
-    shift = max(0, span.column - (room - 20)) if span.column > room - 10 else 0
+    shift = _hidden(source.line_text(span.line).replace("\t", " "), span.column, room)
     for number in range(span.line, last + 1):
         line = source.line_text(number).replace("\t", " ").rstrip()
         shown = ("\u2026" + line[shift + 1 :]) if shift else line
+        kept = _fit(shown, room)
         frame.append(f"  {number:>{gutter}} | ", style="dim")
-        frame.append(shown[:room] + ("\u2026" if len(shown) > room else ""))
+        frame.append(kept + ("\u2026" if len(kept) < len(shown) else ""))
         frame.append("\n")
         start = (span.column if number == span.line else 1) - shift
         end = (span.end_column if number == span.end_line else len(line) + 1) - shift
         start = max(start, 1)
-        start, end = min(start, room + 1), min(max(end, start + 1), room + 1)
+        start, end = min(start, len(kept) + 1), min(max(end, start + 1), len(kept) + 1)
         if end > start and shown[start - 1 : end - 1].strip():  # never underline a blank line
             frame.append(f"  {'':>{gutter}} | ", style="dim")
             # Under the span's characters as a terminal draws them: an accent written as its own mark
@@ -213,6 +214,39 @@ def code_frame(letter: Letter | None, finding: Finding, console: Console) -> Tex
         frame.append("\n")
     frame.rstrip()
     return frame
+
+
+def _hidden(line: str, column: int, room: int) -> int:
+    """How many characters at the start of ``line`` to hide behind "\u2026" so that ``column`` shows.
+
+    A column past ``room - 10`` cells is brought to ``room - 21`` cells from
+    the left, counting terminal cells as :func:`_fit` does.
+    """
+    if line.isascii():
+        return max(0, column - (room - 20)) if column > room - 10 else 0
+    width = cell_len(line[: column - 1])
+    if width + 1 <= room - 10:
+        return 0
+    shift, left = 0, width - cell_len(line[0])  # the cells between the "\u2026" and the column
+    while left > room - 22 and shift + 2 < column:
+        shift += 1
+        left -= cell_len(line[shift])
+    return shift
+
+
+def _fit(line: str, room: int) -> str:
+    """The start of ``line`` that takes at most ``room`` terminal cells (a CJK character takes two, an accent mark none).
+
+    Cut by characters, a line of wide characters took up to twice the room and wrapped.
+    """
+    if line.isascii() or cell_len(line) <= room:
+        return line[:room]
+    width = 0
+    for index, char in enumerate(line):
+        width += cell_len(char)
+        if width > room:
+            return line[:index]
+    return line
 
 
 DESCRIPTION = "the report for people (default): each letter, its items, and every finding in context"

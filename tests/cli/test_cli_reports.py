@@ -230,6 +230,34 @@ def test_the_underline_sits_under_the_span_whatever_comes_before_it_on_the_line(
     assert underline.count("^") == len("flare-up")
 
 
+_WIDE_WORDS = "\u5f20\u4f1f\u7684\u75bc\u75db"  # CJK: two terminal columns each
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [(_WIDE_WORDS * 4, ""), ("", " " + _WIDE_WORDS * 8), ("Jose\u0301 Nu\u0303n\u0303ez " * 8, " Nu\u0303n\u0303ez" * 12),
+     ("x " * 45, " y" * 40)],
+    ids=["wide-before", "wide-after", "marks", "ascii"],
+)
+def test_a_long_line_is_cut_to_the_terminal_and_keeps_its_span_in_view(tmp_path, before, after):
+    # Long lines were cut by characters: wide characters (two columns each) made the line take up to
+    # twice its room and wrap under the line numbers, and could push the span out of the window.
+    from rich.cells import cell_len
+
+    letter = tmp_path / "wide.txt"
+    text = SEED_003.read_text(encoding="utf-8")
+    assert text.count("address a flare-up or an \n") == 1
+    text = text.replace("address a flare-up or an \n", f"address a {before} flare-up or an{after}\n")
+    letter.write_text(text, encoding="utf-8")
+    lines = run(str(letter), cwd=tmp_path, columns=80).stdout.splitlines()
+    frame = [line for line in lines if " | " in line]  # the code frames (a path or message line is never cut)
+    assert frame and max(cell_len(line) for line in frame) <= 80
+    shown = next(i for i, line in enumerate(lines) if "flare-up" in line and " | " in line)
+    underline = lines[shown + 1]
+    assert underline.index("^") == cell_len(lines[shown][: lines[shown].index("flare-up")])
+    assert underline.count("^") == len("flare-up")
+
+
 def test_a_rule_title_with_brackets_is_listed_as_written(tmp_path):
     rules = tmp_path / "rules"
     rules.mkdir()
