@@ -23,7 +23,8 @@ MENTION = record(
     "mention",
     "a mention of a concept in the rationale",
     spanned=True,
-    status=(str, "what the clause says of it: `documented`, `not-documented` or `requirement`"),
+    status=(str, "what the clause says of it: `documented`, `not-documented`, `requirement` or `unsettled` "
+                 "(negated, but not as being there: \"the UDS was never explained\")"),
 )
 
 

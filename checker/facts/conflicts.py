@@ -146,7 +146,9 @@ _PATIENT_REFERENT = language.lazy(
 )
 
 # "requested Flexeril for muscle spasm": the reason for a request, not a finding.
-_PURPOSE = language.lazy(lambda: rf"\b{_alt('context.purpose.reason')}\s+(?:\w+\s+){{0,2}}$", re.I)
+_PURPOSE = language.lazy(
+    lambda: rf"\b{_alt('context.purpose.reason')}\s+(?:\w+\s+){{0,2}}[\"'\u201c\u2018(]?$", re.I
+)  # the purpose may be quoted: prescribed for "muscle spasm"
 # Qualifiers that make "no documentation of acute spasm" a narrower claim than "spasm".
 _QUALIFIERS = language.lazy(lambda: rf"\b{_alt('documentation.qualifiers')}\b", re.I)
 # Negations that deny the record documents something (rather than what the treater said it is for).

@@ -31,14 +31,23 @@ from checker.text.stored_patterns import compile_pattern
 DOCUMENTED = "documented"
 NOT_DOCUMENTED = "not-documented"
 REQUIREMENT = "requirement"
+#: Negated, but not as being there: "a urine drug screen ... was never explained" (neither of the above).
+UNSETTLED = "unsettled"
 
 # Negation cues that govern a concept named after them in the same clause.
 _NEGATION_BEFORE = language.lazy(lambda: rf"\b{language.alternation('negation.documentation.before')}\b", re.I)
-# Cues after the concept: "functional improvement has not been documented".
+# Cues after the concept: "functional improvement has not been documented", "was not performed".
 _NEGATION_AFTER = language.lazy(
     lambda: rf"^[^,;]{{0,40}}?\b(?:{_alt('negation.documentation.after.auxiliaries')}\s+"
-    rf"{_alt('negation.documentation.after.negations')}\b|{_alt('negation.documentation.after.not_participles')}"
+    rf"{_alt('negation.documentation.after.negations')}\s+(?:{_alt('negation.documentation.after.between')}\s+)?(?:\w+ly\s+)?"
+    rf"{_alt('negation.documentation.after.participles')}\b|{_alt('negation.documentation.after.not_participles')}"
     rf"|{_alt('negation.documentation.after.absent')})",
+    re.I,
+)
+# ... and an auxiliary and a negation that say something else of it: "was never explained", "was not consistent".
+_OTHER_NEGATION_AFTER = language.lazy(
+    lambda: rf"^[^,;]{{0,40}}?\b{_alt('negation.documentation.after.auxiliaries')}\s+"
+    rf"{_alt('negation.documentation.after.negations')}\b",
     re.I,
 )
 # Words that make a clause a statement of what the guideline requires (guideline names among them).
@@ -74,7 +83,7 @@ class Mention:
     """One mention of a concept with what the text says about it."""
 
     concept: str
-    status: str  # DOCUMENTED, NOT_DOCUMENTED or REQUIREMENT
+    status: str  # DOCUMENTED, NOT_DOCUMENTED, REQUIREMENT or UNSETTLED
     start: int  # offsets in the analysed text
     end: int
     sentence: tuple[int, int]
@@ -158,6 +167,8 @@ def classify(sentence: str, start: int, end: int) -> str:
         return REQUIREMENT
     if last_negation >= 0:
         return NOT_DOCUMENTED
+    if _OTHER_NEGATION_AFTER.search(sentence[end:]):
+        return UNSETTLED
     return DOCUMENTED
 
 
@@ -210,15 +221,15 @@ _LIST_NEGATION = language.lazy(
 
 
 def status_by_concept(mentions: list[Mention]) -> dict[str, str]:
-    """One verdict per concept: documented, not-documented, mixed (both said) or requirement."""
+    """One verdict per concept: documented, not-documented, mixed (both said), requirement or unsettled."""
     seen: dict[str, set[str]] = {}
     for mention in mentions:
         seen.setdefault(mention.concept, set()).add(mention.status)
     verdicts = {}
     for concept, statuses in seen.items():
-        facts = statuses - {REQUIREMENT}
+        facts = statuses - {REQUIREMENT, UNSETTLED}
         if not facts:
-            verdicts[concept] = REQUIREMENT
+            verdicts[concept] = REQUIREMENT if REQUIREMENT in statuses else UNSETTLED
         elif len(facts) == 1:
             verdicts[concept] = facts.pop()
         else:

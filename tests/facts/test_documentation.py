@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from checker.facts.documentation import DOCUMENTED, NOT_DOCUMENTED, REQUIREMENT, find_mentions, status_by_concept
+from checker.facts.documentation import (
+    DOCUMENTED,
+    NOT_DOCUMENTED,
+    REQUIREMENT,
+    UNSETTLED,
+    find_mentions,
+    status_by_concept,
+)
 from checker.knowledge.guideline import default_concepts
 
 
@@ -42,6 +49,20 @@ def _status(text: str, concept: str) -> str:
          "urine-drug-screen", DOCUMENTED),
         # What the guideline asks for says nothing about the patient.
         ("MTUS page 78 requires a urine drug screen before continued opioid therapy.", "urine-drug-screen", REQUIREMENT),
+        # A negation after the concept denies it only when it denies its being there (or its degree) ...
+        ("Functional improvement has not been documented.", "functional-improvement", NOT_DOCUMENTED),
+        ("Objective functional improvement has not yet been clearly demonstrated.", "functional-improvement",
+         NOT_DOCUMENTED),
+        ("A urine drug screen was never performed.", "urine-drug-screen", NOT_DOCUMENTED),
+        ("Muscle spasm was not noted on examination.", "spasm", NOT_DOCUMENTED),
+        ("Functional improvement was not significant.", "functional-improvement", NOT_DOCUMENTED),
+        # ... otherwise it says something else of a thing that is there: neither documented nor not.
+        ("The patient has not returned to work, and a urine drug screen negative for the prescribed opioid was "
+         "never explained.", "urine-drug-screen", UNSETTLED),
+        ("The UDS was not consistent with the prescribed medications.", "urine-drug-screen", UNSETTLED),
+        ("Muscle spasm has not improved with the medication.", "spasm", UNSETTLED),
+        # A verdict of its own only when nothing else is said of the concept.
+        ("The UDS was not consistent. No urine drug screen has been repeated since.", "urine-drug-screen", NOT_DOCUMENTED),
     ],
 )
 def test_what_a_sentence_says_about_a_concept(text, concept, status):
