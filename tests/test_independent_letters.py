@@ -65,3 +65,9 @@ def test_a_test_on_file_and_a_quoted_reason_are_not_said_missing(ruleset):
     "muscle spasm,"' is the reason for the request, quoted; neither is documentation the rationale denies."""
     result = _checked("t4_05_f2_2013_oxycodone_cyclobenzaprine.txt", ruleset)
     assert [f.message for f in result.findings if f.rule == "documented-finding-said-missing"] == []
+
+
+def test_a_subspecialty_certificate_is_read_in_a_format3_letter(ruleset):
+    """'board certified in Neurology with a subspecialty certificate in Pain Medicine, is licensed ...'."""
+    reviewer = _checked("t4_06_f3_2015_lidoderm_overturned.txt", ruleset).letter.reviewer
+    assert (reviewer.specialty, reviewer.licensure) == ("Neurology (Pain Medicine)", "California")

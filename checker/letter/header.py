@@ -166,11 +166,13 @@ def _board_certified() -> str:
     field, end = _reviewer_words("field"), _specialty_end()
     specialty = rf"([A-Z][\w&/()\s-]*?){end}"
     board = _reviewer_words("board_certified", gap=r"[\s-]+", hyphens=True)
-    second = (
-        rf"(?:,?\s+(?:{_reviewer_words('joining')}\s+)?{_reviewer_words('holding')}\s+(?:{_reviewer_words('article')}\s+)?"
-        rf"{_reviewer_words('subspecialty')}\s+{field}\s+{specialty})?"
+    holding = (
+        rf",?\s+(?:{_reviewer_words('joining')}\s+)?{_reviewer_words('holding')}\s+(?:{_reviewer_words('article')}\s+)?"
+        rf"{_reviewer_words('subspecialty')}\s+{field}\s+"
     )
-    return rf"{board}\s+{field}\s+{specialty}{second}"
+    # The first specialty also ends where the second is introduced without a comma ("Neurology with a subspecialty in").
+    first = rf"([A-Z][\w&/()\s-]*?)(?:{end}|(?={holding}))"
+    return rf"{board}\s+{field}\s+{first}(?:{holding}{specialty})?"
 
 
 def _licensed() -> str:

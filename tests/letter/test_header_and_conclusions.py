@@ -358,6 +358,14 @@ def test_a_new_licence_phrasing_in_the_yaml_is_read():
          "Neurology", "North Carolina"),
         # A capitalised "Licensed" opening a sentence is not read (the phrasings are matched as written).
         ("The reviewer is board certified in Dermatology. Licensed in Oregon.", "Dermatology", None),
+        # The subspecialty brought in without a comma, and a subspecialty "certificate" (with a comma or not).
+        ("The reviewer is board certified in Neurology with a subspecialty certificate in Pain Medicine, is licensed "
+         "to practice in California.", "Neurology (Pain Medicine)", "California"),
+        ("The reviewer is board certified in Anesthesiology with a subspecialty in Pain Medicine and is licensed in "
+         "New York.", "Anesthesiology (Pain Medicine)", "New York"),
+        ("The reviewer is Board-certified in Physical Medicine and Rehabilitation, with a sub-specialty certificate "
+         "in Spinal Cord Injury Medicine, and is licensed in Oregon.",
+         "Physical Medicine and Rehabilitation (Spinal Cord Injury Medicine)", "Oregon"),
     ],
 )
 def test_reviewer_from_prose_in_other_wording(tmp_path, sentence, specialty, licensure):
