@@ -158,6 +158,27 @@ def test_long_term_use_stated_in_plain_words_is_an_error(name, index, rule, rule
 
 
 @pytest.mark.parametrize(
+    "layout,supply,severity",
+    [(3, "30 day supply", "info"), (1, "31 Day", "info"), (3, "60 day supply", "error"), (2, "45 Day", "error")],
+)
+def test_a_months_supply_of_a_benzodiazepine_is_about_the_four_weeks(tmp_path, ruleset, layout, supply, severity):
+    """MTUS p. 24 limits benzodiazepines to 4 weeks; an approved one-month fill is info, a longer supply an error."""
+    from checker.rules.ruletests import letter_text
+
+    spec = {"layout": layout, "items": [{
+        "request": f"Clonazepam 0.5 mg #60, {supply}", "decision": "Overturned",
+        "reviewer": "MTUS Chronic Pain Medical Treatment Guidelines (2009), Benzodiazepines, page 24.",
+        "rationale": "The patient has panic attacks and a short course is appropriate. The request for clonazepam "
+                     "0.5 mg #60 is medically necessary.",
+    }]}
+    path = tmp_path / "supply.txt"
+    path.write_text(letter_text(spec), encoding="utf-8")
+    found = [f for f in read_letter(InputRef(str(path)), ruleset).result.findings
+             if f.rule == "benzodiazepine-long-term-approved"]
+    assert [f.severity.value for f in found] == [severity]
+
+
+@pytest.mark.parametrize(
     "name,words",
     [("p3_soma_overturned_over_a_year_mr.txt", "Mr. Ferreira"), ("p3_tylenol_codeine_ms_for_male.txt", "Ms. Halvorsen"),
      ("p2_soma_overturned_since_2012_gentleman.txt", "this gentleman")],
