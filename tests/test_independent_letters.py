@@ -1,10 +1,10 @@
 """Letters independent testers wrote (tests/fixtures/independent): only the planted findings above info.
 
-Forty-two letters by three testers who had not seen the code (t2_*, t3_*,
-t4_*): other reviewers' phrasing, all four layouts, 2013 to 2024, drugs and
+Fifty-two letters by four testers who had not seen the code (t2_* to
+t5_*): other reviewers' phrasing, all four layouts, 2013 to 2024, drugs and
 services beyond the seeds, PDF-extraction damage; about half are correct,
-the others hold one or two planted defects each.  A finding at warning or error on a correct
-letter is a false alarm in a QA editor's CI.
+the others hold one or two planted defects each.  A finding at warning or
+error on a correct letter is a false alarm in a QA editor's CI.
 """
 
 from __future__ import annotations
