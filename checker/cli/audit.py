@@ -2,10 +2,10 @@
 
 The audit is incremental: a letter whose bytes and rule set are unchanged
 since it was stored is skipped, so a rerun after an interruption (Ctrl-C, a
-killed process, a full disk) continues where the last committed batch ended.  Results are
-written and dropped as they arrive, in input order, with ``--jobs``
-processes fed through a bounded window, so memory stays flat however many
-letters there are.
+killed process, a full disk) continues where the last committed batch
+ended.  Results are written and dropped as they arrive, in input order,
+with ``--jobs`` processes fed through a bounded window, so memory stays flat
+however many letters there are.
 
 Exit codes: 0 the batch is stored (unreadable files are recorded with their
 error and listed on stderr: in an audit they are data, not a failure), 2

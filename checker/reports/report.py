@@ -239,8 +239,10 @@ def _fit(line: str, room: int) -> str:
 
     Cut by characters, a line of wide characters took up to twice the room and wrapped.
     """
-    if line.isascii() or cell_len(line) <= room:
+    if line.isascii():
         return line[:room]
+    if cell_len(line) <= room:
+        return line  # accent marks take no cell: more characters than cells
     width = 0
     for index, char in enumerate(line):
         width += cell_len(char)

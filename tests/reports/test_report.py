@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 from rich.text import Text
 
-from checker.reports.report import hanging
+from checker.reports.report import _fit, _hidden, hanging
 
 
 def _console(width: int) -> Console:
@@ -48,3 +49,29 @@ def test_styles_stay_on_their_own_parts():
     assert line.style == ""  # the prefix's style is not the whole line's
     dimmed = {line.plain[span.start : span.end] for span in line.spans if span.style == "dim"}
     assert dimmed == {"  = ", "line 3: "}
+
+
+@pytest.mark.parametrize(
+    "line,room,kept",
+    [
+        ("x" * 30, 20, "x" * 20),  # plain text: cut by characters, as always
+        ("\u5f20" * 15, 20, "\u5f20" * 10),  # two cells a character
+        ("e\u0301" * 15, 20, "e\u0301" * 15),  # 30 characters, 15 cells: kept whole
+        ("ab\u5f20" * 8, 7, "ab\u5f20ab"),  # a wide character that would end past the room is left out
+    ],
+    ids=["ascii", "wide", "marks", "wide-at-the-edge"],
+)
+def test_a_frame_line_is_cut_to_its_room_in_terminal_cells(line, room, kept):
+    from rich.cells import cell_len
+
+    assert _fit(line, room) == kept and cell_len(kept) <= room
+
+
+@pytest.mark.parametrize("line", ["y" * 200, "\u5f20" * 200, "Jose\u0301 " * 40], ids=["ascii", "wide", "marks"])
+def test_the_window_brings_the_column_into_view(line):
+    from rich.cells import cell_len
+
+    room, column = 60, 150
+    shift = _hidden(line, column, room)
+    shown = "\u2026" + line[shift + 1 :]
+    assert cell_len(shown[: column - 1 - shift]) == room - 21  # the span starts at the same place whatever the text
