@@ -117,6 +117,7 @@ _CLAUSE_BREAK = language.lazy(lambda: rf"{_comma_break()}|\b{_alt('sentences.cla
 _PART_BREAK = language.lazy(lambda: rf"[;:]|\b{_alt('sentences.clauses.conclusion_parts')}\b")
 _HARD_BREAK = language.lazy(_comma_break)
 _CONDITION = language.lazy(lambda: rf"\b{_alt(f'{_RULING}.conditions')}\b|\?")
+_QUESTION = language.lazy(lambda: rf"\b{_alt(f'{_RULING}.questions')}\b")
 _CONCESSIVE = _words(f"{_RULING}.concessive", before=r"^\W*")
 _HISTORY = _words(f"{_RULING}.history")
 _PARTY = _words(f"{_RULING}.attribution.parties")
@@ -322,7 +323,7 @@ def _verdict(text: str, m: re.Match[str]) -> _Verdict | None:
         return None
     if negations % 2:
         polarity = NOT_NECESSARY if polarity == NECESSARY else NECESSARY
-    if _CONDITION.search(part):
+    if _CONDITION.search(part) or _QUESTION.search(clause) or _QUESTION.search(after):
         polarity = None
     hard = text[_last_end(_HARD_BREAK, text, start) : start]
     return _Verdict(level, polarity, bool(_CONCESSIVE.search(hard)))

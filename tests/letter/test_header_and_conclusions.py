@@ -94,6 +94,15 @@ def test_invalid_dates_are_none(text):
         ("The request for Norco 10/325 mg #120 is medically necessary.", NECESSARY),
         ("The patient has pain.", None),
         ("", None),
+        # A question leaves its own clause unsettled, not the sentence's other clauses.
+        ("An evaluation to determine whether she is a candidate is warranted, and the request for a functional "
+         "restoration program evaluation is medically necessary.", NECESSARY),
+        ("To determine whether the patient would benefit, a two-week trial is medically necessary.", NECESSARY),
+        ("It is not clear, based on the records provided, whether the request is medically necessary.", None),
+        ("Whether the injections are medically necessary cannot be determined from these records.", None),
+        # A condition still reaches its whole part of the sentence.
+        ("If the patient had documented improvement, and the dose were lower, the request would be medically "
+         "necessary.", None),
     ],
 )
 def test_necessity_polarity(sentence, polarity):
