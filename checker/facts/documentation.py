@@ -31,7 +31,8 @@ from checker.text.stored_patterns import compile_pattern
 DOCUMENTED = "documented"
 NOT_DOCUMENTED = "not-documented"
 REQUIREMENT = "requirement"
-#: Negated, but not as being there: "a urine drug screen ... was never explained" (neither of the above).
+#: Neither documented nor not: negated but not as being there ("a urine drug screen ... was never explained"),
+#: or a goal ("motivated to return to work").
 UNSETTLED = "unsettled"
 
 # Negation cues that govern a concept named after them in the same clause.
@@ -50,6 +51,8 @@ _OTHER_NEGATION_AFTER = language.lazy(
     rf"{_alt('negation.documentation.after.negations')}\b",
     re.I,
 )
+# A goal or a wish just before the concept: "motivated to return to work" (it says nothing documented).
+_INTENT = language.lazy(lambda: rf"\b{_alt('documentation.intent')}\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 # Words that make a clause a statement of what the guideline requires (guideline names among them).
 _REQUIREMENT = language.lazy(
     lambda: rf"\b{_alt_of(sources().guideline_word_list, 'documentation.requirement.before')}\b", re.I
@@ -153,6 +156,8 @@ def classify(sentence: str, start: int, end: int) -> str:
     for m in _CLAUSE_BREAK.finditer(sentence, 0, start):
         clause_start = m.end()
     before = sentence[clause_start:start]
+    if _INTENT.search(before):
+        return UNSETTLED
     guideline = sources().guideline_words.search(before)  # a guideline as the subject of the clause
     if guideline and not _FACT_NEGATION.search(before, guideline.end()):
         # "MTUS ... should not be continued in the absence of functional benefit"

@@ -61,6 +61,11 @@ def _status(text: str, concept: str) -> str:
          "never explained.", "urine-drug-screen", UNSETTLED),
         ("The UDS was not consistent with the prescribed medications.", "urine-drug-screen", UNSETTLED),
         ("Muscle spasm has not improved with the medication.", "spasm", UNSETTLED),
+        # A goal or a wish documents nothing.
+        ("He noted that she is motivated to return to work and that no surgery is planned.", "functional-improvement",
+         UNSETTLED),
+        ("The patient would like to return to work at modified duty.", "functional-improvement", UNSETTLED),
+        ("She has returned to work at modified duty.", "functional-improvement", DOCUMENTED),
         # A verdict of its own only when nothing else is said of the concept.
         ("The UDS was not consistent. No urine drug screen has been repeated since.", "urine-drug-screen", NOT_DOCUMENTED),
     ],
