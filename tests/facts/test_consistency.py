@@ -425,3 +425,28 @@ def test_a_modification_to_of_several_words_is_read_mention_by_mention():
     finally:
         conflicts._fast_roles.cache_clear()
     assert conflicts._fast_roles()
+
+
+@pytest.mark.parametrize(
+    "layout,clinician",
+    [(3, "orthopedist"), (1, "neurologist"), (2, "chiropractor"), (4, "pain specialist")],
+)
+def test_a_clinician_named_by_specialty_is_not_the_patient(tmp_path, ruleset, layout, clinician):
+    """'Her orthopedist ... wrote that he found no recurrent compression': "he" is the orthopedist."""
+    from checker.rules.ruletests import letter_text
+
+    summary = (f"The patient is a 62-year-old female injured on 03/02/2016. Her {clinician}, who examined her in "
+               "02/2020, wrote that he found no evidence of recurrent nerve compression. She reports numbness.")
+    spec = {"layout": layout, "summary": summary, "items": [{
+        "request": "Gabapentin 300 mg #90", "decision": "Upheld",
+        "rationale": "There is no documentation of neuropathic pain relief. The request is not medically necessary.",
+    }]}
+    path = tmp_path / "clinician.txt"
+    path.write_text(letter_text(spec), encoding="utf-8")
+    found, result = _findings(path, ruleset, "summary-pronoun-contradicts-sex")
+    assert result.letter.patient.sex == "female" and found == []
+    # With no one else named, "he" is the patient, and contradicts her sex.
+    plain = summary.replace(f"Her {clinician}, who examined her in 02/2020, wrote that he found",
+                            "On examination in 02/2020 he had")
+    path.write_text(letter_text({**spec, "summary": plain}), encoding="utf-8")
+    assert len(_findings(path, ruleset, "summary-pronoun-contradicts-sex")[0]) == 1
