@@ -1,7 +1,7 @@
 """Letters independent testers wrote (tests/fixtures/independent): only the planted findings above info.
 
-Fifty-two letters by four testers who had not seen the code (t2_* to
-t5_*): other reviewers' phrasing, all four layouts, 2013 to 2024, drugs and
+Sixty-two letters by five testers who had not seen the code (t2_* to
+t6_*): other reviewers' phrasing, all four layouts, 2013 to 2024, drugs and
 services beyond the seeds, PDF-extraction damage; about half are correct,
 the others hold one or two planted defects each.  A finding at warning or
 error on a correct letter is a false alarm in a QA editor's CI.
@@ -71,3 +71,10 @@ def test_a_subspecialty_certificate_is_read_in_a_format3_letter(ruleset):
     """'board certified in Neurology with a subspecialty certificate in Pain Medicine, is licensed ...'."""
     reviewer = _checked("t4_06_f3_2015_lidoderm_overturned.txt", ruleset).letter.reviewer
     assert (reviewer.specialty, reviewer.licensure) == ("Neurology (Pain Medicine)", "California")
+
+
+def test_a_goal_is_not_a_documented_return_to_work(ruleset):
+    """t6_02: the summary's "she is motivated to return to work" (she is off work) is no functional improvement
+    for the rationale's "no reduction in work restrictions" to contradict."""
+    result = _checked("t6_02_f1_2019_acupuncture_gabapentin_frp_facet.txt", ruleset)
+    assert [f.message for f in result.findings if f.rule == "documented-finding-said-missing"] == []
