@@ -52,7 +52,7 @@ _OTHER_NEGATION_AFTER = language.lazy(
     re.I,
 )
 # A goal or a wish just before the concept: "motivated to return to work" (it says nothing documented).
-_INTENT = language.lazy(lambda: rf"\b{_alt('documentation.intent')}\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+_INTENT = language.lazy(lambda: rf"\b{_alt('documentation.intent')}\s+$", re.I)
 # Words that make a clause a statement of what the guideline requires (guideline names among them).
 _REQUIREMENT = language.lazy(
     lambda: rf"\b{_alt_of(sources().guideline_word_list, 'documentation.requirement.before')}\b", re.I
