@@ -26,6 +26,12 @@ _BOUNDARY = compile_pattern(r"[\n.!?](?:(?<=[.!?])[\"'\u201d\u2019)]*(\s+)(?=[\"
 
 
 @lru_cache(maxsize=1)
+def _month_abbreviations() -> frozenset[str]:
+    """Short month names (``dates.months`` past each month's full name): "Sept. 9, 2014" goes on after the period."""
+    return frozenset(name.lower() for names in language.groups("dates.months") for name in names[1:])
+
+
+@lru_cache(maxsize=1)
 def _abbreviations() -> frozenset[str]:
     """Words whose period does not end a sentence: ``sentences.abbreviations`` and every title ("Dr.")."""
     titles = {
@@ -41,7 +47,7 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         boundary = m.start(1) if m.group(1) is not None else m.start()  # after the period and its quotes, or the first line break
-        if "\n" not in m.group() and _after_abbreviation(text, boundary):
+        if "\n" not in m.group() and _after_abbreviation(text, boundary, text[m.end() : m.end() + 1]):
             continue
         _append(spans, text, start, boundary)
         start = m.end()
@@ -68,11 +74,18 @@ def _sentence_starts(text: str) -> tuple[int, ...]:
     return tuple(start for start, _ in sentence_spans(text))
 
 
-def _after_abbreviation(text: str, boundary: int) -> bool:
-    """Is the period just before ``boundary`` the end of an abbreviation?"""
+def _after_abbreviation(text: str, boundary: int, following: str = "") -> bool:
+    """Is the period just before ``boundary`` the end of an abbreviation?
+
+    A short month name is one only before a number ("Sept. 9, 2014", "Jan. 2012"): "seen in Dec. The
+    MRI ..." ends its sentence.  ``following`` is the character the next sentence would start with.
+    """
     head = text[max(0, boundary - 16) : boundary].rstrip("\"'\u201d\u2019)")
     word = _LAST_WORD.search(head)
-    return bool(word) and word.group(1).lower().rstrip(".") in _abbreviations()
+    if not word:
+        return False
+    key = word.group(1).lower().rstrip(".")
+    return key in _abbreviations() or (following.isdigit() and key in _month_abbreviations())
 
 
 def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:

@@ -450,3 +450,25 @@ def test_a_clinician_named_by_specialty_is_not_the_patient(tmp_path, ruleset, la
                             "On examination in 02/2020 he had")
     path.write_text(letter_text({**spec, "summary": plain}), encoding="utf-8")
     assert len(_findings(path, ruleset, "summary-pronoun-contradicts-sex")[0]) == 1
+
+
+@pytest.mark.parametrize(
+    "layout,sex,dated,pronoun",
+    [(3, "female", "his report of Sept. 9, 2014", "he"), (1, "female", "his notes since Jan. 2012", "he"),
+     (4, "male", "her report of Feb. 2, 2016", "she")],
+)
+def test_a_short_month_name_does_not_end_the_sentence(tmp_path, ruleset, layout, sex, dated, pronoun):
+    """'Dr. Okafor first documented carisoprodol in his report of Sept. 9, 2014, and he has continued it':
+    the sentence was cut at "Sept.", and its "he" lost the physician it refers to."""
+    from checker.rules.ruletests import letter_text
+
+    summary = (f"The injured worker is a 46-year-old {sex} injured on 03/02/2012. The primary treating physician, "
+               f"Dr. Okafor, first documented carisoprodol in {dated}, and {pronoun} has continued it since then.")
+    spec = {"layout": layout, "summary": summary, "items": [{
+        "request": "Soma 350 mg #90", "decision": "Upheld",
+        "rationale": "Carisoprodol is not recommended for long-term use. The request is not medically necessary.",
+    }]}
+    path = tmp_path / "month.txt"
+    path.write_text(letter_text(spec), encoding="utf-8")
+    found, result = _findings(path, ruleset, "summary-pronoun-contradicts-sex")
+    assert result.letter.patient.sex == sex and found == []

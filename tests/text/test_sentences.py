@@ -25,7 +25,7 @@ def _spans_by_definition(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     start = 0
     for m in _PLAIN_BOUNDARY.finditer(text):
-        if "\n" not in m.group() and sentences._after_abbreviation(text, _cut(m)):
+        if "\n" not in m.group() and sentences._after_abbreviation(text, _cut(m), text[m.end() : m.end() + 1]):
             continue
         sentences._append(spans, text, start, _cut(m))
         start = m.end()
@@ -35,7 +35,7 @@ def _spans_by_definition(text: str) -> tuple[tuple[int, int], ...]:
 
 _PROSE = st.lists(
     st.sampled_from(["a", "Bc", "7", " ", "  ", "\n", "\n\n", "\t", ".", "!", "?", '"', "'", ")", "(", "\u201d", "\u201c",
-                     "\u2019", "\u2018", "Dr", "e.g", "p", "No", "\u00a0", "\u2029", "\r"]),
+                     "\u2019", "\u2018", "Dr", "e.g", "p", "No", "Sept", "Jan", "\u00a0", "\u2029", "\r"]),
     max_size=40,
 ).map("".join)
 
@@ -57,6 +57,10 @@ def test_the_boundaries_are_those_of_the_plain_pattern(text):
         ('He said "no." Then he left!\n\nNew paragraph', ['He said "no."', "Then he left!", "New paragraph"]),
         ("It was noted (see p. 24.) The \u201crequest\u201d was denied.\u201d \u2018Next", ["It was noted (see p. 24.)", "The \u201crequest\u201d was denied.\u201d", "\u2018Next"]),
         ('Denied. "Quoted start" here.', ["Denied.", '"Quoted start" here.']),
+        # A short month name's period goes on before a number, and ends a sentence before a word.
+        ("In his report of Sept. 9, 2014, he continued it. Seen since Jan. 2012 by Dr. Okafor.",
+         ["In his report of Sept. 9, 2014, he continued it.", "Seen since Jan. 2012 by Dr. Okafor."]),
+        ("He was last seen in Dec. The MRI was normal.", ["He was last seen in Dec.", "The MRI was normal."]),
         ("See p. 24 of the MTUS. 3 visits were done.", ["See p. 24 of the MTUS.", "3 visits were done."]),
         ("lower case after a period. goes on", ["lower case after a period. goes on"]),
         ("Line one\nline two", ["Line one", "line two"]),
