@@ -1,7 +1,7 @@
 """Letters independent testers wrote (tests/fixtures/independent): only the planted findings above info.
 
-Sixty-two letters by five testers who had not seen the code (t2_* to
-t6_*): other reviewers' phrasing, all four layouts, 2013 to 2024, drugs and
+Sixty-eight letters by six testers who had not seen the code (t2_* to
+t7_*): other reviewers' phrasing, all four layouts, 2013 to 2024, drugs and
 services beyond the seeds, PDF-extraction damage; about half are correct,
 the others hold one or two planted defects each.  A finding at warning or
 error on a correct letter is a false alarm in a QA editor's CI.
