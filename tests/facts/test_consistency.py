@@ -427,29 +427,33 @@ def test_a_modification_to_of_several_words_is_read_mention_by_mention():
     assert conflicts._fast_roles()
 
 
+def _summary_pronouns(tmp_path, ruleset, layout: int, summary: str, request: str, rationale: str):
+    """The summary-pronoun findings (and the result) of a one-item letter of ours in ``layout``."""
+    from checker.rules.ruletests import letter_text
+
+    spec = {"layout": layout, "summary": summary,
+            "items": [{"request": request, "decision": "Upheld", "rationale": rationale}]}
+    path = tmp_path / "pronouns.txt"
+    path.write_text(letter_text(spec), encoding="utf-8")
+    return _findings(path, ruleset, "summary-pronoun-contradicts-sex")
+
+
 @pytest.mark.parametrize(
     "layout,clinician",
     [(3, "orthopedist"), (1, "neurologist"), (2, "chiropractor"), (4, "pain specialist")],
 )
 def test_a_clinician_named_by_specialty_is_not_the_patient(tmp_path, ruleset, layout, clinician):
     """'Her orthopedist ... wrote that he found no recurrent compression': "he" is the orthopedist."""
-    from checker.rules.ruletests import letter_text
-
     summary = (f"The patient is a 62-year-old female injured on 03/02/2016. Her {clinician}, who examined her in "
                "02/2020, wrote that he found no evidence of recurrent nerve compression. She reports numbness.")
-    spec = {"layout": layout, "summary": summary, "items": [{
-        "request": "Gabapentin 300 mg #90", "decision": "Upheld",
-        "rationale": "There is no documentation of neuropathic pain relief. The request is not medically necessary.",
-    }]}
-    path = tmp_path / "clinician.txt"
-    path.write_text(letter_text(spec), encoding="utf-8")
-    found, result = _findings(path, ruleset, "summary-pronoun-contradicts-sex")
+    item = ("Gabapentin 300 mg #90",
+            "There is no documentation of neuropathic pain relief. The request is not medically necessary.")
+    found, result = _summary_pronouns(tmp_path, ruleset, layout, summary, *item)
     assert result.letter.patient.sex == "female" and found == []
     # With no one else named, "he" is the patient, and contradicts her sex.
     plain = summary.replace(f"Her {clinician}, who examined her in 02/2020, wrote that he found",
                             "On examination in 02/2020 he had")
-    path.write_text(letter_text({**spec, "summary": plain}), encoding="utf-8")
-    assert len(_findings(path, ruleset, "summary-pronoun-contradicts-sex")[0]) == 1
+    assert len(_summary_pronouns(tmp_path, ruleset, layout, plain, *item)[0]) == 1
 
 
 @pytest.mark.parametrize(
@@ -460,15 +464,10 @@ def test_a_clinician_named_by_specialty_is_not_the_patient(tmp_path, ruleset, la
 def test_a_short_month_name_does_not_end_the_sentence(tmp_path, ruleset, layout, sex, dated, pronoun):
     """'Dr. Okafor first documented carisoprodol in his report of Sept. 9, 2014, and he has continued it':
     the sentence was cut at "Sept.", and its "he" lost the physician it refers to."""
-    from checker.rules.ruletests import letter_text
-
     summary = (f"The injured worker is a 46-year-old {sex} injured on 03/02/2012. The primary treating physician, "
                f"Dr. Okafor, first documented carisoprodol in {dated}, and {pronoun} has continued it since then.")
-    spec = {"layout": layout, "summary": summary, "items": [{
-        "request": "Soma 350 mg #90", "decision": "Upheld",
-        "rationale": "Carisoprodol is not recommended for long-term use. The request is not medically necessary.",
-    }]}
-    path = tmp_path / "month.txt"
-    path.write_text(letter_text(spec), encoding="utf-8")
-    found, result = _findings(path, ruleset, "summary-pronoun-contradicts-sex")
+    found, result = _summary_pronouns(
+        tmp_path, ruleset, layout, summary, "Soma 350 mg #90",
+        "Carisoprodol is not recommended for long-term use. The request is not medically necessary.",
+    )
     assert result.letter.patient.sex == sex and found == []
