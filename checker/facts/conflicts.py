@@ -85,7 +85,6 @@ _TO_AT_END = language.lazy(_to_at_end, re.I)
 _CLAUSE_STOP = compile_pattern(r"[.;]")
 _TOKEN = compile_pattern(r"\S+")
 _ONE_WORD = compile_pattern(r"\w+")
-_SPACES = compile_pattern(r"\s+")
 
 
 def _alt(key: str, stem_tail: str = r"\w*") -> str:
@@ -512,7 +511,7 @@ def _same(kind: str, a: Any, b: Any) -> bool:
 
 
 def _strength_key(strength: str) -> str:
-    return _SPACES.sub("", strength.lower())
+    return "".join(strength.lower().split())
 
 
 def amount_not_specified(letter: Letter, item: Item, lexicon: Lexicon) -> Record:

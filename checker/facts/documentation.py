@@ -39,18 +39,15 @@ UNSETTLED = "unsettled"
 _NEGATION_BEFORE = language.lazy(lambda: rf"\b{language.alternation('negation.documentation.before')}\b", re.I)
 # Cues after the concept: "functional improvement has not been documented", "was not performed".
 _NEGATION_AFTER = language.lazy(
-    lambda: rf"^[^,;]{{0,40}}?\b(?:{_alt('negation.documentation.after.auxiliaries')}\s+"
-    rf"{_alt('negation.documentation.after.negations')}\s+(?:{_alt('negation.documentation.after.between')}\s+)?(?:\w+ly\s+)?"
-    rf"{_alt('negation.documentation.after.participles')}\b|{_alt('negation.documentation.after.not_participles')}"
-    rf"|{_alt('negation.documentation.after.absent')})",
+    lambda: _after_concept(
+        rf"{_auxiliary_negation()}\s+(?:{_alt('negation.documentation.after.between')}\s+)?(?:\w+ly\s+)?"
+        rf"{_alt('negation.documentation.after.participles')}\b|{_alt('negation.documentation.after.not_participles')}"
+        rf"|{_alt('negation.documentation.after.absent')}"
+    ),
     re.I,
 )
 # ... and an auxiliary and a negation that say something else of it: "was never explained", "was not consistent".
-_OTHER_NEGATION_AFTER = language.lazy(
-    lambda: rf"^[^,;]{{0,40}}?\b{_alt('negation.documentation.after.auxiliaries')}\s+"
-    rf"{_alt('negation.documentation.after.negations')}\b",
-    re.I,
-)
+_OTHER_NEGATION_AFTER = language.lazy(lambda: _after_concept(rf"{_auxiliary_negation()}\b"), re.I)
 # A goal or a wish just before the concept: "motivated to return to work" (it says nothing documented).
 _INTENT = language.lazy(lambda: rf"\b{_alt('documentation.intent')}\s+$", re.I)
 # Words that make a clause a statement of what the guideline requires (guideline names among them).
@@ -70,6 +67,16 @@ _CLAUSE_BREAK = language.lazy(
 )
 #: Where a list item or a clause after a mention ends, for reading what governs it.
 _COMMA_OR_SEMICOLON = compile_pattern(r"[,;]")
+
+
+def _after_concept(cues: str) -> str:
+    """One of ``cues`` within 40 characters after the concept, in its clause (no comma or semicolon between)."""
+    return rf"^[^,;]{{0,40}}?\b(?:{cues})"
+
+
+def _auxiliary_negation() -> str:
+    """An auxiliary and a negation: "has not", "was never"."""
+    return rf"{_alt('negation.documentation.after.auxiliaries')}\s+{_alt('negation.documentation.after.negations')}"
 
 
 def _alt(key: str) -> str:
@@ -155,24 +162,24 @@ def classify(sentence: str, start: int, end: int) -> str:
     clause_start = 0
     for m in _CLAUSE_BREAK.finditer(sentence, 0, start):
         clause_start = m.end()
-    before = sentence[clause_start:start]
+    before, after = sentence[clause_start:start], sentence[end:]
     if _INTENT.search(before):
         return UNSETTLED
     guideline = sources().guideline_words.search(before)  # a guideline as the subject of the clause
     if guideline and not _FACT_NEGATION.search(before, guideline.end()):
         # "MTUS ... should not be continued in the absence of functional benefit"
         return REQUIREMENT
-    last_negation = _last_governing_negation(before, _COMMA_OR_SEMICOLON.split(sentence[end:], maxsplit=1)[0])
+    last_negation = _last_governing_negation(before, _COMMA_OR_SEMICOLON.split(after, maxsplit=1)[0])
     last_requirement = -1
     for m in _REQUIREMENT.finditer(before):
         last_requirement = m.end()
-    if _NEGATION_AFTER.search(sentence[end:]) and last_requirement < 0:
+    if _NEGATION_AFTER.search(after) and last_requirement < 0:
         return NOT_DOCUMENTED
-    if last_requirement > last_negation or (last_negation < 0 and _REQUIREMENT_AFTER.search(sentence[end:])):
+    if last_requirement > last_negation or (last_negation < 0 and _REQUIREMENT_AFTER.search(after)):
         return REQUIREMENT
     if last_negation >= 0:
         return NOT_DOCUMENTED
-    if _OTHER_NEGATION_AFTER.search(sentence[end:]):
+    if _OTHER_NEGATION_AFTER.search(after):
         return UNSETTLED
     return DOCUMENTED
 

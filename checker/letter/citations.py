@@ -537,7 +537,7 @@ def _topics(text: str, refs: list[_RawRef], sections: list[tuple[int, int, str]]
     for part in topic_parts(rest):
         if len(part.strip()) < 3:
             continue  # cleaning only shortens a part: it can never make a topic
-        part = _balanced(_SPACES.sub(" ", part).strip(" -"))
+        part = _balanced(_SPACE.sub(" ", part).strip(" -"))
         if len(part) >= 3 and _THREE_LETTERS.search(part) and part.lower() not in language.words("citations.guideline_line.not_topics"):
             topics.append(part)
     for _, _, body in sections:
@@ -563,7 +563,6 @@ def _cut_out(text: str, ranges: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-_SPACES = re.compile(r"\s+")
 _THREE_LETTERS = re.compile(r"[A-Za-z]{3}")
 
 

@@ -164,14 +164,15 @@ def _board_certified() -> str:
     group 1 the specialty, group 2 the subspecialty.
     """
     field, end = _reviewer_words("field"), _specialty_end()
-    specialty = rf"([A-Z][\w&/()\s-]*?){end}"
+    name = r"([A-Z][\w&/()\s-]*?)"
+    specialty = rf"{name}{end}"
     board = _reviewer_words("board_certified", gap=r"[\s-]+", hyphens=True)
     holding = (
         rf",?\s+(?:{_reviewer_words('joining')}\s+)?{_reviewer_words('holding')}\s+(?:{_reviewer_words('article')}\s+)?"
         rf"{_reviewer_words('subspecialty')}\s+{field}\s+"
     )
     # The first specialty also ends where the second is introduced without a comma ("Neurology with a subspecialty in").
-    first = rf"([A-Z][\w&/()\s-]*?)(?:{end}|(?={holding}))"
+    first = rf"{name}(?:{end}|(?={holding}))"
     return rf"{board}\s+{field}\s+{first}(?:{holding}{specialty})?"
 
 
